@@ -1,0 +1,277 @@
+"""HTTP client for the IDCS admin API: admin token, Apps GET/search/PATCH, retries and a rate limit.
+
+One `requests.Session` and one token per connection serve the whole provider process (the dynamic provider
+server runs four worker threads), so a `pulumi up` of many resources asks for one admin token, not one each.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from . import scim
+from .errors import AppNotFoundError, ConcurrentChangeError, IdcsApiError, IdcsError, ReadAfterWriteError
+from .models import APP_ATTRIBUTES, AppExpiries
+from .settings import ConnectionSettings
+
+log = logging.getLogger(__name__)
+
+ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
+SCIM_JSON = "application/scim+json"
+#: Renew the admin token this long before IDCS says it expires.
+TOKEN_MARGIN_SECONDS = 120
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, bounded in attempts and in total time."""
+
+    attempts: int = 5
+    base_seconds: float = 0.5
+    cap_seconds: float = 10.0
+    budget_seconds: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
+
+
+class RateLimiter:
+    """A token bucket shared by every thread that talks to one domain."""
+
+    def __init__(self, per_second: float) -> None:
+        self.per_second = per_second
+        self.capacity = max(1.0, per_second)
+        self._tokens = self.capacity
+        self._stamp = time.monotonic()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.per_second)
+            self._stamp = now
+            self._tokens -= 1
+            wait = -self._tokens / self.per_second if self._tokens < 0 else 0.0
+        if wait > 0:
+            time.sleep(wait)
+
+
+@dataclass
+class _Token:
+    value: str = ""
+    expires_at: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_SESSION_LOCK = threading.Lock()
+_SESSION: requests.Session | None = None
+_CLIENTS: dict[str, IdcsClient] = {}
+
+
+def shared_session() -> requests.Session:
+    """The process's one Session (connection pooling across all resources and threads)."""
+    global _SESSION
+    with _SESSION_LOCK:
+        if _SESSION is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=8)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            _SESSION = session
+        return _SESSION
+
+
+def client_for(settings: ConnectionSettings) -> IdcsClient:
+    """The process-wide client of one connection (same domain, client and secret share a token)."""
+    secret = hashlib.sha256(settings.client_secret.get_secret_value().encode()).hexdigest()
+    key = "|".join((settings.domain_url, settings.client_id, secret, str(settings.max_requests_per_second),
+                    str(settings.ca_bundle)))
+    with _SESSION_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _CLIENTS[key] = IdcsClient(settings)
+        return client
+
+
+class IdcsClient:
+    """Apps operations against one domain with one admin client."""
+
+    def __init__(self, settings: ConnectionSettings, retry: RetryPolicy | None = None,
+                 session: requests.Session | None = None) -> None:
+        self.settings = settings
+        self.retry = retry or RetryPolicy()
+        self._session = session
+        self._token = _Token()
+        self._limiter = RateLimiter(settings.max_requests_per_second)
+
+    def __repr__(self) -> str:
+        return f"IdcsClient(domain_url={self.settings.domain_url!r}, client_id={self.settings.client_id!r})"
+
+    @property
+    def session(self) -> requests.Session:
+        return self._session or shared_session()
+
+    # --- Apps -------------------------------------------------------------------------------------------
+
+    def get_app(self, app_id: str, label: str) -> AppExpiries | None:
+        """The app's identity and expiries, or None when it does not exist."""
+        resp = self._admin("GET", f"/admin/v1/Apps/{app_id}", label, "read", params={"attributes": APP_ATTRIBUTES},
+                           allow=(404,))
+        return None if resp.status_code == 404 else AppExpiries.model_validate(resp.json())
+
+    def find_app(self, attribute: str, value: str, label: str) -> AppExpiries:
+        """The one app whose `name` or `displayName` equals value (both are unique in a domain)."""
+        params = {"filter": scim.eq_filter(attribute, value), "attributes": APP_ATTRIBUTES, "count": "2"}
+        body = self._admin("GET", "/admin/v1/Apps", label, "search for", params=params).json()
+        resources = body.get("Resources") or []
+        if not resources:
+            raise AppNotFoundError(
+                f"no app in {self.settings.domain_url} has {attribute} {value!r}: check the spelling (names are "
+                f"case-sensitive), that the admin client may read Apps, or use appId")
+        if len(resources) > 1:
+            raise IdcsError(f"{len(resources)} apps have {attribute} {value!r}: use appId to say which one")
+        return AppExpiries.model_validate(resources[0])
+
+    def patch_app(self, app: AppExpiries, values: dict[str, int], label: str) -> AppExpiries:
+        """Replace the given attributes, and check the answer carries them (IDCS may clamp silently)."""
+        current = app
+        for attempt in (1, 2):
+            headers = {"If-Match": current.version} if current.version else {}
+            resp = self._admin("PATCH", f"/admin/v1/Apps/{app.id}", label, "update",
+                               params={"attributes": APP_ATTRIBUTES}, json=scim.patch_body(values),
+                               headers=headers, allow=(412,))
+            if resp.status_code != 412:
+                break
+            if attempt == 2:
+                raise ConcurrentChangeError(
+                    f"app {label} was changed by someone else while this run updated it (HTTP 412 twice on "
+                    "If-Match): run `pulumi refresh` and `pulumi up` again")
+            fresh = self.get_app(app.id, label)
+            if fresh is None:
+                raise AppNotFoundError(f"app {label} was deleted while this run updated it")
+            current = fresh
+        patched = AppExpiries.model_validate(resp.json())
+        wrong = {a: (v, patched.value(a)) for a, v in values.items() if patched.value(a) != v}
+        if wrong:
+            said = "; ".join(f"{a}: sent {sent}, IDCS answered {got}" for a, (sent, got) in sorted(wrong.items()))
+            raise ReadAfterWriteError(
+                f"IDCS accepted the update of app {label} but did not store the values sent ({said}). The domain "
+                "clamps or ignores this value: choose one it keeps")
+        return patched
+
+    # --- plumbing ---------------------------------------------------------------------------------------
+
+    def _admin(self, method: str, path: str, label: str, action: str, *, allow: tuple[int, ...] = (),
+               headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
+        """An admin API call with a bearer token; a 401 renews the token once."""
+        refused: str | None = None
+        while True:
+            token = self._admin_token(stale=refused)
+            sent = {"Accept": SCIM_JSON, "Authorization": f"Bearer {token}", **(headers or {})}
+            if "json" in kwargs:
+                sent["Content-Type"] = SCIM_JSON
+            resp = self._send(method, path, label, action, headers=sent, **kwargs)
+            if resp.status_code != 401 or refused is not None:
+                break
+            refused = token
+        if resp.ok or resp.status_code in allow:
+            return resp
+        raise _api_error(resp, action, label)
+
+    def _admin_token(self, stale: str | None = None) -> str:
+        """The cached admin token, renewed when near expiry or when `stale` (a refused token) is still cached."""
+        tok = self._token
+        with tok.lock:
+            if not tok.value or time.monotonic() >= tok.expires_at or tok.value == stale:
+                resp = self._send("POST", "/oauth2/v1/token", self.settings.client_id, "get an admin token for",
+                                  data={"grant_type": "client_credentials", "scope": ADMIN_SCOPE},
+                                  auth=(self.settings.client_id, self.settings.client_secret.get_secret_value()),
+                                  headers={"Accept": "application/json"})
+                if not resp.ok:
+                    raise _token_error(resp, self.settings.client_id)
+                body = resp.json()
+                lifetime = float(body.get("expires_in") or 3600)
+                tok.value = str(body["access_token"])
+                tok.expires_at = time.monotonic() + max(0.0, lifetime - TOKEN_MARGIN_SECONDS)
+            return tok.value
+
+    def _send(self, method: str, path: str, label: str, action: str, **kwargs: Any) -> requests.Response:
+        """One logical request: rate-limited, retried on throttling, gateway errors, resets and timeouts."""
+        url = self.settings.domain_url + path
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            self._limiter.acquire()
+            try:
+                resp = self.session.request(method, url, timeout=self.settings.timeout_seconds,
+                                            verify=self.settings.verify, **kwargs)
+                problem = f"HTTP {resp.status_code}" if resp.status_code in RETRY_STATUSES else None
+                retry_after = _retry_after(resp.headers.get("Retry-After")) if problem else None
+            except (requests.ConnectionError, requests.Timeout) as e:
+                resp, problem, retry_after = None, type(e).__name__, None
+            if problem is None and resp is not None:
+                return resp
+            delay = self.retry.delay(attempt, retry_after)
+            attempt += 1
+            spent = time.monotonic() - started
+            if attempt >= self.retry.attempts or spent + delay > self.retry.budget_seconds:
+                if resp is not None:
+                    return resp  # the caller turns the status into a clear error
+                raise IdcsError(
+                    f"could not {action} app {label}: {problem} from {self.settings.domain_url} on {attempt} "
+                    f"attempts over {spent:.0f} s") from None
+            log.info("%s %s: %s, retry %d in %.1f s", method, path, problem, attempt, delay)
+            time.sleep(delay)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _api_error(resp: requests.Response, action: str, label: str) -> IdcsApiError:
+    try:
+        body: object = resp.json()
+    except ValueError:
+        body = None
+    message_id, detail = scim.error_fields(body)
+    if detail is None and resp.status_code in (401, 403):
+        detail = "the admin client lacks a role that covers Apps (Application Administrator or Identity Domain " \
+                 "Administrator)" if resp.status_code == 403 else "the admin token was refused"
+    return IdcsApiError(action=action, app=label, status=resp.status_code, message_id=message_id, detail=detail,
+                        ecid=resp.headers.get("X-ORACLE-DMS-ECID"))
+
+
+def _token_error(resp: requests.Response, client_id: str) -> IdcsError:
+    try:
+        body = resp.json()
+    except ValueError:
+        body = {}
+    error = body.get("error") if isinstance(body, dict) else None
+    description = body.get("error_description") if isinstance(body, dict) else None
+    return IdcsError(
+        f"the admin client {client_id!r} could not get a token: HTTP {resp.status_code}"
+        f"{', ' + str(error) if error else ''}{': ' + str(description) if description else ''}. Check idcs:clientId "
+        "and idcs:clientSecret, and that the client app is active and allowed the client_credentials grant")
+

@@ -1,0 +1,189 @@
+"""Typed views of the two shapes we handle: the resource's inputs (checked) and an IDCS App (read).
+
+Python names are snake_case; the wire (state, schema.json, IDCS JSON) is camelCase through aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from .durations import DurationError, describe, parse_seconds
+
+#: Oracle documents 60 s to one year for accessTokenExpiry.
+ACCESS_MIN, ACCESS_MAX = 60, 365 * 86400
+#: No documented bounds for refreshTokenExpiry; below a minute is surely a unit slip ("7" for seven days).
+REFRESH_MIN = 60
+
+#: The two attributes this package manages, by wire name.
+EXPIRY_ATTRIBUTES = ("accessTokenExpiry", "refreshTokenExpiry")
+IDENTIFIERS = ("appId", "appName", "appDisplayName")
+
+_SCIM_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+
+
+class AppTokenExpiryInputs(_Wire):
+    """The resource's inputs after check: at most one identifier and whole seconds (cross-field rules apart)."""
+
+    app_id: str | None = None
+    app_name: str | None = None
+    app_display_name: str | None = None
+    access_token_expiry: int | None = None
+    refresh_token_expiry: int | None = None
+    on_delete: Literal["retain", "restore"] = "retain"
+
+    @field_validator("app_id", mode="before")
+    @classmethod
+    def _plain_scim_id(cls, v: object) -> object:
+        if v is None:
+            return v
+        if not isinstance(v, str) or not _SCIM_ID.fullmatch(v):
+            raise PydanticCustomError(
+                "idcs", "{value} is not a plain IDCS app id (letters, digits, '-' and '_' only, like "
+                "'9fc12da9eecd4927a9ef88512ce5612e'); to find an app by client id or name use appName or "
+                "appDisplayName", {"value": repr(v)})
+        return v
+
+    @field_validator("app_name", "app_display_name", mode="before")
+    @classmethod
+    def _non_blank_text(cls, v: object) -> object:
+        if v is None:
+            return v
+        if not isinstance(v, str) or not v.strip() or len(v) > 1024:
+            raise PydanticCustomError("idcs", "{value} is not an app name: give the non-empty text IDCS shows",
+                                      {"value": repr(v)})
+        return v
+
+    @field_validator("access_token_expiry", mode="before")
+    @classmethod
+    def _access_seconds(cls, v: object) -> object:
+        return _seconds_in_range(v, ACCESS_MIN, ACCESS_MAX, "access tokens")
+
+    @field_validator("refresh_token_expiry", mode="before")
+    @classmethod
+    def _refresh_seconds(cls, v: object) -> object:
+        return _seconds_in_range(v, REFRESH_MIN, None, "refresh tokens")
+
+    @field_validator("on_delete", mode="before")
+    @classmethod
+    def _known_on_delete(cls, v: object) -> object:
+        if v is None:
+            return "retain"
+        if v not in ("retain", "restore"):
+            raise PydanticCustomError(
+                "idcs", '{value} is not an onDelete mode: use "retain" (leave the values) or "restore" (put back '
+                "the values found when the app was adopted)", {"value": repr(v)})
+        return v
+
+    def identifier(self) -> tuple[str, str]:
+        """(wire name, value) of the one identifier given."""
+        for wire in IDENTIFIERS:
+            value = getattr(self, _snake(wire))
+            if value is not None:
+                return wire, value
+        raise ValueError("no app identifier")
+
+    def desired(self) -> dict[str, int]:
+        """The managed attributes and their desired values, by wire name."""
+        return {a: v for a in EXPIRY_ATTRIBUTES if (v := getattr(self, _snake(a))) is not None}
+
+
+def _seconds_in_range(v: object, low: int, high: int | None, what: str) -> object:
+    if v is None:
+        return v
+    try:
+        seconds = parse_seconds(v)
+    except DurationError as e:
+        raise PydanticCustomError("idcs", "{reason}", {"reason": str(e)}) from None
+    if seconds < low or (high is not None and seconds > high):
+        bound = f"between {describe(low)} and {describe(high)}" if high else f"at least {describe(low)}"
+        hint = f'; did you mean "{seconds}d"?' if seconds < low and seconds <= 90 else ""
+        raise PydanticCustomError("idcs", "{value} is {seconds} s, but {what} must live {bound}{hint}",
+                                  {"value": repr(v), "seconds": seconds, "what": what, "bound": bound, "hint": hint})
+    return seconds
+
+
+def _snake(wire: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", wire).lower()
+
+
+class Failure(BaseModel):
+    """One input problem, by wire property name (what the Pulumi CLI shows)."""
+
+    property: str
+    reason: str
+
+
+def check_inputs(news: dict[str, Any], is_unknown: Any) -> tuple[dict[str, Any], list[Failure]]:
+    """Validate raw inputs; return the normalised inputs (whole seconds) and the failures.
+
+    Values the engine does not know yet (preview) pass through untouched and are not judged.
+    """
+    raw = {k: v for k, v in news.items() if not k.startswith("__")}
+    unknown = {k for k, v in raw.items() if is_unknown(v)}
+    known = {k: v for k, v in raw.items() if k not in unknown}
+    failures: list[Failure] = []
+    try:
+        parsed = AppTokenExpiryInputs.model_validate(known)
+    except ValidationError as e:
+        for err in e.errors():
+            prop = str(err["loc"][0]) if err["loc"] else "(inputs)"
+            failures.append(Failure(property=prop, reason=err["msg"]))
+        bad = {f.property for f in failures}
+        parsed = AppTokenExpiryInputs.model_validate({k: v for k, v in known.items() if k not in bad})
+
+    named = [w for w in IDENTIFIERS if raw.get(w) is not None]
+    if not named:
+        failures.append(Failure(property="appId", reason=(
+            "no app given: set exactly one of appId (the app's id), appName (its OAuth client id) or "
+            "appDisplayName (its name in the console)")))
+    elif len(named) > 1:
+        failures.append(Failure(property=named[1], reason=(
+            f"{' and '.join(named)} are set together: give exactly one app identifier, so it is clear which app "
+            "is adopted")))
+    if raw.get("accessTokenExpiry") is None and raw.get("refreshTokenExpiry") is None:
+        failures.append(Failure(property="accessTokenExpiry", reason=(
+            "nothing to manage: set accessTokenExpiry, refreshTokenExpiry or both (an expiry left out is "
+            "not managed)")))
+    access, refresh = parsed.access_token_expiry, parsed.refresh_token_expiry
+    if access is not None and refresh is not None and refresh < access:
+        failures.append(Failure(property="refreshTokenExpiry", reason=(
+            f"refresh tokens ({describe(refresh)}) would expire before the access tokens they renew "
+            f"({describe(access)}): make refreshTokenExpiry at least accessTokenExpiry")))
+
+    checked: dict[str, Any] = parsed.model_dump(by_alias=True, exclude_none=True)
+    checked.update({k: raw[k] for k in unknown})
+    for f in failures:  # keep what the user wrote for a property that failed, so the engine can show it
+        if f.property in raw:
+            checked[f.property] = raw[f.property]
+    return checked, failures
+
+
+class AppExpiries(_Wire):
+    """The part of an IDCS App this package reads: identity, the two expiries and the version for If-Match."""
+
+    id: str
+    name: str | None = None
+    display_name: str | None = None
+    access_token_expiry: int | None = None
+    refresh_token_expiry: int | None = None
+    meta: dict[str, Any] | None = Field(default=None)
+
+    def value(self, wire: str) -> int | None:
+        return getattr(self, _snake(wire))  # type: ignore[no-any-return]
+
+    @property
+    def version(self) -> str | None:
+        return (self.meta or {}).get("version")
+
+
+#: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).
+APP_ATTRIBUTES = "id,name,displayName,accessTokenExpiry,refreshTokenExpiry"

@@ -1,0 +1,9 @@
+"""pulumi-idcs: manage Oracle IDCS app token lifetimes from Pulumi programs.
+
+    import pulumi_idcs as idcs
+    idcs.AppTokenExpiry("mobile-app", app_name="3fd7...", access_token_expiry="1h", refresh_token_expiry="7d")
+"""
+
+from .app_token_expiry import AppTokenExpiry, AppTokenExpiryArgs
+
+__all__ = ["AppTokenExpiry", "AppTokenExpiryArgs"]

@@ -1,0 +1,156 @@
+"""`AppTokenExpiry`: the token lifetimes of one existing IDCS app, managed from a Pulumi program."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Union, overload
+
+import pulumi
+from pulumi.dynamic import Resource
+from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
+
+#: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
+Expiry = Union[int, str]
+
+#: Every output, by wire name (the state and schema.json use these names).
+OUTPUTS = (
+    "appId", "appName", "appDisplayName", "identifiedBy", "accessTokenExpiry", "refreshTokenExpiry",
+    "originalAccessTokenExpiry", "originalRefreshTokenExpiry", "domainUrl", "onDelete",
+)
+
+
+@pulumi.input_type
+class AppTokenExpiryArgs:
+    """Inputs of AppTokenExpiry: exactly one of app_id / app_name / app_display_name, and one or both expiries."""
+
+    def __init__(self, *, app_id: Optional[pulumi.Input[str]] = None, app_name: Optional[pulumi.Input[str]] = None,
+                 app_display_name: Optional[pulumi.Input[str]] = None,
+                 access_token_expiry: Optional[pulumi.Input[Expiry]] = None,
+                 refresh_token_expiry: Optional[pulumi.Input[Expiry]] = None,
+                 on_delete: Optional[pulumi.Input[str]] = None) -> None:
+        for name, value in (("app_id", app_id), ("app_name", app_name), ("app_display_name", app_display_name),
+                            ("access_token_expiry", access_token_expiry),
+                            ("refresh_token_expiry", refresh_token_expiry), ("on_delete", on_delete)):
+            if value is not None:
+                pulumi.set(self, name, value)
+
+    @property
+    @pulumi.getter(name="appId")
+    def app_id(self) -> Optional[pulumi.Input[str]]:
+        """The app's id (the 32-character id in its console URL)."""
+        return pulumi.get(self, "app_id")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="appName")
+    def app_name(self) -> Optional[pulumi.Input[str]]:
+        """The app's `name`, which IDCS also uses as its OAuth client id."""
+        return pulumi.get(self, "app_name")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="appDisplayName")
+    def app_display_name(self) -> Optional[pulumi.Input[str]]:
+        """The app's display name, as the console shows it (unique in a domain)."""
+        return pulumi.get(self, "app_display_name")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="accessTokenExpiry")
+    def access_token_expiry(self) -> Optional[pulumi.Input[Expiry]]:
+        """Lifetime of access tokens issued for this app as a resource: 60 s to 1 year. Left out: not managed."""
+        return pulumi.get(self, "access_token_expiry")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="refreshTokenExpiry")
+    def refresh_token_expiry(self) -> Optional[pulumi.Input[Expiry]]:
+        """Lifetime of refresh tokens issued for this app as a resource; at least the access expiry."""
+        return pulumi.get(self, "refresh_token_expiry")  # type: ignore[no-any-return]
+
+    @property
+    @pulumi.getter(name="onDelete")
+    def on_delete(self) -> Optional[pulumi.Input[str]]:
+        """"retain" (default) leaves the values on delete; "restore" puts back the values found at adoption."""
+        return pulumi.get(self, "on_delete")  # type: ignore[no-any-return]
+
+    def to_wire(self) -> dict[str, Any]:
+        """camelCase inputs as the provider and schema.json name them."""
+        return {wire: getattr(self, py) for py, wire in _INPUT_NAMES.items() if getattr(self, py) is not None}
+
+
+_INPUT_NAMES = {"app_id": "appId", "app_name": "appName", "app_display_name": "appDisplayName",
+                "access_token_expiry": "accessTokenExpiry", "refresh_token_expiry": "refreshTokenExpiry",
+                "on_delete": "onDelete"}
+
+
+class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
+    """Adopts an existing IDCS app and manages its accessTokenExpiry / refreshTokenExpiry, nothing else.
+
+    Creating this resource never creates an app, and deleting it never deletes one: on delete the values are
+    left as they are (`on_delete="retain"`) or put back as found (`on_delete="restore"`).
+    """
+
+    @overload
+    def __init__(self, resource_name: str, args: AppTokenExpiryArgs,
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+
+    @overload
+    def __init__(self, resource_name: str, *, app_id: Optional[pulumi.Input[str]] = None,
+                 app_name: Optional[pulumi.Input[str]] = None, app_display_name: Optional[pulumi.Input[str]] = None,
+                 access_token_expiry: Optional[pulumi.Input[Expiry]] = None,
+                 refresh_token_expiry: Optional[pulumi.Input[Expiry]] = None,
+                 on_delete: Optional[pulumi.Input[str]] = "retain",
+                 opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+
+    def __init__(self, resource_name: str, args: Optional[AppTokenExpiryArgs] = None,
+                 opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Any) -> None:
+        if args is not None and kwargs:
+            raise TypeError("give either an AppTokenExpiryArgs or keyword arguments, not both")
+        args = args or AppTokenExpiryArgs(**{"on_delete": "retain", **kwargs})
+        props: dict[str, Any] = dict.fromkeys(OUTPUTS)
+        props.update(args.to_wire())
+        super().__init__(AppTokenExpiryProvider(), resource_name, props, opts)
+
+    @property
+    def app_id(self) -> pulumi.Output[str]:
+        """The adopted app's id (also the resource's id)."""
+        return self.__dict__["appId"]  # type: ignore[no-any-return]
+
+    @property
+    def app_name(self) -> pulumi.Output[str]:
+        """The adopted app's `name` (OAuth client id)."""
+        return self.__dict__["appName"]  # type: ignore[no-any-return]
+
+    @property
+    def app_display_name(self) -> pulumi.Output[str]:
+        return self.__dict__["appDisplayName"]  # type: ignore[no-any-return]
+
+    @property
+    def identified_by(self) -> pulumi.Output[str]:
+        """Which identifier the program used: "appId", "appName" or "appDisplayName"."""
+        return self.__dict__["identifiedBy"]  # type: ignore[no-any-return]
+
+    @property
+    def access_token_expiry(self) -> pulumi.Output[Optional[int]]:
+        """Live accessTokenExpiry in whole seconds; None when not managed."""
+        return self.__dict__["accessTokenExpiry"]  # type: ignore[no-any-return]
+
+    @property
+    def refresh_token_expiry(self) -> pulumi.Output[Optional[int]]:
+        """Live refreshTokenExpiry in whole seconds; None when not managed."""
+        return self.__dict__["refreshTokenExpiry"]  # type: ignore[no-any-return]
+
+    @property
+    def original_access_token_expiry(self) -> pulumi.Output[Optional[int]]:
+        """accessTokenExpiry as found when the app was adopted (what "restore" puts back)."""
+        return self.__dict__["originalAccessTokenExpiry"]  # type: ignore[no-any-return]
+
+    @property
+    def original_refresh_token_expiry(self) -> pulumi.Output[Optional[int]]:
+        """refreshTokenExpiry as found when the app was adopted (what "restore" puts back)."""
+        return self.__dict__["originalRefreshTokenExpiry"]  # type: ignore[no-any-return]
+
+    @property
+    def domain_url(self) -> pulumi.Output[str]:
+        """The identity domain the app lives in."""
+        return self.__dict__["domainUrl"]  # type: ignore[no-any-return]
+
+    @property
+    def on_delete(self) -> pulumi.Output[str]:
+        return self.__dict__["onDelete"]  # type: ignore[no-any-return]
