@@ -130,7 +130,7 @@ class IdcsClient:
         """The app's identity and expiries, or None when it does not exist."""
         resp = self._admin("GET", f"/admin/v1/Apps/{app_id}", label, "read", params={"attributes": APP_ATTRIBUTES},
                            allow=(404,))
-        return None if resp.status_code == 404 else AppExpiries.model_validate(resp.json())
+        return None if resp.status_code == 404 else _app(resp)
 
     def find_app(self, attribute: str, value: str, label: str) -> AppExpiries:
         """The one app whose `name` or `displayName` equals value (both are unique in a domain)."""
@@ -149,7 +149,7 @@ class IdcsClient:
         """Replace the given attributes, and check the answer carries them (IDCS may clamp silently)."""
         current = app
         for attempt in (1, 2):
-            headers = {"If-Match": current.version} if current.version else {}
+            headers = {"If-Match": current.etag} if current.etag else {}
             resp = self._admin("PATCH", f"/admin/v1/Apps/{app.id}", label, "update",
                                params={"attributes": APP_ATTRIBUTES}, json=scim.patch_body(values),
                                headers=headers, allow=(412,))
@@ -163,7 +163,7 @@ class IdcsClient:
             if fresh is None:
                 raise AppNotFoundError(f"app {label} was deleted while this run updated it")
             current = fresh
-        patched = AppExpiries.model_validate(resp.json())
+        patched = _app(resp)
         wrong = {a: (v, patched.value(a)) for a, v in values.items() if patched.value(a) != v}
         if wrong:
             said = "; ".join(f"{a}: sent {sent}, IDCS answered {got}" for a, (sent, got) in sorted(wrong.items()))
@@ -235,6 +235,10 @@ class IdcsClient:
                     f"attempts over {spent:.0f} s") from None
             log.info("%s %s: %s, retry %d in %.1f s", method, path, problem, attempt, delay)
             time.sleep(delay)
+
+
+def _app(resp: requests.Response) -> AppExpiries:
+    return AppExpiries.model_validate({**resp.json(), "etag": resp.headers.get("ETag")})
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -168,21 +168,18 @@ def check_inputs(news: dict[str, Any], is_unknown: Any) -> tuple[dict[str, Any],
 
 
 class AppExpiries(_Wire):
-    """The part of an IDCS App this package reads: identity, the two expiries and the version for If-Match."""
+    """The part of an IDCS App this package reads: identity, the two expiries, and the ETag for If-Match."""
 
     id: str
     name: str | None = None
     display_name: str | None = None
     access_token_expiry: int | None = None
     refresh_token_expiry: int | None = None
-    meta: dict[str, Any] | None = Field(default=None)
+    #: From the ETag response header (equal to meta.version by definition); not every domain sends one.
+    etag: str | None = Field(default=None, exclude=True)
 
     def value(self, wire: str) -> int | None:
         return getattr(self, _snake(wire))  # type: ignore[no-any-return]
-
-    @property
-    def version(self) -> str | None:
-        return (self.meta or {}).get("version")
 
 
 #: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).

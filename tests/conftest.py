@@ -1,0 +1,41 @@
+"""Shared fixtures: a fresh emulator per test and the connection settings that reach it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from idcs_emulator import EmulatorServer
+
+ADMIN_ID = "idcs-admin-client"
+ADMIN_SECRET = "emulator-admin-secret-0004"
+RESOURCE_OWNER = "9fc12da9eecd4927a9ef88512ce5612e"
+RESOURCE_OWNER_NAME = "3fd7476a48a94381bd5e1bc88cc92021"
+MOBILE = "5b0c1b7e6a2d4f8e9c3a1d2e4f6a8b0c"
+PARTNER = "c2e4a6b8d0f24e6a8c0e2a4c6e8a0c2e"
+PARTNER_DISPLAY = 'Partner "Beta" Portal'
+
+
+def demo_secrets() -> list[str]:
+    """Every secret the demo domain holds: none may ever show up in state, logs or errors."""
+    seed = json.loads(resources.files("idcs_emulator").joinpath("demo_domain.json").read_text())
+    found = [c["clientSecret"] for c in seed["adminClients"]]
+    found += [a["clientSecret"] for a in seed["apps"] if a.get("clientSecret")]
+    return found
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorServer]:
+    with EmulatorServer() as emu:
+        yield emu
+
+
+@pytest.fixture
+def stack_config(emulator: EmulatorServer) -> dict[str, Any]:
+    """What the engine passes to configure(): the whole stack config, secrets unwrapped."""
+    return {"idcs:domainUrl": emulator.url, "idcs:clientId": ADMIN_ID, "idcs:clientSecret": ADMIN_SECRET,
+            "idcs:maxRequestsPerSecond": "1000"}
