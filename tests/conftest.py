@@ -8,7 +8,6 @@ from importlib import resources
 from typing import Any
 
 import pytest
-
 from idcs_emulator import EmulatorServer
 
 ADMIN_ID = "idcs-admin-client"

@@ -18,7 +18,6 @@ from google.protobuf.json_format import MessageToDict
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-
 from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
 
 UNKNOWN = rpc.UNKNOWN

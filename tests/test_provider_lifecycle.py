@@ -7,9 +7,8 @@ from typing import Any
 import pytest
 from conftest import MOBILE, PARTNER, PARTNER_DISPLAY, RESOURCE_OWNER, RESOURCE_OWNER_NAME
 from deepdiff import DeepDiff
-from provider_server import DIFF_NONE, DIFF_SOME, DIFF_UNKNOWN, UNKNOWN, ProviderServer
-
 from idcs_emulator import EmulatorServer
+from provider_server import DIFF_NONE, DIFF_SOME, DIFF_UNKNOWN, UNKNOWN, ProviderServer
 
 
 @pytest.fixture
@@ -97,7 +96,7 @@ def test_changed_input_lets_the_engine_show_the_property(server: ProviderServer)
 
 
 def test_another_app_is_a_replace_but_the_same_app_named_differently_is_not(server: ProviderServer) -> None:
-    id_, checked, outs = server.up({"appName": RESOURCE_OWNER_NAME, "accessTokenExpiry": 1800})
+    id_, _, outs = server.up({"appName": RESOURCE_OWNER_NAME, "accessTokenExpiry": 1800})
     other = server.diff(id_, outs, {"appId": MOBILE, "accessTokenExpiry": 1800, "onDelete": "retain"})
     assert other.changes == DIFF_SOME and list(other.replaces) == ["appId"]
     same = server.diff(id_, outs, {"appId": RESOURCE_OWNER, "accessTokenExpiry": 1800, "onDelete": "retain"})

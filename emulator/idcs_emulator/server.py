@@ -87,7 +87,8 @@ class EmulatorServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        host = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def start(self) -> EmulatorServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="idcs-emulator", daemon=True)
@@ -143,7 +144,7 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "idcs-emulator"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # the request log is the record; stderr stays quiet
 
         def do_GET(self) -> None:

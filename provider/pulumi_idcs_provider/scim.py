@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -11,9 +12,9 @@ LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 
 
 def quote(value: str) -> str:
-    """A SCIM filter string literal (RFC 7644 §3.4.2.2 uses JSON strings): quotes and backslashes escaped."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    """A SCIM filter string literal: RFC 7644 §3.4.2.2 takes JSON strings, so quotes, backslashes and control
+    characters are escaped as JSON escapes them."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def eq_filter(attribute: str, value: str) -> str:

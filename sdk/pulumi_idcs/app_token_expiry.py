@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union, overload
+from typing import Any, overload
 
 import pulumi
 from pulumi.dynamic import Resource
 from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
 
 #: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
-Expiry = Union[int, str]
+Expiry = int | str
 
 #: Every output, by wire name (the state and schema.json use these names).
 OUTPUTS = (
@@ -22,11 +22,11 @@ OUTPUTS = (
 class AppTokenExpiryArgs:
     """Inputs of AppTokenExpiry: exactly one of app_id / app_name / app_display_name, and one or both expiries."""
 
-    def __init__(self, *, app_id: Optional[pulumi.Input[str]] = None, app_name: Optional[pulumi.Input[str]] = None,
-                 app_display_name: Optional[pulumi.Input[str]] = None,
-                 access_token_expiry: Optional[pulumi.Input[Expiry]] = None,
-                 refresh_token_expiry: Optional[pulumi.Input[Expiry]] = None,
-                 on_delete: Optional[pulumi.Input[str]] = None) -> None:
+    def __init__(self, *, app_id: pulumi.Input[str] | None = None, app_name: pulumi.Input[str] | None = None,
+                 app_display_name: pulumi.Input[str] | None = None,
+                 access_token_expiry: pulumi.Input[Expiry] | None = None,
+                 refresh_token_expiry: pulumi.Input[Expiry] | None = None,
+                 on_delete: pulumi.Input[str] | None = None) -> None:
         for name, value in (("app_id", app_id), ("app_name", app_name), ("app_display_name", app_display_name),
                             ("access_token_expiry", access_token_expiry),
                             ("refresh_token_expiry", refresh_token_expiry), ("on_delete", on_delete)):
@@ -35,37 +35,37 @@ class AppTokenExpiryArgs:
 
     @property
     @pulumi.getter(name="appId")
-    def app_id(self) -> Optional[pulumi.Input[str]]:
+    def app_id(self) -> pulumi.Input[str] | None:
         """The app's id (the 32-character id in its console URL)."""
         return pulumi.get(self, "app_id")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter(name="appName")
-    def app_name(self) -> Optional[pulumi.Input[str]]:
+    def app_name(self) -> pulumi.Input[str] | None:
         """The app's `name`, which IDCS also uses as its OAuth client id."""
         return pulumi.get(self, "app_name")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter(name="appDisplayName")
-    def app_display_name(self) -> Optional[pulumi.Input[str]]:
+    def app_display_name(self) -> pulumi.Input[str] | None:
         """The app's display name, as the console shows it (unique in a domain)."""
         return pulumi.get(self, "app_display_name")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter(name="accessTokenExpiry")
-    def access_token_expiry(self) -> Optional[pulumi.Input[Expiry]]:
+    def access_token_expiry(self) -> pulumi.Input[Expiry] | None:
         """Lifetime of access tokens issued for this app as a resource: 60 s to 1 year. Left out: not managed."""
         return pulumi.get(self, "access_token_expiry")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter(name="refreshTokenExpiry")
-    def refresh_token_expiry(self) -> Optional[pulumi.Input[Expiry]]:
+    def refresh_token_expiry(self) -> pulumi.Input[Expiry] | None:
         """Lifetime of refresh tokens issued for this app as a resource; at least the access expiry."""
         return pulumi.get(self, "refresh_token_expiry")  # type: ignore[no-any-return]
 
     @property
     @pulumi.getter(name="onDelete")
-    def on_delete(self) -> Optional[pulumi.Input[str]]:
+    def on_delete(self) -> pulumi.Input[str] | None:
         """"retain" (default) leaves the values on delete; "restore" puts back the values found at adoption."""
         return pulumi.get(self, "on_delete")  # type: ignore[no-any-return]
 
@@ -88,18 +88,18 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
 
     @overload
     def __init__(self, resource_name: str, args: AppTokenExpiryArgs,
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
 
     @overload
-    def __init__(self, resource_name: str, *, app_id: Optional[pulumi.Input[str]] = None,
-                 app_name: Optional[pulumi.Input[str]] = None, app_display_name: Optional[pulumi.Input[str]] = None,
-                 access_token_expiry: Optional[pulumi.Input[Expiry]] = None,
-                 refresh_token_expiry: Optional[pulumi.Input[Expiry]] = None,
-                 on_delete: Optional[pulumi.Input[str]] = "retain",
-                 opts: Optional[pulumi.ResourceOptions] = None) -> None: ...
+    def __init__(self, resource_name: str, *, app_id: pulumi.Input[str] | None = None,
+                 app_name: pulumi.Input[str] | None = None, app_display_name: pulumi.Input[str] | None = None,
+                 access_token_expiry: pulumi.Input[Expiry] | None = None,
+                 refresh_token_expiry: pulumi.Input[Expiry] | None = None,
+                 on_delete: pulumi.Input[str] | None = "retain",
+                 opts: pulumi.ResourceOptions | None = None) -> None: ...
 
-    def __init__(self, resource_name: str, args: Optional[AppTokenExpiryArgs] = None,
-                 opts: Optional[pulumi.ResourceOptions] = None, **kwargs: Any) -> None:
+    def __init__(self, resource_name: str, args: AppTokenExpiryArgs | None = None,
+                 opts: pulumi.ResourceOptions | None = None, **kwargs: Any) -> None:
         if args is not None and kwargs:
             raise TypeError("give either an AppTokenExpiryArgs or keyword arguments, not both")
         args = args or AppTokenExpiryArgs(**{"on_delete": "retain", **kwargs})
@@ -127,22 +127,22 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
         return self.__dict__["identifiedBy"]  # type: ignore[no-any-return]
 
     @property
-    def access_token_expiry(self) -> pulumi.Output[Optional[int]]:
+    def access_token_expiry(self) -> pulumi.Output[int | None]:
         """Live accessTokenExpiry in whole seconds; None when not managed."""
         return self.__dict__["accessTokenExpiry"]  # type: ignore[no-any-return]
 
     @property
-    def refresh_token_expiry(self) -> pulumi.Output[Optional[int]]:
+    def refresh_token_expiry(self) -> pulumi.Output[int | None]:
         """Live refreshTokenExpiry in whole seconds; None when not managed."""
         return self.__dict__["refreshTokenExpiry"]  # type: ignore[no-any-return]
 
     @property
-    def original_access_token_expiry(self) -> pulumi.Output[Optional[int]]:
+    def original_access_token_expiry(self) -> pulumi.Output[int | None]:
         """accessTokenExpiry as found when the app was adopted (what "restore" puts back)."""
         return self.__dict__["originalAccessTokenExpiry"]  # type: ignore[no-any-return]
 
     @property
-    def original_refresh_token_expiry(self) -> pulumi.Output[Optional[int]]:
+    def original_refresh_token_expiry(self) -> pulumi.Output[int | None]:
         """refreshTokenExpiry as found when the app was adopted (what "restore" puts back)."""
         return self.__dict__["originalRefreshTokenExpiry"]  # type: ignore[no-any-return]
 

@@ -1,0 +1,67 @@
+"""Bad input is refused at check, property by property, with the fix in the message and nothing sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import MOBILE
+from idcs_emulator import EmulatorServer
+from provider_server import ProviderServer
+
+# (inputs, failing property, words the reason must contain)
+BAD = [
+    ({"appId": MOBILE, "accessTokenExpiry": -5}, "accessTokenExpiry", "not positive"),
+    ({"appId": MOBILE, "accessTokenExpiry": 0}, "accessTokenExpiry", "not positive"),
+    ({"appId": MOBILE, "accessTokenExpiry": 3600.5}, "accessTokenExpiry", "not a whole number"),
+    ({"appId": MOBILE, "accessTokenExpiry": True}, "accessTokenExpiry", "boolean"),
+    ({"appId": MOBILE, "accessTokenExpiry": "1 hour"}, "accessTokenExpiry", "not a duration"),
+    ({"appId": MOBILE, "accessTokenExpiry": "P1M"}, "accessTokenExpiry", "use days"),
+    ({"appId": MOBILE, "accessTokenExpiry": 30}, "accessTokenExpiry", "between 60 s"),
+    ({"appId": MOBILE, "accessTokenExpiry": "400d"}, "accessTokenExpiry", "between 60 s (1m) and 31536000 s"),
+    ({"appId": MOBILE, "refreshTokenExpiry": 7}, "refreshTokenExpiry", 'did you mean "7d"'),
+    ({"appId": MOBILE, "accessTokenExpiry": 2**40}, "accessTokenExpiry", "cannot store"),
+    ({"appId": MOBILE, "accessTokenExpiry": "2h", "refreshTokenExpiry": "1h"}, "refreshTokenExpiry",
+     "at least accessTokenExpiry"),
+    ({"accessTokenExpiry": 3600}, "appId", "exactly one of appId"),
+    ({"appId": MOBILE, "appName": "x", "accessTokenExpiry": 3600}, "appName", "exactly one app identifier"),
+    ({"appId": MOBILE}, "accessTokenExpiry", "nothing to manage"),
+    ({"appId": "../Users", "accessTokenExpiry": 3600}, "appId", "not a plain IDCS app id"),
+    ({"appId": "a b", "accessTokenExpiry": 3600}, "appId", "not a plain IDCS app id"),
+    ({"appId": "https://x/y", "accessTokenExpiry": 3600}, "appId", "not a plain IDCS app id"),
+    ({"appName": "   ", "accessTokenExpiry": 3600}, "appName", "not an app name"),
+    ({"appId": MOBILE, "accessTokenExpiry": 3600, "onDelete": "destroy"}, "onDelete", '"retain"'),
+]
+
+
+@pytest.fixture(scope="module")
+def module_emulator() -> Any:
+    with EmulatorServer() as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module")
+def server(module_emulator: EmulatorServer) -> Any:
+    config = {"idcs:domainUrl": module_emulator.url, "idcs:clientId": "x", "idcs:clientSecret": "y"}
+    with ProviderServer(config) as srv:
+        yield srv
+
+
+@pytest.mark.parametrize(("inputs", "prop", "words"), BAD, ids=[f"{b[1]}:{b[2]}" for b in BAD])
+def test_bad_input_fails_check_naming_the_property(server: ProviderServer, module_emulator: EmulatorServer,
+                                                   inputs: dict[str, Any], prop: str, words: str) -> None:
+    result = server.check(inputs)
+    reasons = {p: r for p, r in result.failures}
+    assert prop in reasons, result.failures
+    assert words in reasons[prop]
+    assert module_emulator.requests_of() == []  # nothing reached the tenant
+
+
+@pytest.mark.parametrize(("given", "seconds"), [
+    (3600, 3600), (3600.0, 3600), ("3600", 3600), ("90s", 90), ("15m", 900), ("1h", 3600), ("7d", 604800),
+    ("2w", 1209600), ("1h30m", 5400), ("PT1H", 3600), ("P7D", 604800), ("P1W", 604800), ("PT1H30M", 5400)])
+def test_durations_become_whole_seconds(server: ProviderServer, given: object, seconds: int) -> None:
+    result = server.check({"appId": MOBILE, "refreshTokenExpiry": given})
+    assert result.failures == []
+    assert result.inputs["refreshTokenExpiry"] == seconds
+    assert result.inputs["onDelete"] == "retain"

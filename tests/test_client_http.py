@@ -1,0 +1,141 @@
+"""Unit tests of the HTTP client with `responses`: request shapes, token caching, errors, retries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import requests
+import responses
+from pulumi_idcs_provider.client import ADMIN_SCOPE, IdcsClient, RetryPolicy
+from pulumi_idcs_provider.errors import AppNotFoundError, IdcsApiError, IdcsError, ReadAfterWriteError
+from pulumi_idcs_provider.models import AppExpiries
+from pulumi_idcs_provider.settings import from_config
+from responses import matchers
+
+DOMAIN = "https://idcs-0123.identity.oraclecloud.com"
+SECRET = "s3cr3t-value-never-shown"
+APP = {"id": "a1", "name": "client-1", "displayName": "One", "isAliasApp": False,
+       "accessTokenExpiry": 3600, "refreshTokenExpiry": 604800, "basedOnTemplate": {"value": "CustomWebAppTemplateId"}}
+
+
+@pytest.fixture
+def client() -> IdcsClient:
+    settings = from_config({"idcs:domainUrl": DOMAIN + "/", "idcs:clientId": "admin", "idcs:clientSecret": SECRET,
+                            "idcs:maxRequestsPerSecond": "1000"})
+    return IdcsClient(settings, RetryPolicy(attempts=3, base_seconds=0.01, budget_seconds=5),
+                      session=requests.Session())
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.post(DOMAIN + "/oauth2/v1/token", json={"access_token": "tok-1", "expires_in": 3600},
+                  match=[matchers.urlencoded_params_matcher({"grant_type": "client_credentials",
+                                                             "scope": ADMIN_SCOPE})])
+        yield rsps
+
+
+def scim_error(status: int, message_id: str, detail: str) -> dict[str, object]:
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": str(status), "detail": detail,
+            "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error": {"messageId": message_id}}
+
+
+def test_token_uses_basic_auth_and_is_cached(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", json=APP)
+    client.get_app("a1", "One")
+    client.get_app("a1", "One")
+    token_calls = [c for c in mocked.calls if c.request.url.endswith("/oauth2/v1/token")]
+    assert len(token_calls) == 1
+    assert token_calls[0].request.headers["Authorization"].startswith("Basic ")
+    app_call = next(c for c in mocked.calls if "/Apps/" in c.request.url)
+    assert app_call.request.headers["Authorization"] == "Bearer tok-1"
+    assert "attributes=id%2Cname%2CdisplayName%2CaccessTokenExpiry%2CrefreshTokenExpiry" in app_call.request.url
+
+
+def test_patch_sends_integers_and_if_match(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.patch(DOMAIN + "/admin/v1/Apps/a1", json={**APP, "accessTokenExpiry": 900})
+    app = AppExpiries.model_validate({**APP, "etag": 'W/"3"'})
+    client.patch_app(app, {"accessTokenExpiry": 900.0}, "One")  # type: ignore[dict-item]
+    call = mocked.calls[-1].request
+    body = json.loads(call.body)
+    assert body == {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations": [{"op": "replace", "path": "accessTokenExpiry", "value": 900}]}
+    raw = call.body.decode() if isinstance(call.body, bytes) else str(call.body)
+    assert '"value": 900}' in raw  # a JSON integer, never 900.0
+    assert call.headers["If-Match"] == 'W/"3"'
+
+
+def test_scim_error_names_app_status_message_id_and_detail(client: IdcsClient,
+                                                            mocked: responses.RequestsMock) -> None:
+    mocked.patch(DOMAIN + "/admin/v1/Apps/a1", status=400, headers={"X-ORACLE-DMS-ECID": "ecid-42"},
+                 json=scim_error(400, "error.common.validation.invalidValue", "Invalid value for accessTokenExpiry"))
+    with pytest.raises(IdcsApiError) as err:
+        client.patch_app(AppExpiries.model_validate(APP), {"accessTokenExpiry": 900}, "'One' (id a1)")
+    text = str(err.value)
+    assert text == ("IDCS refused to update app 'One' (id a1): HTTP 400, messageId "
+                    "error.common.validation.invalidValue, Invalid value for accessTokenExpiry (ECID ecid-42, quote "
+                    "it to Oracle support)")
+    assert SECRET not in text and "tok-1" not in text
+
+
+def test_clamped_value_is_an_error_naming_both_values(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.patch(DOMAIN + "/admin/v1/Apps/a1", json={**APP, "refreshTokenExpiry": 86400})
+    with pytest.raises(ReadAfterWriteError, match="refreshTokenExpiry: sent 1209600, IDCS answered 86400"):
+        client.patch_app(AppExpiries.model_validate(APP), {"refreshTokenExpiry": 1209600}, "One")
+
+
+def test_filter_escapes_quotes_and_backslashes(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps", json={"Resources": [APP], "totalResults": 1},
+               match=[matchers.query_param_matcher({"filter": 'displayName eq "a\\"b\\\\c"', "count": "2",
+                                                    "attributes": "id,name,displayName,accessTokenExpiry,"
+                                                                  "refreshTokenExpiry"})])
+    assert client.find_app("displayName", 'a"b\\c', "x").id == "a1"
+
+
+def test_no_match_is_a_clear_not_found(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps", json={"Resources": [], "totalResults": 0})
+    with pytest.raises(AppNotFoundError, match=r"no app in https://idcs-0123\.identity\S+ has name 'nope'"):
+        client.find_app("name", "nope", "x")
+
+
+def test_401_renews_the_token_once(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=401, json=scim_error(401, "error.common.common.accessDenied", "x"))
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", json=APP)
+    assert client.get_app("a1", "One") is not None
+    assert sum(c.request.url.endswith("/token") for c in mocked.calls) == 2
+
+
+def test_429_and_503_are_retried_with_retry_after(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=429, headers={"Retry-After": "0"})
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=503)
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", json=APP)
+    assert client.get_app("a1", "One") is not None
+
+
+def test_404_and_400_are_not_retried(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=400, json=scim_error(400, "m", "bad"))
+    with pytest.raises(IdcsApiError):
+        client.get_app("a1", "One")
+    assert sum("/Apps/a1" in c.request.url for c in mocked.calls) == 1
+
+
+def test_retries_are_bounded(client: IdcsClient, mocked: responses.RequestsMock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", body=requests.ConnectionError("reset by peer"))
+    with pytest.raises(IdcsError, match=r"ConnectionError .* on 3 attempts"):
+        client.get_app("a1", "One")
+
+
+def test_bad_admin_credentials_say_which_settings(client: IdcsClient) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.post(DOMAIN + "/oauth2/v1/token", status=401,
+                  json={"error": "invalid_client", "error_description": "Client authentication failed."})
+        with pytest.raises(IdcsError) as err:
+            client.get_app("a1", "One")
+    assert "invalid_client" in str(err.value) and "idcs:clientSecret" in str(err.value)
+    assert SECRET not in str(err.value)
+
+
+def test_repr_of_settings_and_client_hides_the_secret(client: IdcsClient) -> None:
+    assert SECRET not in repr(client.settings) and SECRET not in repr(client) and SECRET not in str(client.settings)
