@@ -1,5 +1,6 @@
 //go:build tools
 
+// Package tools pins the upstream CLI's main package into this module's dependency graph.
 package tools
 
 import (

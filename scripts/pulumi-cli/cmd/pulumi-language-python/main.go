@@ -1,0 +1,159 @@
+// Command pulumi-language-python is a minimal Python language host for the Pulumi engine.
+//
+// Upstream's host lives in a Go module the module proxy here does not serve, so scripts/install-pulumi-cli
+// builds this one instead. It implements what `pulumi preview/up/refresh/destroy` of a Python program needs:
+// GetPluginInfo, Handshake, GetRequiredPackages (none: dynamic providers need no plugin download), and Run,
+// which starts upstream's `pulumi-language-python-exec` script (shipped in the sdk/v3 module) with the
+// engine's settings, exactly as the upstream host does. Anything else answers Unimplemented.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "0.0.0-dev"
+
+// userActionableExit is the exec script's exit code after it has already shown the user the error.
+const userActionableExit = 32
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	execScript string
+}
+
+func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
+	*pulumirpc.LanguageHandshakeResponse, error) {
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
+	*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
+	*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+// python picks the interpreter: the `virtualenv` runtime option of Pulumi.yaml, then $PULUMI_PYTHON_CMD,
+// then python3 on PATH.
+func python(info *pulumirpc.ProgramInfo) (string, []string) {
+	if info != nil && info.Options != nil {
+		if venv, ok := info.Options.AsMap()["virtualenv"].(string); ok && venv != "" {
+			if !filepath.IsAbs(venv) {
+				venv = filepath.Join(info.RootDirectory, venv)
+			}
+			bin := filepath.Join(venv, "bin")
+			return filepath.Join(bin, "python"), []string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH"),
+				"VIRTUAL_ENV=" + venv}
+		}
+	}
+	if cmd := os.Getenv("PULUMI_PYTHON_CMD"); cmd != "" {
+		return cmd, nil
+	}
+	return "python3", nil
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	if err != nil {
+		return nil, err
+	}
+	info := req.GetInfo()
+	programDir, entry, root := req.GetPwd(), req.GetProgram(), req.GetPwd()
+	if info != nil {
+		programDir, entry, root = info.ProgramDirectory, info.EntryPoint, info.RootDirectory
+	}
+	if entry == "" {
+		entry = "."
+	}
+	interpreter, extraEnv := python(info)
+	args := []string{"-u", h.execScript,
+		"--monitor", req.GetMonitorAddress(),
+		"--engine", engineAddress,
+		"--project", req.GetProject(),
+		"--stack", req.GetStack(),
+		"--pwd", programDir,
+		"--dry_run", strconv.FormatBool(req.GetDryRun()),
+		"--parallel", strconv.Itoa(int(req.GetParallel())),
+		"--organization", req.GetOrganization(),
+		"--root_directory", root,
+		entry}
+	args = append(args, req.GetArgs()...)
+	cmd := exec.CommandContext(ctx, interpreter, args...)
+	cmd.Dir = programDir
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env = append(append(os.Environ(), extraEnv...),
+		"PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return &pulumirpc.RunResponse{}, nil
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == userActionableExit:
+		return &pulumirpc.RunResponse{Bail: true}, nil
+	case errors.As(err, &exitErr):
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
+			exitErr.ExitCode())}, nil
+	default:
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start %s: %v", interpreter, err)}, nil
+	}
+}
+
+var engineAddress string
+
+func main() {
+	flag.String("tracing", "", "ignored")
+	flag.String("root", "", "ignored")
+	flag.Bool("logtostderr", false, "ignored")
+	flag.Int("v", 0, "ignored")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		engineAddress = flag.Arg(flag.NArg() - 1)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	script := filepath.Join(filepath.Dir(self), "pulumi-language-python-exec")
+	if _, err := os.Stat(script); err != nil {
+		fmt.Fprintf(os.Stderr, "pulumi-language-python: %s is missing: run scripts/install-pulumi-cli\n", script)
+		os.Exit(1)
+	}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	server := grpc.NewServer(grpc.MaxRecvMsgSize(400 * 1024 * 1024))
+	pulumirpc.RegisterLanguageRuntimeServer(server, &host{execScript: script})
+	fmt.Printf("%d\n", lis.Addr().(*net.TCPAddr).Port)
+	if err := server.Serve(lis); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
