@@ -1,0 +1,8 @@
+# The two commands of the README; each does all set-up on a fresh machine.
+.PHONY: demo test
+
+demo:  ## a real `pulumi up` of examples/basic against the local IDCS emulator
+	scripts/demo
+
+test:  ## lint, type-check and every test, real Pulumi engine included
+	scripts/test
