@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,8 @@ import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE, RESOURCE_OWNER, demo_secrets
 from deepdiff import DeepDiff
 from engine import open_stack, outputs
-from pulumi import automation as auto
-
 from idcs_emulator import EmulatorServer
+from pulumi import automation as auto
 
 pytestmark = pytest.mark.engine
 

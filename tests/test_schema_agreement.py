@@ -10,7 +10,6 @@ from typing import Any
 
 from conftest import MOBILE
 from provider_server import ProviderServer
-
 from pulumi_idcs import AppTokenExpiry, AppTokenExpiryArgs
 from pulumi_idcs.app_token_expiry import OUTPUTS
 from pulumi_idcs_provider.models import AppTokenExpiryInputs

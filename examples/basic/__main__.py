@@ -2,7 +2,6 @@
 `pulumi config set --secret idcs:clientSecret ...` (or IDCS_DOMAIN_URL / IDCS_CLIENT_ID / IDCS_CLIENT_SECRET)."""
 
 import pulumi
-
 import pulumi_idcs as idcs
 
 cfg = pulumi.Config()
