@@ -6,7 +6,6 @@ keep instances free of attributes. Connection settings come from `configure()` a
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,30 +21,19 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from . import settings as settings_mod
+from . import stack_config
 from .client import IdcsClient, client_for
 from .errors import AppNotFoundError
 from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, check_inputs
-
-_CONFIG_LOCK = threading.Lock()
-_STACK_CONFIG: dict[str, Any] = {}
+from .settings import from_config
 
 ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
 
 
-def remember_config(config: Mapping[str, Any]) -> None:
-    """Keep the stack's idcs:* configuration for this process (all resources of one stack share it)."""
-    with _CONFIG_LOCK:
-        _STACK_CONFIG.clear()
-        _STACK_CONFIG.update({k: v for k, v in config.items() if v is not None})
-
-
 def current_client() -> IdcsClient:
-    with _CONFIG_LOCK:
-        config = dict(_STACK_CONFIG)
-    return client_for(settings_mod.from_config(config))
+    return client_for(from_config(stack_config.snapshot()))
 
 
 class AppTokenExpiryProvider(ResourceProvider):
@@ -55,7 +43,7 @@ class AppTokenExpiryProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
-        remember_config({key: req.config.get(key) for key, _ in settings_mod.KEYS.values()})
+        stack_config.remember(req)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checked, failures = check_inputs(news, is_unknown=lambda v: isinstance(v, Unknown))
