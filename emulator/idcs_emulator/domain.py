@@ -80,6 +80,10 @@ class Domain:
             text = Path(path).read_text()
         return cls(json.loads(text))
 
+    @property
+    def seed(self) -> dict[str, Any]:
+        return copy.deepcopy(self._seed)
+
     def reset(self) -> None:
         with self._lock:
             self.apps: dict[str, dict[str, Any]] = {a["id"]: copy.deepcopy(a) for a in self._seed.get("apps", [])}

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .domain import Domain, Reply, scim_error
+from .grants import Grants
+from .mosaic import Mosaic
 
 #: Form fields and headers never written to the request log.
 SECRET_FIELDS = frozenset({"client_secret", "refresh_token", "password", "code", "code_verifier"})
@@ -76,6 +78,7 @@ class EmulatorServer:
 
     def __init__(self, domain: Domain | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         self.domain = domain or Domain.from_file(None)
+        self.grants, self.mosaic = self._token_services()
         self.faults = Faults()
         self.requests: list[dict[str, Any]] = []
         self.lock = threading.Lock()
@@ -83,6 +86,17 @@ class EmulatorServer:
         self.httpd.daemon_threads = True
         self.domain.base_url = self.url
         self._thread: threading.Thread | None = None
+
+    def _token_services(self) -> tuple[Grants, Mosaic]:
+        seed = self.domain.seed
+        return Grants(self.domain, seed.get("users", [])), Mosaic(seed.get("mosaicClients", []))
+
+    def reset(self) -> None:
+        """Back to the seed: apps, tokens, faults and the request log."""
+        self.domain.reset()
+        self.grants, self.mosaic = self._token_services()
+        self.set_faults({})
+        self.clear_requests()
 
     @property
     def url(self) -> str:
@@ -131,6 +145,10 @@ class EmulatorServer:
 def _kind(method: str, path: str) -> str:
     if path == "/oauth2/v1/token":
         return "token"
+    if path == "/oidc/token":
+        return "mosaic-token"
+    if path == "/cis/v1/auth/token/refresh":
+        return "mosaic-refresh"
     if path.startswith("/admin/v1/Apps"):
         if path.endswith("/.search"):
             return "search"
@@ -201,14 +219,18 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
 
         def _idcs(self, method: str, path: str, query: dict[str, str], raw: bytes) -> Reply:
             domain = emu.domain
-            if path == "/oauth2/v1/token" and method == "POST":
-                form = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
-                client_id, secret = _basic_auth(self.headers.get("Authorization"))
-                return domain.issue_admin_token(client_id, secret, form)
+            form = {k: v[-1] for k, v in parse_qs(raw.decode(errors="replace")).items()}
+            auth = self.headers.get("Authorization") or ""
+            bearer = auth[7:] if auth.startswith("Bearer ") else None
+            if method == "POST" and path == "/oauth2/v1/token":
+                return emu.grants.token(_basic_auth(auth), form)
+            if method == "POST" and path == "/oidc/token":
+                return emu.mosaic.client_token(form)
+            if method == "POST" and path == "/cis/v1/auth/token/refresh":
+                return emu.mosaic.refresh_tokens(bearer, _json(raw))
             if not path.startswith("/admin/v1/Apps"):
                 return scim_error(404, f"No such endpoint {method} {path}.", "error.common.common.notFound")
-            auth = self.headers.get("Authorization") or ""
-            if not auth.startswith("Bearer ") or not domain.token_valid(auth[7:]):
+            if not domain.token_valid(bearer):
                 return scim_error(401, "Access denied: a valid bearer token is required.",
                                   "error.common.common.accessDenied")
             body = _json(raw)
@@ -239,10 +261,17 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 emu.set_faults(body if isinstance(body, dict) else {})
                 return Reply(204)
             if parts[1:] == ["reset"] and method == "POST":
-                emu.domain.reset()
-                emu.set_faults({})
-                emu.clear_requests()
+                emu.reset()
                 return Reply(204)
+            spec = body if isinstance(body, dict) else {}
+            if parts[1:] == ["refresh-tokens"] and method == "POST":
+                return emu.grants.mint(str(spec.get("clientId")), str(spec.get("scope") or ""))
+            if parts[1:] == ["refresh-tokens", "revoke"] and method == "POST":
+                return Reply(200, {"revoked": emu.grants.revoke(str(spec.get("clientId")))})
+            if parts[1:] == ["mosaic", "refresh-tokens"] and method == "POST":
+                return emu.mosaic.mint(str(spec.get("clientId")))
+            if parts[1:] == ["mosaic", "refresh-tokens", "revoke"] and method == "POST":
+                return Reply(200, {"revoked": emu.mosaic.revoke(str(spec.get("clientId")))})
             if len(parts) == 3 and parts[1] == "apps":
                 if method == "GET":
                     app = emu.domain.apps.get(parts[2])
@@ -256,7 +285,7 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
         def _write(self, reply: Reply) -> None:
             data = b"" if reply.body is None else json.dumps(reply.body).encode()
             self.send_response(reply.status)
-            ctype = "application/json" if self.path.startswith(("/oauth2", "/_emulator")) else "application/scim+json"
+            ctype = "application/scim+json" if self.path.startswith("/admin/") else "application/json"
             if data:
                 self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
