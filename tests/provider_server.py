@@ -15,6 +15,7 @@ from typing import Any
 import grpc
 from google.protobuf import struct_pb2
 from google.protobuf.json_format import MessageToDict
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -44,8 +45,8 @@ class ProviderServer:
     """One provider process, as the engine starts it for a deployment."""
 
     def __init__(self, config: dict[str, str], env: dict[str, str] | None = None,
-                 provider_blob: str | None = None) -> None:
-        self.blob = provider_blob or serialize_provider(AppTokenExpiryProvider())
+                 provider: ResourceProvider | None = None) -> None:
+        self.blob = serialize_provider(provider or AppTokenExpiryProvider())
         full_env = {**os.environ, **(env or {})}
         self.proc = subprocess.Popen([sys.executable, "-u", "-m", "pulumi.dynamic"], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=full_env)

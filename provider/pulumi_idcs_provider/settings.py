@@ -74,16 +74,23 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
     return ConnectionSettings(**found)
 
 
-def normalise_domain_url(url: str) -> str:
-    """'https://idcs-x.identity.oraclecloud.com/' -> without the slash; plain http only for loopback."""
+def endpoint_problem(url: str, example: str) -> str | None:
+    """Why url cannot be used to send credentials to, or None: https, or plain http to loopback only."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ConfigurationError(
-            f"idcs:domainUrl {url!r} is not a URL like https://idcs-0123456789abcdef.identity.oraclecloud.com")
+        return f"{url!r} is not a URL like {example}"
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ConfigurationError(
-            f"idcs:domainUrl {url!r} uses plain http for a non-loopback host: use https (plain http is only "
-            "allowed for a local emulator on 127.0.0.1, ::1 or localhost)")
+        return (f"{url!r} uses plain http for a non-loopback host: use https (plain http is only allowed for a "
+                "local emulator on 127.0.0.1, ::1 or localhost)")
+    return None
+
+
+def normalise_domain_url(url: str) -> str:
+    """'https://idcs-x.identity.oraclecloud.com/' -> without the slash; plain http only for loopback."""
+    problem = endpoint_problem(url, "https://idcs-0123456789abcdef.identity.oraclecloud.com")
+    if problem:
+        raise ConfigurationError(f"idcs:domainUrl {problem}")
+    parts = urlsplit(url.strip())
     if parts.query or parts.fragment or parts.path.strip("/"):
         raise ConfigurationError(
             f"idcs:domainUrl {url!r} must be the domain's base URL only, with no path (not .../admin/v1)")

@@ -1,0 +1,226 @@
+"""The dynamic provider behind `pulumi_idcs.RefreshGrantCheck`: prove a refresh grant works, live.
+
+Refresh tokens rotate, so the newest one is kept in state (a secret output) and used next time; a seed token
+that the program changes wins. Exchanges run on create, when inputs change, when the last check failed, and
+when the last success is older than `recheckAfter`; otherwise diff reports no change, so a
+`--expect-no-changes` gate stays green.
+
+A dynamic provider cannot return partial state with an error, and a rotated token must never be lost. So when
+the exchange succeeds but the expectation fails, the new token is saved and the failure is recorded in the
+`failure` output; the SDK class turns that into an error of the program, which fails `pulumi up`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from . import stack_config
+from .durations import DurationError, describe, parse_seconds
+from .settings import endpoint_problem
+from .token_exchange import Exchange, TokenAnswer, exchange
+
+SECRET_INPUTS = ("clientSecret", "refreshToken")
+FLAVORS = ("idcs", "mosaic", "oauth2")
+
+
+class RefreshGrantCheckInputs(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+
+    flavor: Literal["idcs", "mosaic", "oauth2"]
+    client_id: str
+    client_secret: str | None = None
+    refresh_token: str
+    scope: str | None = None
+    base_url: str | None = None
+    token_url: str | None = None
+    expect_access_token_expiry: int | None = None
+    recheck_after: int | None = None
+
+    @field_validator("flavor", mode="before")
+    @classmethod
+    def _flavor(cls, v: object) -> object:
+        if v not in FLAVORS:
+            raise PydanticCustomError("idcs", '{value} is not a flavor: use "idcs", "mosaic" or "oauth2" (with '
+                                      "tokenUrl)", {"value": repr(v)})
+        return v
+
+    @field_validator("client_id", "refresh_token", mode="before")
+    @classmethod
+    def _non_empty(cls, v: object) -> object:
+        if not isinstance(v, str) or not v.strip():
+            raise PydanticCustomError("idcs", "must be non-empty text")
+        return v
+
+    @field_validator("base_url", "token_url", mode="before")
+    @classmethod
+    def _safe_url(cls, v: object) -> object:
+        if v is None:
+            return v
+        problem = endpoint_problem(str(v), "https://idcs-0123.identity.oraclecloud.com")
+        if problem:
+            raise PydanticCustomError("idcs", "{problem}", {"problem": problem})
+        return str(v).rstrip("/")
+
+    @field_validator("expect_access_token_expiry", "recheck_after", mode="before")
+    @classmethod
+    def _seconds(cls, v: object) -> object:
+        if v is None:
+            return v
+        try:
+            return parse_seconds(v)
+        except DurationError as e:
+            raise PydanticCustomError("idcs", "{reason}", {"reason": str(e)}) from None
+
+
+def _check(news: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+    raw = {k: v for k, v in news.items() if not k.startswith("__")}
+    unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
+    failures: list[CheckFailure] = []
+    try:
+        parsed = RefreshGrantCheckInputs.model_validate({k: v for k, v in raw.items() if k not in unknown})
+    except ValidationError as e:
+        known_missing = [err for err in e.errors() if not (err["type"] == "missing" and err["loc"][0] in unknown)]
+        failures += [CheckFailure(str(err["loc"][0]), _reason(err)) for err in known_missing]
+        return raw, failures
+    checked = parsed.model_dump(by_alias=True, exclude_none=True)
+    checked.update({k: raw[k] for k in unknown})
+    flavor = parsed.flavor
+    if flavor == "oauth2" and not parsed.token_url and "tokenUrl" not in unknown:
+        failures.append(CheckFailure("tokenUrl", 'flavor "oauth2" needs tokenUrl: the token endpoint to call'))
+    if flavor != "oauth2" and parsed.token_url:
+        failures.append(CheckFailure("tokenUrl", f'tokenUrl is for flavor "oauth2"; for "{flavor}" set baseUrl'))
+    if flavor == "mosaic" and not parsed.client_secret and "clientSecret" not in unknown:
+        failures.append(CheckFailure("clientSecret", "Mosaic needs the client secret to get a client access token"))
+    if flavor != "oauth2" and not parsed.base_url and "baseUrl" not in unknown:
+        key, var = DEFAULT_BASE[flavor]
+        value = default_base(flavor, config)
+        problem = endpoint_problem(value, "https://...") if value else f"neither baseUrl nor {key} (${var}) is set"
+        if problem:
+            failures.append(CheckFailure("baseUrl", f"{problem}: set baseUrl, or `pulumi config set {key} ...`"))
+    return checked, failures
+
+
+#: Where a flavor's base URL comes from when the resource does not say: (stack config key, environment variable).
+DEFAULT_BASE = {"idcs": ("idcs:domainUrl", "IDCS_DOMAIN_URL"), "mosaic": ("mosaic:baseUrl", "MOSAIC_BASE_URL")}
+
+
+def default_base(flavor: str, config: Mapping[str, Any]) -> str:
+    key, var = DEFAULT_BASE[flavor]
+    return str(config.get(key) or os.environ.get(var) or "").rstrip("/")
+
+
+def _reason(err: Any) -> str:
+    return "is required" if err["type"] == "missing" else str(err["msg"])
+
+
+def fingerprints(props: Mapping[str, Any]) -> dict[str, str]:
+    """Fingerprints of the secret inputs: compared across runs, never the plaintext (and stored as a secret)."""
+    return {k: hashlib.sha256(str(props.get(k) or "").encode()).hexdigest()[:32] for k in SECRET_INPUTS}
+
+
+def _endpoint(inputs: RefreshGrantCheckInputs) -> str:
+    if inputs.flavor == "oauth2":
+        return str(inputs.token_url)
+    base = inputs.base_url or default_base(inputs.flavor, stack_config.snapshot())
+    return base + "/oauth2/v1/token" if inputs.flavor == "idcs" else base
+
+
+def _run(inputs: RefreshGrantCheckInputs, refresh_token: str) -> dict[str, Any]:
+    """One exchange; the outputs to store, the failure of an expectation among them."""
+    endpoint = _endpoint(inputs)
+    answer: TokenAnswer = exchange(Exchange(
+        flavor=inputs.flavor, client_id=inputs.client_id, client_secret=inputs.client_secret,
+        refresh_token=refresh_token, url=endpoint, scope=inputs.scope,
+        ca_bundle=stack_config.snapshot().get("idcs:caBundle")))
+    newest = answer.refresh_token or refresh_token
+    plain = _plain(inputs)
+    outs: dict[str, Any] = {
+        **plain, "checkedInputs": plain, "endpoint": endpoint,
+        "checkedAt": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "expiresIn": answer.expires_in, "tokenType": answer.token_type,
+        "scope": answer.scope or inputs.scope,
+        "refreshTokenRotated": answer.refresh_token is not None and answer.refresh_token != refresh_token,
+        "refreshToken": newest,
+        "failure": _expectation_failure(inputs, answer),
+    }
+    return {k: v for k, v in outs.items() if v is not None}
+
+
+def _expectation_failure(inputs: RefreshGrantCheckInputs, answer: TokenAnswer) -> str | None:
+    expected = inputs.expect_access_token_expiry
+    if expected is None:
+        return None
+    who = f"refresh grant check for client {inputs.client_id!r} ({inputs.flavor})"
+    if answer.expires_in is None:
+        return f"{who}: the token server did not say expires_in, so expectAccessTokenExpiry cannot be verified"
+    if answer.expires_in > expected:
+        return (f"{who}: the new access token lives {describe(answer.expires_in)}, longer than the expected "
+                f"{describe(expected)} (expectAccessTokenExpiry). In IDCS expires_in comes from the resource app "
+                "(the app whose scope was requested): check that app's accessTokenExpiry")
+    return None
+
+
+class RefreshGrantCheckProvider(ResourceProvider):
+    """Stateless; pickled by reference into state, like AppTokenExpiryProvider."""
+
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        stack_config.remember(req)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checked, failures = _check(news, stack_config.snapshot())
+        return CheckResult(checked, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
+            return DiffResult(changes=None)
+        inputs = RefreshGrantCheckInputs.model_validate(news)
+        if _plain(inputs) != olds.get("checkedInputs") or fingerprints(news) != olds.get("inputFingerprints"):
+            return DiffResult(changes=None)  # the engine shows which input changed
+        return DiffResult(changes=bool(olds.get("failure")) or _due(olds))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs = RefreshGrantCheckInputs.model_validate(props)
+        outs = _run(inputs, inputs.refresh_token)
+        return CreateResult(uuid.uuid4().hex, {**outs, "inputFingerprints": fingerprints(props)})
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs = RefreshGrantCheckInputs.model_validate(news)
+        seed_changed = fingerprints(news)["refreshToken"] != (olds.get("inputFingerprints") or {}).get("refreshToken")
+        token = inputs.refresh_token if seed_changed or not olds.get("refreshToken") else str(olds["refreshToken"])
+        outs = _run(inputs, token)
+        return UpdateResult({**outs, "inputFingerprints": fingerprints(news)})
+
+
+def _plain(inputs: RefreshGrantCheckInputs) -> dict[str, Any]:
+    """The inputs that are not secret, as stored to tell later whether they changed."""
+    return inputs.model_dump(by_alias=True, exclude_none=True, exclude={"client_secret", "refresh_token"})
+
+
+def _due(olds: Mapping[str, Any]) -> bool:
+    """Whether the last success is older than recheckAfter."""
+    every, at = olds.get("recheckAfter"), olds.get("checkedAt")
+    if not every or not at:
+        return False
+    checked = datetime.strptime(str(at), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return (datetime.now(timezone.utc) - checked).total_seconds() >= float(every)

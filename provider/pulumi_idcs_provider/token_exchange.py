@@ -1,0 +1,133 @@
+"""Live refresh-token exchanges: IDCS, Transmit Mosaic, and any RFC 6749 §6 token endpoint.
+
+A refresh exchange is *not* idempotent: the server rotates the token, so the one sent is spent once the
+request has been processed. We therefore retry only a 429 (the server did not process it) and never a timeout
+or a dropped connection, where a second try could spend the token twice and lose the new one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from .client import shared_session
+from .errors import IdcsError
+
+TIMEOUT_SECONDS = 30.0
+MAX_429_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What a check needs to do one exchange. Secrets live here only for the duration of the call."""
+
+    flavor: str
+    client_id: str
+    client_secret: str | None
+    refresh_token: str
+    url: str                   # token endpoint (idcs, oauth2) or Mosaic base URL
+    scope: str | None = None
+    ca_bundle: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Exchange(flavor={self.flavor!r}, client_id={self.client_id!r}, url={self.url!r})"
+
+
+@dataclass(frozen=True)
+class TokenAnswer:
+    expires_in: int | None
+    token_type: str | None
+    scope: str | None
+    refresh_token: str | None   # the rotated token, or None when the server kept the old one valid
+
+
+class ExchangeError(IdcsError):
+    """The token server refused the exchange; the message names client, flavor, status and the server's reason."""
+
+
+def exchange(ex: Exchange) -> TokenAnswer:
+    if ex.flavor == "mosaic":
+        return _mosaic(ex)
+    return _oauth2(ex)
+
+
+def _oauth2(ex: Exchange) -> TokenAnswer:
+    """RFC 6749 §6 (and IDCS, which follows it): HTTP Basic client auth when there is a secret."""
+    form = {"grant_type": "refresh_token", "refresh_token": ex.refresh_token}
+    if ex.scope:
+        form["scope"] = ex.scope
+    auth: tuple[str, str] | None = None
+    if ex.client_secret:
+        auth = (ex.client_id, ex.client_secret)
+    else:
+        form["client_id"] = ex.client_id  # a public client identifies itself in the body
+    resp = _post(ex, ex.url, data=form, auth=auth, headers={"Accept": "application/json"})
+    return _answer(ex, resp, "refresh")
+
+
+def _mosaic(ex: Exchange) -> TokenAnswer:
+    """Mosaic: a client access token first, then the refresh call with it as Bearer."""
+    base = ex.url.rstrip("/")
+    resp = _post(ex, f"{base}/oidc/token", data={"grant_type": "client_credentials", "client_id": ex.client_id,
+                                                  "client_secret": ex.client_secret or ""})
+    if not resp.ok:
+        raise _error(ex, resp, "get a client access token")
+    client_token = str(_json(resp).get("access_token") or "")
+    resp = _post(ex, f"{base}/cis/v1/auth/token/refresh", json={"refresh_token": ex.refresh_token},
+                 headers={"Authorization": f"Bearer {client_token}", "Accept": "application/json"})
+    return _answer(ex, resp, "refresh")
+
+
+def _post(ex: Exchange, url: str, **kwargs: Any) -> requests.Response:
+    for attempt in range(MAX_429_RETRIES + 1):
+        try:
+            resp = shared_session().post(url, timeout=TIMEOUT_SECONDS, verify=ex.ca_bundle or True, **kwargs)
+        except (requests.ConnectionError, requests.Timeout) as e:
+            raise ExchangeError(
+                f"{_who(ex)}: {type(e).__name__} talking to {url}; not retried, because the server may have "
+                "spent the refresh token already. If the next run fails with invalid_grant, supply a new seed "
+                "refresh token") from None
+        if resp.status_code != 429 or attempt == MAX_429_RETRIES:
+            return resp
+        after = resp.headers.get("Retry-After", "")
+        time.sleep(min(float(after), 30.0) if after.strip().isdigit() else 2.0**attempt)
+    raise AssertionError("unreachable")
+
+
+def _answer(ex: Exchange, resp: requests.Response, action: str) -> TokenAnswer:
+    if not resp.ok:
+        raise _error(ex, resp, action)
+    body = _json(resp)
+    if not body.get("access_token"):
+        raise ExchangeError(f"{_who(ex)}: HTTP {resp.status_code} but no access_token in the answer")
+    expires = body.get("expires_in")
+    return TokenAnswer(expires_in=int(expires) if isinstance(expires, (int, float, str)) and str(expires).isdigit()
+                       else None, token_type=body.get("token_type"), scope=body.get("scope"),
+                       refresh_token=body.get("refresh_token"))
+
+
+def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
+    body = _json(resp)
+    if "error" in body:   # RFC 6749 §5.2
+        reason = str(body["error"]) + (f": {body['error_description']}" if body.get("error_description") else "")
+    elif "message" in body:  # Mosaic
+        message = body["message"]
+        reason = "; ".join(map(str, message)) if isinstance(message, list) else str(message)
+    else:
+        reason = "no error description in the answer"
+    return ExchangeError(f"{_who(ex)}: could not {action}: HTTP {resp.status_code}, {reason}")
+
+
+def _who(ex: Exchange) -> str:
+    return f"refresh grant check for client {ex.client_id!r} ({ex.flavor})"
+
+
+def _json(resp: requests.Response) -> dict[str, Any]:
+    try:
+        body = resp.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

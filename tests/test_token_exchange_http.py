@@ -1,0 +1,101 @@
+"""Unit tests of the refresh exchange per flavor with `responses`: request shapes, errors, no unsafe retries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import responses
+from pulumi_idcs_provider.token_exchange import Exchange, ExchangeError, exchange
+from responses import matchers
+
+RT = "rt-secret-value-1"
+SECRET = "client-secret-value-2"
+
+
+def test_idcs_uses_basic_auth_and_the_refresh_grant() -> None:
+    ex = Exchange("idcs", "cid", SECRET, RT, "https://idcs-1.example.com/oauth2/v1/token", scope="urn:x/read")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, json={"access_token": "at", "token_type": "Bearer", "expires_in": 900,
+                                "refresh_token": "rt-2"},
+                  match=[matchers.urlencoded_params_matcher({"grant_type": "refresh_token", "refresh_token": RT,
+                                                             "scope": "urn:x/read"})])
+        answer = exchange(ex)
+        assert rsps.calls[0].request.headers["Authorization"].startswith("Basic ")
+    assert (answer.expires_in, answer.refresh_token, answer.token_type) == (900, "rt-2", "Bearer")
+
+
+def test_public_oauth2_client_sends_its_id_in_the_body() -> None:
+    ex = Exchange("oauth2", "public-app", None, RT, "https://as.example.com/token")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, json={"access_token": "at", "expires_in": "60"},
+                  match=[matchers.urlencoded_params_matcher({"grant_type": "refresh_token", "refresh_token": RT,
+                                                             "client_id": "public-app"})])
+        answer = exchange(ex)
+        assert "Authorization" not in rsps.calls[0].request.headers
+    assert answer.expires_in == 60 and answer.refresh_token is None
+
+
+def test_mosaic_gets_a_client_token_then_refreshes_with_it() -> None:
+    ex = Exchange("mosaic", "m-client", SECRET, RT, "https://api.sbx.transmitsecurity.io")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url + "/oidc/token", json={"access_token": "client-at"},
+                  match=[matchers.urlencoded_params_matcher({"grant_type": "client_credentials",
+                                                             "client_id": "m-client", "client_secret": SECRET})])
+        rsps.post(ex.url + "/cis/v1/auth/token/refresh", json={"access_token": "at", "refresh_token": "rt-2",
+                                                                "expires_in": 3600, "token_type": "Bearer"},
+                  match=[matchers.json_params_matcher({"refresh_token": RT}),
+                         matchers.header_matcher({"Authorization": "Bearer client-at"})])
+        assert exchange(ex).refresh_token == "rt-2"
+
+
+@pytest.mark.parametrize(("flavor", "status", "body", "words"), [
+    ("idcs", 400, {"error": "invalid_grant", "error_description": "The refresh token is invalid."},
+     "HTTP 400, invalid_grant: The refresh token is invalid."),
+    ("oauth2", 401, {"error": "invalid_client"}, "HTTP 401, invalid_client"),
+    ("idcs", 502, "<html>bad gateway</html>", "HTTP 502, no error description"),
+])
+def test_refusals_name_client_flavor_status_and_reason(flavor: str, status: int, body: object, words: str) -> None:
+    ex = Exchange(flavor, "cid", SECRET, RT, "https://as.example.com/token")
+    with responses.RequestsMock() as rsps:
+        kwargs = {"json": body} if isinstance(body, dict) else {"body": str(body)}
+        rsps.post(ex.url, status=status, **kwargs)  # type: ignore[arg-type]
+        with pytest.raises(ExchangeError) as err:
+            exchange(ex)
+    text = str(err.value)
+    assert f"client 'cid' ({flavor})" in text and words in text
+    assert RT not in text and SECRET not in text
+
+
+def test_mosaic_message_lists_are_joined() -> None:
+    ex = Exchange("mosaic", "m", SECRET, RT, "https://api.example.com")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url + "/oidc/token", json={"access_token": "c"})
+        rsps.post(ex.url + "/cis/v1/auth/token/refresh", status=400,
+                  json={"message": ["refresh_token must be a string"], "error_code": 400})
+        with pytest.raises(ExchangeError, match="HTTP 400, refresh_token must be a string"):
+            exchange(ex)
+
+
+def test_a_dropped_connection_is_not_retried() -> None:
+    ex = Exchange("idcs", "cid", SECRET, RT, "https://as.example.com/token")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, body=requests.ConnectionError("reset"))
+        with pytest.raises(ExchangeError, match="not retried"):
+            exchange(ex)
+        assert len(rsps.calls) == 1
+
+
+def test_429_is_retried_because_nothing_was_spent() -> None:
+    ex = Exchange("idcs", "cid", SECRET, RT, "https://as.example.com/token")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, status=429, headers={"Retry-After": "0"})
+        rsps.post(ex.url, json={"access_token": "at", "expires_in": 5})
+        assert exchange(ex).expires_in == 5
+
+
+def test_repr_hides_secrets() -> None:
+    ex = Exchange("idcs", "cid", SECRET, RT, "https://as.example.com/token")
+    assert SECRET not in repr(ex) and RT not in repr(ex)
+    assert json.dumps(repr(ex))
