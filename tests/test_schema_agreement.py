@@ -8,11 +8,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import requests
 from conftest import MOBILE
 from provider_server import ProviderServer
-from pulumi_idcs import AppTokenExpiry, AppTokenExpiryArgs
+from pulumi_idcs import AppTokenExpiry, AppTokenExpiryArgs, RefreshGrantCheck
 from pulumi_idcs.app_token_expiry import OUTPUTS
+from pulumi_idcs.refresh_grant_check import _INPUT_NAMES, SECRET_OUTPUTS
+from pulumi_idcs.refresh_grant_check import OUTPUTS as CHECK_OUTPUTS
 from pulumi_idcs_provider.models import AppTokenExpiryInputs
+from pulumi_idcs_provider.refresh_grant_check import RefreshGrantCheckInputs, RefreshGrantCheckProvider
 from pulumi_idcs_provider.settings import KEYS, ConnectionSettings
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schema.json").read_text())
@@ -54,3 +58,26 @@ def test_config_agrees_with_the_settings() -> None:
         "max_requests_per_second"].default
     for key, var in KEYS.values():
         assert var in variables[key.split(":")[1]]["description"]
+
+
+CHECK = SCHEMA["resources"]["idcs:index:RefreshGrantCheck"]
+
+
+def test_refresh_grant_check_agrees(stack_config: dict[str, Any], emulator: Any) -> None:
+    inputs = set(CHECK["inputProperties"])
+    assert set(_INPUT_NAMES.values()) == inputs
+    assert {f.alias for f in RefreshGrantCheckInputs.model_fields.values()} == inputs
+    assert set(inspect.signature(RefreshGrantCheck.__init__).parameters) - {"self", "resource_name", "opts"} == {
+        snake(w) for w in inputs}
+    assert set(CHECK_OUTPUTS) == set(CHECK["properties"])
+    secret = {k for k, v in {**CHECK["inputProperties"], **CHECK["properties"]}.items() if v.get("secret")}
+    assert secret == set(SECRET_OUTPUTS)
+    rt = requests.post(emulator.url + "/_emulator/refresh-tokens", timeout=5, json={
+        "clientId": "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5",
+        "scope": "https://resource-owner.example.com/read offline_access"}).json()["refresh_token"]
+    with ProviderServer(stack_config, provider=RefreshGrantCheckProvider()) as server:
+        _, _, outs = server.up({"flavor": "idcs", "clientId": "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5",
+                                "refreshToken": rt, "scope": "https://resource-owner.example.com/read offline_access",
+                                "expectAccessTokenExpiry": 3600, "recheckAfter": 60})
+    assert set(outs) - {"__provider"} <= set(CHECK["properties"])
+    assert set(CHECK["required"]) <= set(outs)
