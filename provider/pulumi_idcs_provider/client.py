@@ -49,11 +49,17 @@ class RetryPolicy:
 
 
 class RateLimiter:
-    """A token bucket shared by every thread that talks to one domain."""
+    """Paces requests evenly at `per_second`, across every thread that talks to one domain.
+
+    No bursts: IDCS counts requests in sliding windows, and a burst followed by the steady rate overshoots them.
+    Requests leave at 90% of the limit, so network jitter cannot squeeze one more into a window.
+    """
+
+    HEADROOM = 0.9
 
     def __init__(self, per_second: float) -> None:
-        self.per_second = per_second
-        self.capacity = max(1.0, per_second)
+        self.per_second = per_second * self.HEADROOM
+        self.capacity = 1.0
         self._tokens = self.capacity
         self._stamp = time.monotonic()
         self._lock = threading.Lock()
