@@ -59,9 +59,11 @@ class ProviderServer:
         self.stub.Configure(provider_pb2.ConfigureRequest(args=struct(config), acceptSecrets=True))
 
     def close(self) -> None:
+        """Stop the process; what it wrote to stderr (the engine would show it as logs) is kept in .stderr."""
         self.channel.close()
         self.proc.kill()
-        self.proc.wait()
+        _, err = self.proc.communicate()
+        self.stderr = err.decode(errors="replace")
 
     def __enter__(self) -> ProviderServer:
         return self

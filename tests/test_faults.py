@@ -22,9 +22,11 @@ INPUTS = {"appId": MOBILE, "accessTokenExpiry": 1800, "refreshTokenExpiry": 8640
 
 
 @pytest.fixture
-def server(stack_config: dict[str, Any]) -> Iterator[ProviderServer]:
+def server(stack_config: dict[str, Any], emulator: EmulatorServer) -> Iterator[ProviderServer]:
     with ProviderServer(stack_config) as srv:
         yield srv
+    for secret in [*demo_secrets(), *emulator.domain.tokens]:  # nothing leaks into the provider's log either
+        assert secret not in srv.stderr
 
 
 def fail(server: ProviderServer, emu: EmulatorServer, call: Any) -> str:
