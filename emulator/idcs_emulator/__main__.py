@@ -6,6 +6,7 @@ import argparse
 import json
 
 from .domain import Domain
+from .generate import with_generated_apps
 from .server import EmulatorServer
 
 
@@ -14,9 +15,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
     parser.add_argument("--port", type=int, default=8943, help="port (0 picks a free one)")
     parser.add_argument("--seed", help="JSON file with adminClients and apps (default: the demo domain)")
+    parser.add_argument("--apps", type=int, default=0, help="add this many generated apps (bench-app-0000, ...)")
     parser.add_argument("--faults", help="JSON fault spec to start with (see docs: latencyMs, rateLimit, queue)")
     args = parser.parse_args(argv)
-    emu = EmulatorServer(Domain.from_file(args.seed), host=args.host, port=args.port)
+    domain = Domain.from_file(args.seed)
+    if args.apps:
+        domain = Domain(with_generated_apps(domain.seed, args.apps))
+    emu = EmulatorServer(domain, host=args.host, port=args.port)
     if args.faults:
         emu.set_faults(json.loads(args.faults))
     clients = ", ".join(emu.domain.admin_clients)

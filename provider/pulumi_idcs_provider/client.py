@@ -32,6 +32,14 @@ TOKEN_MARGIN_SECONDS = 120
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
+#: A run that has read this many apps one by one reads the rest from a listing of the domain.
+SINGLE_READS_BEFORE_LISTING = 2
+#: Listing pages (of 1000 apps, the most IDCS serves) worth fetching; a larger domain keeps per-app reads.
+MAX_LISTING_PAGES = 10
+PAGE_SIZE = 1000
+#: How long a listing answers reads for (one deployment rarely lasts longer; a new one lists again).
+LISTING_MAX_AGE_SECONDS = 300.0
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -73,6 +81,20 @@ class RateLimiter:
             wait = -self._tokens / self.per_second if self._tokens < 0 else 0.0
         if wait > 0:
             time.sleep(wait)
+
+
+@dataclass
+class _Listing:
+    """Every app of the domain, attribute-limited, as of `taken_at` (monotonic); None until taken."""
+
+    apps: dict[str, AppExpiries] | None = None
+    taken_at: float = 0.0
+    single_reads: int = 0
+    too_large: bool = False
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def fresh(self) -> bool:
+        return self.apps is not None and time.monotonic() - self.taken_at < LISTING_MAX_AGE_SECONDS
 
 
 @dataclass
@@ -121,6 +143,7 @@ class IdcsClient:
         self.retry = retry or RetryPolicy()
         self._session = session
         self._token = _Token()
+        self._listing = _Listing()
         self._limiter = RateLimiter(settings.max_requests_per_second)
 
     def __repr__(self) -> str:
@@ -134,22 +157,34 @@ class IdcsClient:
 
     def get_app(self, app_id: str, label: str) -> AppExpiries | None:
         """The app's identity and expiries, or None when it does not exist."""
+        listed, apps = self._listed()
+        if listed:
+            return apps.get(app_id)
         resp = self._admin("GET", f"/admin/v1/Apps/{app_id}", label, "read", params={"attributes": APP_ATTRIBUTES},
                            allow=(404,))
         return None if resp.status_code == 404 else _app(resp)
 
     def find_app(self, attribute: str, value: str, label: str) -> AppExpiries:
         """The one app whose `name` or `displayName` equals value (both are unique in a domain)."""
-        params = {"filter": scim.eq_filter(attribute, value), "attributes": APP_ATTRIBUTES, "count": "2"}
-        body = self._admin("GET", "/admin/v1/Apps", label, "search for", params=params).json()
-        resources = body.get("Resources") or []
+        listed, apps = self._listed()
+        if listed:
+            field_name = "name" if attribute == "name" else "display_name"
+            resources: list[Any] = [a for a in apps.values() if getattr(a, field_name) == value]
+        else:
+            resources = self._search(attribute, value, label)
         if not resources:
             raise AppNotFoundError(
                 f"no app in {self.settings.domain_url} has {attribute} {value!r}: check the spelling (names are "
                 f"case-sensitive), that the admin client may read Apps, or use appId")
         if len(resources) > 1:
             raise IdcsError(f"{len(resources)} apps have {attribute} {value!r}: use appId to say which one")
-        return AppExpiries.model_validate(resources[0])
+        found = resources[0]
+        return found if isinstance(found, AppExpiries) else AppExpiries.model_validate(found)
+
+    def _search(self, attribute: str, value: str, label: str) -> list[Any]:
+        params = {"filter": scim.eq_filter(attribute, value), "attributes": APP_ATTRIBUTES, "count": "2"}
+        body = self._admin("GET", "/admin/v1/Apps", label, "search for", params=params).json()
+        return list(body.get("Resources") or [])
 
     def patch_app(self, app: AppExpiries, values: dict[str, int], label: str) -> AppExpiries:
         """Replace the given attributes, and check the answer carries them (IDCS may clamp silently)."""
@@ -176,7 +211,42 @@ class IdcsClient:
             raise ReadAfterWriteError(
                 f"IDCS accepted the update of app {label} but did not store the values sent ({said}). The domain "
                 "clamps or ignores this value: choose one it keeps")
+        with self._listing.lock:
+            if self._listing.apps is not None:
+                self._listing.apps[patched.id] = patched
         return patched
+
+    def _listed(self) -> tuple[bool, dict[str, AppExpiries]]:
+        """(True, apps) when reads can be answered from a listing of the domain, taking it when a run has read
+        enough apps one by one for a listing to be cheaper; (False, {}) while reads go app by app."""
+        listing = self._listing
+        with listing.lock:  # held while listing: the other threads wait for it instead of reading one by one
+            if not listing.fresh():
+                listing.single_reads += 1
+                if listing.too_large or listing.single_reads <= SINGLE_READS_BEFORE_LISTING:
+                    return False, {}
+                self._take_listing()
+            if listing.apps is None:
+                return False, {}
+            return True, listing.apps
+
+    def _take_listing(self) -> None:
+        apps: dict[str, AppExpiries] = {}
+        start, total = 1, None
+        while total is None or start <= total:
+            params = {"attributes": APP_ATTRIBUTES, "count": str(PAGE_SIZE), "startIndex": str(start)}
+            body = self._admin("GET", "/admin/v1/Apps", "(all apps)", "list", params=params).json()
+            total = int(body.get("totalResults") or 0)
+            if total > MAX_LISTING_PAGES * PAGE_SIZE:
+                self._listing.too_large = True
+                log.info("domain has %d apps: reading apps one by one instead of listing them", total)
+                return
+            page = [AppExpiries.model_validate(r) for r in body.get("Resources") or []]
+            apps.update((a.id, a) for a in page)
+            if not page:
+                break
+            start += len(page)
+        self._listing.apps, self._listing.taken_at = apps, time.monotonic()
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
