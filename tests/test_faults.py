@@ -174,11 +174,13 @@ def test_client_rate_limit_keeps_under_the_domain_limit(emulator: EmulatorServer
     assert floor <= elapsed <= floor * 1.2
 
 
-def test_interrupted_after_patch_converges_next_run(server: ProviderServer, emulator: EmulatorServer) -> None:
+def test_interrupted_after_patch_converges_next_run(server: ProviderServer, emulator: EmulatorServer,
+                                                    stack_config: dict[str, Any]) -> None:
     """The PATCH landed but the engine never stored state (the CLI was killed): the next run just adopts."""
     checked = server.check(INPUTS).inputs
-    server.create(checked)  # outputs lost
+    server.create(checked)  # outputs lost with the killed run
     emulator.clear_requests()
-    _, outs = server.create(checked)
-    assert kinds(emulator) == ["get"]  # nothing left to PATCH
+    with ProviderServer(stack_config) as next_run:
+        _, outs = next_run.create(checked)
+    assert kinds(emulator) == ["token", "get"]  # nothing left to PATCH
     assert outs["accessTokenExpiry"] == 1800

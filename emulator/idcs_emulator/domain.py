@@ -165,6 +165,20 @@ class Domain:
             self._touch(app_id)
             return Reply(200, self._shape(app, attributes), self._etag(app_id))
 
+    def put_app(self, app_id: str, body: Any) -> Reply:
+        """Full replace, as whole-app providers do it: every writable attribute from the body."""
+        with self._lock:
+            app = self.apps.get(app_id)
+            if app is None:
+                return _not_found(app_id)
+            if not isinstance(body, dict):
+                return scim_error(400, "A JSON object is required.", "error.common.validation.invalidPayload")
+            kept = {k: v for k, v in app.items() if k in READ_ONLY}
+            app.clear()
+            app.update({k: v for k, v in body.items() if k not in READ_ONLY}, **kept)
+            self._touch(app_id)
+            return Reply(200, self._shape(app, None), self._etag(app_id))
+
     def change_app(self, app_id: str, values: dict[str, Any]) -> bool:
         """Change an app behind the API's back (a console edit): drift and concurrency for tests."""
         with self._lock:

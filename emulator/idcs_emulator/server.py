@@ -185,14 +185,18 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             path, query = unquote(split.path), {k: v[-1] for k, v in parse_qs(split.query).items()}
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            self._entry: dict[str, Any] | None = None
             if path.startswith("/_emulator/"):
                 self._write(self._control(method, path, raw))
                 return
             kind = _kind(method, path)
+            self._entry = {
+                "method": method, "path": path, "query": query, "kind": kind,
+                "headers": _redacted_headers(dict(self.headers)),
+                "body": _redacted_body(raw, self.headers.get("Content-Type", "")),
+                "bytesIn": len(raw), "bytesOut": 0}  # body bytes each way
             with emu.lock:
-                emu.requests.append({"method": method, "path": path, "query": query, "kind": kind,
-                                     "headers": _redacted_headers(dict(self.headers)),
-                                     "body": _redacted_body(raw, self.headers.get("Content-Type", ""))})
+                emu.requests.append(self._entry)
                 fault = emu.faults.take(method, path)
                 wait = emu.faults.over_limit(time.monotonic())
                 latency = emu.faults.latency_seconds
@@ -247,6 +251,8 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 return domain.get_app(parts[4], query.get("attributes"))
             if len(parts) == 5 and method == "PATCH":
                 return domain.patch_app(parts[4], body, query.get("attributes"), self.headers.get("If-Match"))
+            if len(parts) == 5 and method == "PUT":
+                return domain.put_app(parts[4], body)
             return scim_error(405, f"{method} is not supported on {path}.", "error.common.common.methodNotAllowed")
 
         def _control(self, method: str, path: str, raw: bytes) -> Reply:
@@ -293,6 +299,8 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(k, v)
             self.end_headers()
             self.wfile.write(data)
+            if self._entry is not None:
+                self._entry["bytesOut"], self._entry["status"] = len(data), reply.status
 
     return Handler
 

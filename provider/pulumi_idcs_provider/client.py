@@ -144,6 +144,7 @@ class IdcsClient:
         self._session = session
         self._token = _Token()
         self._listing = _Listing()
+        self._recent: dict[str, tuple[AppExpiries, float]] = {}  # single reads, for the rest of the run
         self._limiter = RateLimiter(settings.max_requests_per_second)
 
     def __repr__(self) -> str:
@@ -156,13 +157,31 @@ class IdcsClient:
     # --- Apps -------------------------------------------------------------------------------------------
 
     def get_app(self, app_id: str, label: str) -> AppExpiries | None:
-        """The app's identity and expiries, or None when it does not exist."""
+        """The app's identity and expiries, or None when it does not exist.
+
+        One deployment reads an app several times (refresh then diff, diff then update): the first read of a run
+        answers the others, and our own PATCH answers replace it.
+        """
+        with self._listing.lock:
+            recent = self._recent.get(app_id)
+        if recent is not None and time.monotonic() - recent[1] < LISTING_MAX_AGE_SECONDS:
+            return recent[0]
         listed, apps = self._listed()
         if listed:
             return apps.get(app_id)
         resp = self._admin("GET", f"/admin/v1/Apps/{app_id}", label, "read", params={"attributes": APP_ATTRIBUTES},
                            allow=(404,))
-        return None if resp.status_code == 404 else _app(resp)
+        if resp.status_code == 404:
+            return None
+        app = _app(resp)
+        self._remember(app)
+        return app
+
+    def _remember(self, app: AppExpiries) -> None:
+        with self._listing.lock:
+            self._recent[app.id] = (app, time.monotonic())
+            if self._listing.apps is not None:
+                self._listing.apps[app.id] = app
 
     def find_app(self, attribute: str, value: str, label: str) -> AppExpiries:
         """The one app whose `name` or `displayName` equals value (both are unique in a domain)."""
@@ -200,6 +219,11 @@ class IdcsClient:
                 raise ConcurrentChangeError(
                     f"app {label} was changed by someone else while this run updated it (HTTP 412 twice on "
                     "If-Match): run `pulumi refresh` and `pulumi up` again")
+            with self._listing.lock:
+                self._recent.pop(app.id, None)
+                if self._listing.apps is not None:
+                    self._listing.apps.pop(app.id, None)
+                self._listing.taken_at = 0.0  # a listing that missed a change is stale
             fresh = self.get_app(app.id, label)
             if fresh is None:
                 raise AppNotFoundError(f"app {label} was deleted while this run updated it")
@@ -211,9 +235,7 @@ class IdcsClient:
             raise ReadAfterWriteError(
                 f"IDCS accepted the update of app {label} but did not store the values sent ({said}). The domain "
                 "clamps or ignores this value: choose one it keeps")
-        with self._listing.lock:
-            if self._listing.apps is not None:
-                self._listing.apps[patched.id] = patched
+        self._remember(patched)
         return patched
 
     def _listed(self) -> tuple[bool, dict[str, AppExpiries]]:
@@ -321,7 +343,7 @@ def _retry_after(value: str | None) -> float | None:
     """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
     if not value:
         return None
-    if value.strip().isdigit():
+    if value.strip().isascii() and value.strip().isdigit():
         return float(value.strip())
     try:
         when = email.utils.parsedate_to_datetime(value)

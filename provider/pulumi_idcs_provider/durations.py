@@ -12,10 +12,12 @@ import re
 MAX_SECONDS = 2**31 - 1
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_SHORT = re.compile(r"(\d+)([smhdw])")
+_SHORT = re.compile(r"([0-9]+)([smhdw])")
 _ISO = re.compile(
-    r"P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?"
+    r"P(?:(?P<w>[0-9]+)W)?(?:(?P<d>[0-9]+)D)?(?:T(?:(?P<h>[0-9]+)H)?(?:(?P<m>[0-9]+)M)?(?:(?P<s>[0-9]+)S)?)?"
 )
+
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "¹"
 
 FORMS = '"3600", "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D"'
 
@@ -43,7 +45,7 @@ def _parse_text(text: str) -> int:
     s = text.strip()
     if not s:
         raise DurationError(f"an empty string is not a duration; use {FORMS}")
-    if s.isdigit():
+    if _DIGITS.fullmatch(s):
         return int(s)
     if s[0] in "Pp":
         return _parse_iso(s.upper(), text)
@@ -61,7 +63,8 @@ def _parse_text(text: str) -> int:
 def _parse_iso(s: str, original: str) -> int:
     m = _ISO.fullmatch(s)
     if m is None or s in ("P", "PT") or s.endswith("T"):
-        hint = " (years and months have no fixed length: use days)" if re.search(r"\d+[YM]", s.split("T")[0]) else ""
+        calendar = re.search(r"[0-9]+[YM]", s.split("T")[0])
+        hint = " (years and months have no fixed length: use days)" if calendar else ""
         raise DurationError(f"{original!r} is not an ISO 8601 duration we accept{hint}; use {FORMS}")
     return sum(int(m.group(k) or 0) * _UNIT_SECONDS[k] for k in ("w", "d", "h", "m", "s"))
 

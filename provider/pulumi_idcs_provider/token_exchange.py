@@ -93,7 +93,8 @@ def _post(ex: Exchange, url: str, **kwargs: Any) -> requests.Response:
         if resp.status_code != 429 or attempt == MAX_429_RETRIES:
             return resp
         after = resp.headers.get("Retry-After", "")
-        time.sleep(min(float(after), 30.0) if after.strip().isdigit() else 2.0**attempt)
+        wait = _whole(after)
+        time.sleep(min(float(wait), 30.0) if wait is not None else 2.0**attempt)
     raise AssertionError("unreachable")
 
 
@@ -103,10 +104,18 @@ def _answer(ex: Exchange, resp: requests.Response, action: str) -> TokenAnswer:
     body = _json(resp)
     if not body.get("access_token"):
         raise ExchangeError(f"{_who(ex)}: HTTP {resp.status_code} but no access_token in the answer")
-    expires = body.get("expires_in")
-    return TokenAnswer(expires_in=int(expires) if isinstance(expires, (int, float, str)) and str(expires).isdigit()
-                       else None, token_type=body.get("token_type"), scope=body.get("scope"),
-                       refresh_token=body.get("refresh_token"))
+    return TokenAnswer(expires_in=_whole(body.get("expires_in")), token_type=body.get("token_type"),
+                       scope=body.get("scope"), refresh_token=body.get("refresh_token"))
+
+
+def _whole(value: object) -> int | None:
+    """expires_in as whole seconds; servers send 3600 or "3600" (and a float now and then)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
