@@ -1,8 +1,11 @@
 # The two commands of the README; each does all set-up on a fresh machine.
-.PHONY: demo test
+.PHONY: demo test gate
 
 demo:  ## a real `pulumi up` of examples/basic against the local IDCS emulator
 	scripts/demo
 
 test:  ## lint, type-check and every test, real Pulumi engine included
 	scripts/test
+
+gate:  ## what a pipeline runs (scripts/gate: policies, then drift), against the local emulator
+	scripts/gate-local

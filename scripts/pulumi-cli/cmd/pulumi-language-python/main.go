@@ -2,9 +2,10 @@
 //
 // Upstream's host lives in a Go module the module proxy here does not serve, so scripts/install-pulumi-cli
 // builds this one instead. It implements what `pulumi preview/up/refresh/destroy` of a Python program needs:
-// GetPluginInfo, Handshake, GetRequiredPackages (none: dynamic providers need no plugin download), and Run,
+// GetPluginInfo, Handshake, GetRequiredPackages (none: dynamic providers need no plugin download), Run,
 // which starts upstream's `pulumi-language-python-exec` script (shipped in the sdk/v3 module) with the
-// engine's settings, exactly as the upstream host does. Anything else answers Unimplemented.
+// engine's settings as the upstream host does, and RunPlugin, which runs a Python plugin directory (a
+// policy pack) and streams its output back. Anything else answers Unimplemented.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -121,6 +123,52 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	default:
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start %s: %v", interpreter, err)}, nil
 	}
+}
+
+// RunPlugin runs a Python plugin (a CrossGuard policy pack, for `pulumi preview --policy-pack`): its
+// directory's __main__.py with the engine's arguments, its output streamed back to the engine.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,
+	stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) error {
+	info := req.GetInfo()
+	dir := req.GetProgram()
+	if info != nil && info.ProgramDirectory != "" {
+		dir = filepath.Join(info.ProgramDirectory, info.EntryPoint)
+	}
+	interpreter, extraEnv := python(info)
+	cmd := exec.Command(interpreter, append([]string{"-u", dir}, req.GetArgs()...)...)
+	cmd.Dir = req.GetPwd()
+	cmd.Env = append(append(os.Environ(), req.GetEnv()...), extraEnv...)
+	var mu sync.Mutex
+	send := func(resp *pulumirpc.RunPluginResponse) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return stream.Send(resp)
+	}
+	cmd.Stdout = streamWriter(func(p []byte) error {
+		return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: p}})
+	})
+	cmd.Stderr = streamWriter(func(p []byte) error {
+		return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: p}})
+	})
+	code := 0
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			return fmt.Errorf("could not start %s: %w", interpreter, err)
+		}
+		code = exitErr.ExitCode()
+	}
+	return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
+}
+
+// streamWriter adapts a send function to io.Writer, copying each chunk (the caller reuses its buffer).
+type streamWriter func([]byte) error
+
+func (w streamWriter) Write(p []byte) (int, error) {
+	if err := w(append([]byte(nil), p...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 var engineAddress string

@@ -1,0 +1,76 @@
+"""The policy pack: pulumi-policy objects around `rules`. Run by policy/pack/__main__.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyPack,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from .rules import (
+    APP_TYPE,
+    DEFAULT_BOUNDS,
+    Bounds,
+    StackResource,
+    bounds_violations,
+    ordering_violations,
+    unchecked_apps,
+)
+
+_DURATION = {"type": ["integer", "string"], "description": "seconds, or a duration such as \"15m\" or \"7d\""}
+
+
+def _bounds(args: ResourceValidationArgs, report: Any) -> None:
+    if args.resource_type != APP_TYPE:
+        return
+    for message in bounds_violations(args.props, Bounds.from_config(args.get_config())):
+        report(message)
+
+
+def _ordering(args: ResourceValidationArgs, report: Any) -> None:
+    if args.resource_type == APP_TYPE:
+        for message in ordering_violations(args.props):
+            report(message)
+
+
+def _checked(args: StackValidationArgs, report: Any) -> None:
+    resources = [StackResource(r.urn, r.resource_type, tuple(d.urn for d in r.dependencies))
+                 for r in args.resources]
+    for urn in unchecked_apps(resources):
+        report(f"{urn.rsplit('::', 1)[-1]} has no RefreshGrantCheck: add one whose expect_access_token_expiry "
+               "is this app's access_token_expiry", urn)
+
+
+POLICIES = [
+    ResourceValidationPolicy(
+        name="idcs-token-lifetime-bounds",
+        description="Access and refresh token lifetimes stay within the organisation's bounds.",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        validate=_bounds,
+        config_schema=PolicyConfigSchema(properties={k: {**_DURATION, "default": v}
+                                                     for k, v in DEFAULT_BOUNDS.items()}),
+    ),
+    ResourceValidationPolicy(
+        name="idcs-refresh-not-shorter-than-access",
+        description="Refresh tokens live at least as long as the access tokens they renew.",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        validate=_ordering,
+    ),
+    StackValidationPolicy(
+        name="idcs-refresh-grant-checked",
+        description="Every managed app has a RefreshGrantCheck that depends on it (off unless enabled).",
+        enforcement_level=EnforcementLevel.DISABLED,
+        validate=_checked,
+    ),
+]
+
+
+def serve() -> None:
+    PolicyPack(name="pulumi-idcs", enforcement_level=EnforcementLevel.MANDATORY, policies=POLICIES)

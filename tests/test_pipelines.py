@@ -1,0 +1,73 @@
+"""The example pipelines are valid YAML and every command they run exists, with the flags they pass."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from engine import pulumi_command
+
+ROOT = Path(__file__).resolve().parents[1]
+PIPELINES = ROOT / "examples" / "pipelines"
+
+
+def github_commands() -> list[tuple[Path, str]]:
+    workflow = yaml.safe_load((PIPELINES / "github-actions.yml").read_text())
+    assert {"pull_request", "push", "schedule"} <= set(workflow[True])  # YAML reads the key `on` as True
+    found = []
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if "run" in step:
+                cwd = ROOT / step.get("working-directory", ".")
+                found += [(cwd, line.strip()) for line in step["run"].splitlines() if line.strip()]
+    return found
+
+
+def gitlab_commands() -> list[tuple[Path, str]]:
+    pipeline = yaml.safe_load((PIPELINES / "gitlab-ci.yml").read_text())
+    found = []
+    for name, job in pipeline.items():
+        if not isinstance(job, dict) or name in ("variables",):
+            continue
+        template = pipeline.get(job.get("extends", ""), {}) if isinstance(job.get("extends"), str) else {}
+        cwd = ROOT
+        for line in [*template.get("before_script", []), *job.get("before_script", []), *job.get("script", [])]:
+            if line.startswith("cd "):
+                cwd = cwd / line[3:].strip()
+            found.append((cwd, line))
+    return found
+
+
+COMMANDS = github_commands() + gitlab_commands()
+
+
+@pytest.mark.parametrize(("cwd", "line"), COMMANDS, ids=[c[1][:50] for c in COMMANDS])
+def test_command_exists(cwd: Path, line: str) -> None:
+    assert cwd.is_dir(), cwd
+    words = shlex.split(line)
+    if words[0] in ("export", "cd"):
+        return
+    if words[0].startswith(("scripts/", "../")):
+        script = (cwd / words[0]).resolve()
+        assert script.is_file() and os.access(script, os.X_OK), script
+        return
+    assert words[0] == "pulumi", line
+    for i, word in enumerate(words):
+        if word == "--policy-pack":
+            assert (cwd / words[i + 1] / "PulumiPolicy.yaml").is_file()
+    subcommand = [w for w in words[1:3] if not w.startswith("-") and not w.startswith('"')][:1]
+    binary = Path(pulumi_command().command)
+    help_text = subprocess.run([str(binary), *subcommand, "--help"], capture_output=True, text=True, check=True).stdout
+    for flag in (w.split("=")[0] for w in words if w.startswith("--")):
+        assert flag in help_text, f"{flag} is not a flag of pulumi {' '.join(subcommand)}"
+
+
+def test_secrets_come_from_the_platform_store() -> None:
+    github = (PIPELINES / "github-actions.yml").read_text()
+    assert "IDCS_CLIENT_SECRET: ${{ secrets.IDCS_CLIENT_SECRET }}" in github
+    assert "emulator-admin-secret" not in github and "emulator-admin-secret" not in (
+        PIPELINES / "gitlab-ci.yml").read_text()
