@@ -90,6 +90,7 @@ class Domain:
             self.admin_clients: dict[str, str] = {c["clientId"]: c["clientSecret"]
                                                   for c in self._seed.get("adminClients", [])}
             self.tokens: dict[str, float] = {}
+            self.oci_keys: dict[str, str] = {k["keyId"]: k["publicKeyPem"] for k in self._seed.get("ociApiKeys", [])}
             self._versions: dict[str, int] = dict.fromkeys(self.apps, 1)
 
     # --- tokens -----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import oci_signature
 from .domain import Domain, Reply, scim_error
 from .grants import Grants
 from .mosaic import Mosaic
@@ -234,7 +235,11 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 return emu.mosaic.refresh_tokens(bearer, _json(raw))
             if not path.startswith("/admin/v1/Apps"):
                 return scim_error(404, f"No such endpoint {method} {path}.", "error.common.common.notFound")
-            if not domain.token_valid(bearer):
+            if auth.startswith("Signature "):
+                problem = oci_signature.verify(method, self.path, dict(self.headers), raw, domain.oci_keys)
+                if problem:
+                    return scim_error(401, f"Access denied: {problem}.", "error.common.common.accessDenied")
+            elif not domain.token_valid(bearer):
                 return scim_error(401, "Access denied: a valid bearer token is required.",
                                   "error.common.common.accessDenied")
             body = _json(raw)
@@ -274,6 +279,9 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 return emu.grants.mint(str(spec.get("clientId")), str(spec.get("scope") or ""))
             if parts[1:] == ["refresh-tokens", "revoke"] and method == "POST":
                 return Reply(200, {"revoked": emu.grants.revoke(str(spec.get("clientId")))})
+            if parts[1:] == ["oci-keys"] and method == "POST":
+                emu.domain.oci_keys[str(spec.get("keyId"))] = str(spec.get("publicKeyPem"))
+                return Reply(204)
             if parts[1:] == ["mosaic", "refresh-tokens"] and method == "POST":
                 return emu.mosaic.mint(str(spec.get("clientId")))
             if parts[1:] == ["mosaic", "refresh-tokens", "revoke"] and method == "POST":

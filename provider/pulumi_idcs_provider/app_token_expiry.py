@@ -32,8 +32,9 @@ ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
 
 
-def current_client() -> IdcsClient:
-    return client_for(from_config(stack_config.snapshot()))
+def current_client(props: Mapping[str, Any]) -> IdcsClient:
+    """The client of the resource's domain: the stack's, or the named connection's."""
+    return client_for(from_config(stack_config.snapshot(), connection=props.get("connection") or None))
 
 
 class AppTokenExpiryProvider(ResourceProvider):
@@ -53,20 +54,23 @@ class AppTokenExpiryProvider(ResourceProvider):
         if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
             return DiffResult(changes=None)  # the engine compares what it can and shows it
         inputs = _inputs(news)
+        client = current_client(news)
+        if olds.get("domainUrl") and client.settings.domain_url != olds.get("domainUrl"):
+            return DiffResult(changes=True, replaces=["domainUrl"])  # another domain: another app
         wire, value = inputs.identifier()
         if olds.get(wire) != value:
             return DiffResult(changes=True, replaces=[wire])  # another app: adopt it, release this one
         if inputs.desired() != _managed(olds) or wire != olds.get("identifiedBy") \
-                or inputs.on_delete != olds.get("onDelete", "retain"):
+                or inputs.on_delete != olds.get("onDelete", "retain") or inputs.connection != olds.get("connection"):
             # The inputs changed: let the engine diff old and new inputs, which shows each property.
             return DiffResult(changes=None)
-        live = current_client().get_app(str(olds["appId"]), _label(olds))
+        live = client.get_app(str(olds["appId"]), _label(olds))
         drifted = live is None or any(live.value(a) != v for a, v in inputs.desired().items())
         return DiffResult(changes=drifted)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = _inputs(props)
-        client = current_client()
+        client = current_client(props)
         app = _resolve(client, inputs)
         originals = {a: app.value(a) for a in inputs.desired()}
         live = _apply(client, app, inputs.desired())
@@ -74,14 +78,14 @@ class AppTokenExpiryProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = _inputs(news)
-        client = current_client()
+        client = current_client(news)
         app = _resolve(client, inputs)
         originals = {a: olds.get(ORIGINAL[a], app.value(a)) for a in inputs.desired()}
         live = _apply(client, app, inputs.desired())
         return UpdateResult(_outputs(inputs, live, originals, client))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        app = current_client().get_app(id_, _label(props) if props.get("appId") else repr(id_))
+        app = current_client(props).get_app(id_, _label(props) if props.get("appId") else repr(id_))
         if app is None:
             return ReadResult("", {})
         identified_by = props.get("identifiedBy") or next((w for w in IDENTIFIERS if props.get(w)), "appId")
@@ -92,6 +96,8 @@ class AppTokenExpiryProvider(ResourceProvider):
             outs[a] = app.value(a)
             outs.setdefault(ORIGINAL[a], app.value(a))
         inputs = {identified_by: outs[identified_by], "onDelete": outs["onDelete"], **{a: outs[a] for a in managed}}
+        if props.get("connection"):
+            inputs["connection"] = outs["connection"] = props["connection"]
         return ReadResult(app.id, outs, inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -99,7 +105,7 @@ class AppTokenExpiryProvider(ResourceProvider):
             return  # "retain": the live values stay as they are
         originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
                      if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
-        client = current_client()
+        client = current_client(props)
         app = client.get_app(id_, _label(props))
         if app is not None:
             _apply(client, app, originals)
@@ -139,6 +145,8 @@ def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping
              client: IdcsClient) -> dict[str, Any]:
     outs: dict[str, Any] = {**_identity(live), "identifiedBy": inputs.identifier()[0], "onDelete": inputs.on_delete,
                             "domainUrl": client.settings.domain_url}
+    if inputs.connection:
+        outs["connection"] = inputs.connection
     for a in inputs.desired():
         outs[a] = live.value(a)
         outs[ORIGINAL[a]] = originals.get(a)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import logging
+import os
 import random
 import threading
 import time
@@ -18,7 +19,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from . import scim
+from . import oci_auth, scim
 from .errors import AppNotFoundError, ConcurrentChangeError, IdcsApiError, IdcsError, ReadAfterWriteError
 from .models import APP_ATTRIBUTES, AppExpiries
 from .settings import ConnectionSettings
@@ -126,7 +127,7 @@ def client_for(settings: ConnectionSettings) -> IdcsClient:
     """The process-wide client of one connection (same domain, client and secret share a token)."""
     secret = hashlib.sha256(settings.client_secret.get_secret_value().encode()).hexdigest()
     key = "|".join((settings.domain_url, settings.client_id, secret, str(settings.max_requests_per_second),
-                    str(settings.ca_bundle)))
+                    str(settings.ca_bundle), settings.auth_method, settings.oci_config_file, settings.oci_profile))
     with _SESSION_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
@@ -144,7 +145,8 @@ class IdcsClient:
         self._session = session
         self._token = _Token()
         self._listing = _Listing()
-        self._recent: dict[str, tuple[AppExpiries, float]] = {}  # single reads, for the rest of the run
+        self._recent: dict[str, tuple[AppExpiries, float]] = {}
+        self._signer: requests.auth.AuthBase | None = None  # single reads, for the rest of the run
         self._limiter = RateLimiter(settings.max_requests_per_second)
 
     def __repr__(self) -> str:
@@ -277,10 +279,14 @@ class IdcsClient:
         """An admin API call with a bearer token; a 401 renews the token once."""
         refused: str | None = None
         while True:
-            token = self._admin_token(stale=refused)
-            sent = {"Accept": SCIM_JSON, "Authorization": f"Bearer {token}", **(headers or {})}
+            sent = {"Accept": SCIM_JSON, **(headers or {})}
             if "json" in kwargs:
                 sent["Content-Type"] = SCIM_JSON
+            if self.settings.auth_method == "oci-api-key":
+                resp = self._send(method, path, label, action, headers=sent, auth=self._oci_signer(), **kwargs)
+                break
+            token = self._admin_token(stale=refused)
+            sent["Authorization"] = f"Bearer {token}"
             resp = self._send(method, path, label, action, headers=sent, **kwargs)
             if resp.status_code != 401 or refused is not None:
                 break
@@ -288,6 +294,13 @@ class IdcsClient:
         if resp.ok or resp.status_code in allow:
             return resp
         raise _api_error(resp, action, label)
+
+    def _oci_signer(self) -> requests.auth.AuthBase:
+        with self._token.lock:
+            if self._signer is None:
+                self._signer = oci_auth.signer(os.path.expanduser(self.settings.oci_config_file),
+                                               self.settings.oci_profile)
+            return self._signer
 
     def _admin_token(self, stale: str | None = None) -> str:
         """The cached admin token, renewed when near expiry or when `stale` (a refused token) is still cached."""

@@ -39,6 +39,7 @@ class AppTokenExpiryInputs(_Wire):
     access_token_expiry: int | None = None
     refresh_token_expiry: int | None = None
     on_delete: Literal["retain", "restore"] = "retain"
+    connection: str | None = None
 
     @field_validator("app_id", mode="before")
     @classmethod
@@ -71,6 +72,14 @@ class AppTokenExpiryInputs(_Wire):
     @classmethod
     def _refresh_seconds(cls, v: object) -> object:
         return _seconds_in_range(v, REFRESH_MIN, None, "refresh tokens")
+
+    @field_validator("connection", mode="before")
+    @classmethod
+    def _connection_name(cls, v: object) -> object:
+        if v is not None and (not isinstance(v, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", v)):
+            raise PydanticCustomError("idcs", "{value} is not a connection name (letters, digits, '-', '_'): it "
+                                      "names an entry of the idcs:connections stack config", {"value": repr(v)})
+        return v
 
     @field_validator("on_delete", mode="before")
     @classmethod

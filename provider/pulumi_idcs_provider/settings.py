@@ -7,6 +7,7 @@ the `__provider` blob in state, and a rotated secret would not reach refresh or 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -23,17 +24,26 @@ KEYS = {
     "client_secret": ("idcs:clientSecret", "IDCS_CLIENT_SECRET"),
     "ca_bundle": ("idcs:caBundle", "IDCS_CA_BUNDLE"),
     "max_requests_per_second": ("idcs:maxRequestsPerSecond", "IDCS_MAX_REQUESTS_PER_SECOND"),
+    "auth_method": ("idcs:authMethod", "IDCS_AUTH_METHOD"),
+    "oci_config_file": ("idcs:ociConfigFile", "OCI_CONFIG_FILE"),
+    "oci_profile": ("idcs:ociProfile", "OCI_CLI_PROFILE"),
 }
+#: Named connections to other domains: a JSON object {name: {domainUrl, clientId, clientSecret, ...}}.
+CONNECTIONS_KEY = "idcs:connections"
+AUTH_METHODS = ("oauth", "oci-api-key")
 
 
 class ConnectionSettings(BaseModel):
-    """One domain and one admin client. `repr` shows the secret as '**********'."""
+    """One domain and how to authenticate to it. `repr` shows the secret as '**********'."""
 
     model_config = ConfigDict(frozen=True)
 
     domain_url: str
-    client_id: str
-    client_secret: SecretStr
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    auth_method: str = "oauth"
+    oci_config_file: str = "~/.oci/config"
+    oci_profile: str = "DEFAULT"
     ca_bundle: str | None = None
     max_requests_per_second: float = 10.0
     timeout_seconds: float = 30.0
@@ -44,8 +54,10 @@ class ConnectionSettings(BaseModel):
         return self.ca_bundle or True
 
 
-def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> ConnectionSettings:
-    """Settings from the stack config the engine sent to configure(), falling back to the environment."""
+def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+                connection: str | None = None) -> ConnectionSettings:
+    """Settings from the stack config the engine sent to configure(), falling back to the environment; with
+    `connection`, the named entry of idcs:connections overrides the domain and credentials."""
     env = os.environ if environ is None else environ
     found: dict[str, Any] = {}
     for field, (key, var) in KEYS.items():
@@ -54,7 +66,17 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
             value = env.get(var)
         if value not in (None, ""):
             found[field] = value
-    missing = [f for f in ("domain_url", "client_id", "client_secret") if f not in found]
+    if connection:
+        found.update(_named_connection(config, connection))
+    if found.get("auth_method", "oauth") not in AUTH_METHODS:
+        raise ConfigurationError(f"idcs:authMethod {found['auth_method']!r} is not one of {', '.join(AUTH_METHODS)}")
+    needed = ["domain_url"] if found.get("auth_method") == "oci-api-key" else [
+        "domain_url", "client_id", "client_secret"]
+    missing = [f for f in needed if f not in found]
+    if missing and connection:
+        raise ConfigurationError(
+            f"connection {connection!r} lacks " + ", ".join(f"{CONNECTIONS_KEY}.{connection}.{_camel(f)}"
+                                                              for f in missing))
     if missing:
         wanted = "; ".join(f"{KEYS[f][0]} (or ${KEYS[f][1]})" for f in missing)
         raise ConfigurationError(
@@ -83,6 +105,25 @@ def endpoint_problem(url: str, example: str) -> str | None:
         return (f"{url!r} uses plain http for a non-loopback host: use https (plain http is only allowed for a "
                 "local emulator on 127.0.0.1, ::1 or localhost)")
     return None
+
+
+def _named_connection(config: Mapping[str, Any], name: str) -> dict[str, Any]:
+    raw = config.get(CONNECTIONS_KEY)
+    try:
+        table = json.loads(raw) if isinstance(raw, str) else (raw or {})
+    except json.JSONDecodeError:
+        raise ConfigurationError(f"{CONNECTIONS_KEY} is not a JSON object of named connections") from None
+    entry = table.get(name) if isinstance(table, dict) else None
+    if not isinstance(entry, dict):
+        raise ConfigurationError(
+            f"no connection {name!r}: set {CONNECTIONS_KEY}.{name}.domainUrl, .clientId and (with --secret) "
+            f".clientSecret, e.g. `pulumi config set --path {CONNECTIONS_KEY}.{name}.domainUrl https://...`")
+    return {field: entry[_camel(field)] for field in KEYS if entry.get(_camel(field)) not in (None, "")}
+
+
+def _camel(field: str) -> str:
+    head, *rest = field.split("_")
+    return head + "".join(w.capitalize() for w in rest)
 
 
 def normalise_domain_url(url: str) -> str:

@@ -14,7 +14,7 @@ Expiry = int | str
 #: Every output, by wire name (the state and schema.json use these names).
 OUTPUTS = (
     "appId", "appName", "appDisplayName", "identifiedBy", "accessTokenExpiry", "refreshTokenExpiry",
-    "originalAccessTokenExpiry", "originalRefreshTokenExpiry", "domainUrl", "onDelete",
+    "originalAccessTokenExpiry", "originalRefreshTokenExpiry", "domainUrl", "onDelete", "connection",
 )
 
 
@@ -26,10 +26,11 @@ class AppTokenExpiryArgs:
                  app_display_name: pulumi.Input[str] | None = None,
                  access_token_expiry: pulumi.Input[Expiry] | None = None,
                  refresh_token_expiry: pulumi.Input[Expiry] | None = None,
-                 on_delete: pulumi.Input[str] | None = None) -> None:
+                 on_delete: pulumi.Input[str] | None = None, connection: pulumi.Input[str] | None = None) -> None:
         for name, value in (("app_id", app_id), ("app_name", app_name), ("app_display_name", app_display_name),
                             ("access_token_expiry", access_token_expiry),
-                            ("refresh_token_expiry", refresh_token_expiry), ("on_delete", on_delete)):
+                            ("refresh_token_expiry", refresh_token_expiry), ("on_delete", on_delete),
+                            ("connection", connection)):
             if value is not None:
                 pulumi.set(self, name, value)
 
@@ -69,6 +70,12 @@ class AppTokenExpiryArgs:
         """"retain" (default) leaves the values on delete; "restore" puts back the values found at adoption."""
         return pulumi.get(self, "on_delete")  # type: ignore[no-any-return]
 
+    @property
+    @pulumi.getter(name="connection")
+    def connection(self) -> pulumi.Input[str] | None:
+        """A named entry of the `idcs:connections` stack config, for an app in another identity domain."""
+        return pulumi.get(self, "connection")  # type: ignore[no-any-return]
+
     def to_wire(self) -> dict[str, Any]:
         """camelCase inputs as the provider and schema.json name them."""
         return {wire: getattr(self, py) for py, wire in _INPUT_NAMES.items() if getattr(self, py) is not None}
@@ -76,7 +83,7 @@ class AppTokenExpiryArgs:
 
 _INPUT_NAMES = {"app_id": "appId", "app_name": "appName", "app_display_name": "appDisplayName",
                 "access_token_expiry": "accessTokenExpiry", "refresh_token_expiry": "refreshTokenExpiry",
-                "on_delete": "onDelete"}
+                "on_delete": "onDelete", "connection": "connection"}
 
 
 class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
@@ -95,7 +102,7 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
                  app_name: pulumi.Input[str] | None = None, app_display_name: pulumi.Input[str] | None = None,
                  access_token_expiry: pulumi.Input[Expiry] | None = None,
                  refresh_token_expiry: pulumi.Input[Expiry] | None = None,
-                 on_delete: pulumi.Input[str] | None = "retain",
+                 on_delete: pulumi.Input[str] | None = "retain", connection: pulumi.Input[str] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None: ...
 
     def __init__(self, resource_name: str, args: AppTokenExpiryArgs | None = None,
@@ -154,3 +161,8 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
     @property
     def on_delete(self) -> pulumi.Output[str]:
         return self.__dict__["onDelete"]  # type: ignore[no-any-return]
+
+    @property
+    def connection(self) -> pulumi.Output[str | None]:
+        """The named connection used, or None for the stack's idcs:* settings."""
+        return self.__dict__["connection"]  # type: ignore[no-any-return]

@@ -1,0 +1,36 @@
+"""Several identity domains in one stack: a resource names a connection kept in the stack config."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import grpc
+import pytest
+from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
+from idcs_emulator import EmulatorServer
+from provider_server import DIFF_SOME, ProviderServer
+
+
+def test_each_resource_reaches_its_own_domain(stack_config: dict[str, Any], emulator: EmulatorServer) -> None:
+    with EmulatorServer() as eu:
+        config = {**stack_config, "idcs:connections": json.dumps(
+            {"eu": {"domainUrl": eu.url, "clientId": ADMIN_ID, "clientSecret": ADMIN_SECRET}})}
+        with ProviderServer(config) as server:
+            _, _, home = server.up({"appId": MOBILE, "accessTokenExpiry": 1200})
+            id_, checked, away = server.up({"appId": MOBILE, "accessTokenExpiry": 900, "connection": "eu"})
+            assert home["domainUrl"] == emulator.url and away["domainUrl"] == eu.url
+            assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 1200
+            assert eu.domain.apps[MOBILE]["accessTokenExpiry"] == 900
+            moved = server.diff(id_, away, {**checked, "connection": None})
+            assert moved.changes == DIFF_SOME and list(moved.replaces) == ["domainUrl"]
+            server.read(id_, away)  # refresh and delete use the named connection from the outputs
+            server.delete(id_, {**away, "onDelete": "restore"})
+        assert eu.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
+        assert ADMIN_SECRET not in json.dumps(away)
+
+
+def test_an_unknown_connection_names_the_config_key(stack_config: dict[str, Any]) -> None:
+    with ProviderServer(stack_config) as server, pytest.raises(grpc.RpcError) as err:
+        server.up({"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "apac"})
+    assert "idcs:connections.apac" in str(err.value.details())  # type: ignore[attr-defined]
