@@ -1,0 +1,79 @@
+"""The policy pack through the real engine (`pulumi preview --policy-pack`), and the gate's exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
+from engine import PULUMI_ROOT, ROOT, open_stack
+from pulumi import automation as auto
+
+from idcs_emulator import EmulatorServer
+
+pytestmark = pytest.mark.engine
+
+PACK = str(ROOT / "policy" / "pack")
+
+
+@pytest.fixture
+def stack(tmp_path: Path, emulator: EmulatorServer) -> Iterator[auto.Stack]:
+    config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
+              "idcs:clientSecret": (ADMIN_SECRET, True)}
+    yield open_stack(tmp_path, config)
+
+
+def test_policies_pass_on_the_example(stack: auto.Stack) -> None:
+    stack.preview(policy_packs=[PACK])
+
+
+def test_lifetime_above_the_bound_fails_the_preview(stack: auto.Stack, emulator: EmulatorServer) -> None:
+    stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("2d"))
+    with pytest.raises(auto.CommandError) as err:
+        stack.preview(policy_packs=[PACK])
+    text = str(err.value)
+    assert "idcs-token-lifetime-bounds" in text and "mandatory" in text
+    assert "accessTokenExpiry is 172800 s (2d); this organisation allows 300 s (5m) to 86400 s (1d)" in text
+    assert emulator.requests_of("patch") == []
+
+
+def test_bounds_come_from_the_policy_config(stack: auto.Stack, tmp_path: Path) -> None:
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"idcs-token-lifetime-bounds": {"maxAccessTokenExpiry": "10m"}}))
+    with pytest.raises(auto.CommandError) as err:
+        stack.preview(policy_packs=[PACK], policy_pack_configs=[str(config)])
+    assert "this organisation allows 300 s (5m) to 600 s (10m)" in str(err.value)
+
+
+def test_requiring_a_check_per_app_flags_the_apps_without_one(stack: auto.Stack, tmp_path: Path) -> None:
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"idcs-refresh-grant-checked": "mandatory"}))
+    with pytest.raises(auto.CommandError) as err:
+        stack.preview(policy_packs=[PACK], policy_pack_configs=[str(config)])
+    assert "mobile has no RefreshGrantCheck" in str(err.value)
+
+
+def gate(stack: auto.Stack, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{PULUMI_ROOT / 'bin'}:{os.environ['PATH']}", "PULUMI_STACK": "test",
+           **stack.workspace.env_vars}
+    return subprocess.run([str(ROOT / "scripts" / "gate")], cwd=stack.workspace.work_dir, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_gate_exit_codes(stack: auto.Stack, emulator: EmulatorServer, tmp_path: Path) -> None:
+    stack.up()
+    assert gate(stack, tmp_path).returncode == 0
+    emulator.domain.change_app(MOBILE, {"accessTokenExpiry": 100})
+    drifted = gate(stack, tmp_path)
+    assert drifted.returncode == 1, drifted.stdout[-2000:]
+    assert "accessTokenExpiry: 100 => 900" in drifted.stdout
+    stack.up(refresh=True)
+    stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("2d"))
+    assert gate(stack, tmp_path).returncode == 2
+    stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("15m"))
+    stack.set_config("idcs:clientSecret", auto.ConfigValue("wrong", secret=True))
+    assert gate(stack, tmp_path).returncode == 3
