@@ -43,6 +43,9 @@ class RefreshGrantCheck(Resource, module="idcs", name="RefreshGrantCheck"):
         given = locals()
         props: dict[str, Any] = dict.fromkeys(OUTPUTS)
         props.update({wire: given[py] for py, wire in _INPUT_NAMES.items() if given[py] is not None})
+        for wire in ("clientSecret", "refreshToken"):  # stored encrypted even when passed as plain strings
+            if props.get(wire) is not None:
+                props[wire] = pulumi.Output.secret(props[wire])
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=SECRET_OUTPUTS))
         super().__init__(RefreshGrantCheckProvider(), resource_name, props, opts)
         self.failure.apply(_raise_if_failed)
