@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
 from engine import PULUMI_ROOT, ROOT, open_stack
-from pulumi import automation as auto
-
 from idcs_emulator import EmulatorServer
+from pulumi import automation as auto
 
 pytestmark = pytest.mark.engine
 
