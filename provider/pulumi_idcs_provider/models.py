@@ -105,13 +105,20 @@ class AppTokenExpiryInputs(_Wire):
         return {a: v for a in EXPIRY_ATTRIBUTES if (v := getattr(self, _snake(a))) is not None}
 
 
-def _seconds_in_range(v: object, low: int, high: int | None, what: str) -> object:
+def seconds_field(v: object) -> int | None:
+    """A pydantic before-validator body: whole seconds from any accepted form, or the parser's reason."""
     if v is None:
-        return v
+        return None
     try:
-        seconds = parse_seconds(v)
+        return parse_seconds(v)
     except DurationError as e:
         raise PydanticCustomError("idcs", "{reason}", {"reason": str(e)}) from None
+
+
+def _seconds_in_range(v: object, low: int, high: int | None, what: str) -> object:
+    seconds = seconds_field(v)
+    if seconds is None:
+        return None
     if seconds < low or (high is not None and seconds > high):
         bound = f"between {describe(low)} and {describe(high)}" if high else f"at least {describe(low)}"
         hint = f'; did you mean "{seconds}d"?' if seconds < low and seconds <= 90 else ""

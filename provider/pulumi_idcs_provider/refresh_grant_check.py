@@ -34,7 +34,8 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from . import stack_config
-from .durations import DurationError, describe, parse_seconds
+from .durations import describe
+from .models import seconds_field
 from .settings import endpoint_problem
 from .token_exchange import Exchange, TokenAnswer, exchange
 
@@ -83,12 +84,7 @@ class RefreshGrantCheckInputs(BaseModel):
     @field_validator("expect_access_token_expiry", "recheck_after", mode="before")
     @classmethod
     def _seconds(cls, v: object) -> object:
-        if v is None:
-            return v
-        try:
-            return parse_seconds(v)
-        except DurationError as e:
-            raise PydanticCustomError("idcs", "{reason}", {"reason": str(e)}) from None
+        return seconds_field(v)
 
 
 def _check(news: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
