@@ -34,3 +34,13 @@ def test_an_unknown_connection_names_the_config_key(stack_config: dict[str, Any]
     with ProviderServer(stack_config) as server, pytest.raises(grpc.RpcError) as err:
         server.up({"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "apac"})
     assert "idcs:connections.apac" in str(err.value.details())  # type: ignore[attr-defined]
+
+
+def test_restore_refuses_to_write_to_another_domain(stack_config: dict[str, Any], emulator: EmulatorServer) -> None:
+    with ProviderServer(stack_config) as server:
+        id_, _, outs = server.up({"appId": MOBILE, "accessTokenExpiry": 1200, "onDelete": "restore"})
+    with EmulatorServer() as other, ProviderServer({**stack_config, "idcs:domainUrl": other.url}) as moved:
+        with pytest.raises(grpc.RpcError) as err:
+            moved.delete(id_, outs)
+        assert other.requests_of("patch") == []
+    assert "the configuration now points at" in str(err.value.details())  # type: ignore[attr-defined]

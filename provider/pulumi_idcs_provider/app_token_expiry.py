@@ -23,7 +23,7 @@ from pulumi.output import Unknown
 
 from . import stack_config
 from .client import IdcsClient, client_for
-from .errors import AppNotFoundError
+from .errors import AppNotFoundError, IdcsError
 from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, check_inputs
 from .settings import from_config
 
@@ -106,6 +106,10 @@ class AppTokenExpiryProvider(ResourceProvider):
         originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
                      if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
         client = current_client(props)
+        if props.get("domainUrl") and client.settings.domain_url != props["domainUrl"]:
+            raise IdcsError(
+                f"cannot restore app {_label(props)} in {props['domainUrl']}: the configuration now points at "
+                f"{client.settings.domain_url}. Restore with the old idcs:domainUrl, or set onDelete to retain")
         app = client.get_app(id_, _label(props))
         if app is not None:
             _apply(client, app, originals)
