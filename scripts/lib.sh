@@ -17,6 +17,7 @@ start_emulator_stack() {  # $1: state dir name, $2: example dir
   echo "== IDCS emulator at $url"
 
   cd "$root/$2"
+  rm -f "Pulumi.$1.yaml"  # the stack file of an earlier run belongs to a backend that is gone
   pulumi stack init "$1" >/dev/null
   pulumi config set idcs:domainUrl "$url"
   pulumi config set idcs:clientId idcs-admin-client
