@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -77,7 +78,9 @@ class Faults:
 class EmulatorServer:
     """A running emulator. `with EmulatorServer() as emu: emu.url` for tests; `serve_forever()` for the CLI."""
 
-    def __init__(self, domain: Domain | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, domain: Domain | None = None, host: str = "127.0.0.1", port: int = 0,
+                 tls: tuple[str, str] | None = None) -> None:
+        """tls: (certificate file, key file) to serve https, as a real domain does (tests of idcs:caBundle)."""
         self.domain = domain or Domain.from_file(None)
         self.grants, self.mosaic = self._token_services()
         self.faults = Faults()
@@ -85,6 +88,12 @@ class EmulatorServer:
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
         self.domain.base_url = self.url
         self._thread: threading.Thread | None = None
 
@@ -103,7 +112,7 @@ class EmulatorServer:
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
         host = host.decode() if isinstance(host, bytes) else str(host)
-        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        return f"{self.scheme}://[{host}]:{port}" if ":" in host else f"{self.scheme}://{host}:{port}"
 
     def start(self) -> EmulatorServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="idcs-emulator", daemon=True)

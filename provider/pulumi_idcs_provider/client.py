@@ -331,6 +331,11 @@ class IdcsClient:
                                             verify=self.settings.verify, **kwargs)
                 problem = f"HTTP {resp.status_code}" if resp.status_code in RETRY_STATUSES else None
                 retry_after = _retry_after(resp.headers.get("Retry-After")) if problem else None
+            except requests.exceptions.SSLError:
+                raise IdcsError(
+                    f"could not {action} app {label}: TLS verification of {self.settings.domain_url} failed. If the "
+                    "domain sits behind a proxy with its own CA, set idcs:caBundle to that CA's PEM file "
+                    "(verification stays on)") from None
             except (requests.ConnectionError, requests.Timeout) as e:
                 resp, problem, retry_after = None, type(e).__name__, None
             if problem is None and resp is not None:

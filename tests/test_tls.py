@@ -1,0 +1,64 @@
+"""TLS: verification always on; idcs:caBundle trusts a private CA; a failure is said at once, not retried."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from idcs_emulator import EmulatorServer
+from provider_server import ProviderServer
+
+
+def self_signed(tmp: Path) -> tuple[str, str]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "emulator.test")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = tmp / "cert.pem", tmp / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture
+def https_emulator(tmp_path: Path) -> Iterator[tuple[EmulatorServer, str]]:
+    cert, key = self_signed(tmp_path)
+    with EmulatorServer(tls=(cert, key)) as emu:
+        yield emu, cert
+
+
+def config(emu: EmulatorServer, **extra: str) -> dict[str, Any]:
+    return {"idcs:domainUrl": emu.url, "idcs:clientId": ADMIN_ID, "idcs:clientSecret": ADMIN_SECRET, **extra}
+
+
+def test_a_private_ca_is_trusted_through_ca_bundle(https_emulator: tuple[EmulatorServer, str]) -> None:
+    emu, cert = https_emulator
+    assert emu.url.startswith("https://")
+    with ProviderServer(config(emu, **{"idcs:caBundle": cert})) as server:
+        _, _, outs = server.up({"appId": MOBILE, "accessTokenExpiry": 1200})
+    assert outs["accessTokenExpiry"] == 1200
+
+
+def test_an_untrusted_certificate_fails_at_once_with_the_fix(https_emulator: tuple[EmulatorServer, str]) -> None:
+    emu, _ = https_emulator
+    with ProviderServer(config(emu)) as server, pytest.raises(grpc.RpcError) as err:
+        server.up({"appId": MOBILE, "accessTokenExpiry": 1200})
+    text = str(err.value.details())  # type: ignore[attr-defined]
+    assert "TLS verification of https://127.0.0.1" in text and "idcs:caBundle" in text
+    assert emu.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
