@@ -1,10 +1,17 @@
-# Shared by scripts/demo and scripts/gate-local: a local emulator and a fresh stack of an example against it.
-# Source it after `root` is set; it sets `state`, `url` and the Pulumi environment.
+# Shared by the project's scripts. Source it after `root` is set.
 
-start_emulator_stack() {  # $1: state dir name, $2: example dir
+# use_pulumi: set everything up (scripts/setup) and put the chosen CLI first on PATH, for this script only.
+# PULUMI_HOME (where every pulumi command writes logs, plugins and credentials) is the project's own too.
+use_pulumi() {
+  PULUMI_IDCS_CLI_BIN=$("$root/scripts/setup")
+  export PULUMI_IDCS_CLI_BIN PATH="$PULUMI_IDCS_CLI_BIN:$PATH" PULUMI_HOME="$root/.state/pulumi-home"
+}
+
+# start_emulator_stack DIR EXAMPLE: a local emulator and a fresh stack of an example against it, state under
+# .state/DIR. Sets `state` and `url`, the Pulumi environment, and a trap that stops the emulator.
+start_emulator_stack() {
   state="$root/.state/$1"
   rm -rf "$state" && mkdir -p "$state/backend" "$state/home"
-  export PATH="$HOME/.pulumi/bin:$PATH"
   export PULUMI_BACKEND_URL="file://$state/backend" PULUMI_HOME="$state/home"
   export PULUMI_CONFIG_PASSPHRASE=demo-passphrase PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
 

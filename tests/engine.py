@@ -1,7 +1,8 @@
 """Run examples/basic through the real `pulumi` CLI (Automation API) against an emulator, isolated per test.
 
-Needs the CLI that `scripts/setup` installs in ~/.pulumi/bin. When it is missing the tests FAIL with the
-reason: a skipped engine test would hide the one path our users take.
+Needs the CLI that `scripts/setup` chose (your own when new enough, else the project's .pulumi/bin): scripts/test
+passes its directory in $PULUMI_IDCS_CLI_BIN. When it is missing the tests FAIL with the reason: a skipped engine
+test would hide the one path our users take.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from typing import Any
 from pulumi import automation as auto
 
 ROOT = Path(__file__).resolve().parents[1]
-PULUMI_ROOT = Path(os.environ.get("PULUMI_INSTALL_ROOT", Path.home() / ".pulumi"))
+CLI_BIN = Path(os.environ.get("PULUMI_IDCS_CLI_BIN") or ROOT / ".pulumi" / "bin")
 PASSPHRASE = "test-passphrase"
 
 
 def pulumi_command() -> auto.PulumiCommand:
-    binary = PULUMI_ROOT / "bin" / "pulumi"
-    helper = PULUMI_ROOT / "bin" / "pulumi-language-python"
-    if not (binary.exists() and helper.exists()):
-        raise RuntimeError(f"the Pulumi CLI is not installed in {PULUMI_ROOT / 'bin'}: run scripts/setup "
-                           "(scripts/install-pulumi-cli builds it); engine tests cannot run without it")
-    return auto.PulumiCommand(root=str(PULUMI_ROOT), skip_version_check=False)
+    if not ((CLI_BIN / "pulumi").exists() and (CLI_BIN / "pulumi-language-python").exists()):
+        raise RuntimeError(f"no Pulumi CLI in {CLI_BIN}: run scripts/setup (or `make test`, which sets "
+                           "PULUMI_IDCS_CLI_BIN); engine tests cannot run without it")
+    return auto.PulumiCommand(root=str(CLI_BIN.parent), skip_version_check=False)
+
+
+def cli_path() -> str:
+    """PATH with the chosen CLI first, so the engine finds its own language host and helpers."""
+    return f"{CLI_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def example_copy(tmp: Path, name: str = "basic") -> Path:
@@ -46,7 +50,7 @@ def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, st
     (tmp / "home").mkdir()
     env_vars = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
                 "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", **(env or {})}
+                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(), **(env or {})}
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env_vars)
     stack = auto.Stack.create("test", ws)
     stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
-from engine import PULUMI_ROOT, ROOT, open_stack
+from engine import ROOT, cli_path, open_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
@@ -57,7 +57,7 @@ def test_requiring_a_check_per_app_flags_the_apps_without_one(stack: auto.Stack,
 
 
 def gate(stack: auto.Stack, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{PULUMI_ROOT / 'bin'}:{os.environ['PATH']}", "PULUMI_STACK": "test",
+    env = {**os.environ, "PATH": cli_path(), "PULUMI_STACK": "test",
            **stack.workspace.env_vars}
     return subprocess.run([str(ROOT / "scripts" / "gate")], cwd=stack.workspace.work_dir, env=env,
                           capture_output=True, text=True, timeout=300)
