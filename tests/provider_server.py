@@ -19,7 +19,7 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
-from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
+from pulumi_idcs_provider.app_token_expiry import NAME_KEY, AppTokenExpiryProvider
 
 UNKNOWN = rpc.UNKNOWN
 TYPE = "pulumi-python:dynamic/idcs:AppTokenExpiry"
@@ -72,13 +72,20 @@ class ProviderServer:
         self.close()
 
     def _with_blob(self, props: dict[str, Any]) -> dict[str, Any]:
-        return {**props, "__provider": self.blob}
+        """Props as the SDK sends them: the provider blob, and the resource's name (unless the test names it)."""
+        return {NAME_KEY: "r", **props, "__provider": self.blob}
 
     def check(self, news: dict[str, Any], olds: dict[str, Any] | None = None) -> Checked:
         resp = self.stub.Check(provider_pb2.CheckRequest(
             urn="urn:pulumi:test::proj::" + TYPE + "::r", olds=struct(self._with_blob(olds or {})) if olds else
             struct({}), news=struct(self._with_blob(news))))
         return Checked(plain(resp.inputs), [(f.property, f.reason) for f in resp.failures])
+
+    def refused_at_check(self, inputs: dict[str, Any]) -> str:
+        """The check failures of a new resource as "property: reason" lines; fails when check accepts it."""
+        failures = self.check(inputs).failures
+        assert failures, f"check accepted {inputs}"
+        return "\n".join(f"{p}: {r}" for p, r in failures)
 
     def create(self, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         resp = self.stub.Create(provider_pb2.CreateRequest(urn="urn:x::r", properties=struct(self._with_blob(inputs))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MOBILE
+from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
 from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
 
@@ -17,6 +17,7 @@ BAD = [
     ({"appId": MOBILE, "accessTokenExpiry": True}, "accessTokenExpiry", "boolean"),
     ({"appId": MOBILE, "accessTokenExpiry": "1 hour"}, "accessTokenExpiry", "not a duration"),
     ({"appId": MOBILE, "accessTokenExpiry": "P1M"}, "accessTokenExpiry", "use days"),
+    ({"appId": MOBILE, "accessTokenExpiry": "6M"}, "accessTokenExpiry", 'minutes as "m"'),
     ({"appId": MOBILE, "accessTokenExpiry": 30}, "accessTokenExpiry", "between 60 s"),
     ({"appId": MOBILE, "accessTokenExpiry": "400d"}, "accessTokenExpiry", "between 60 s (1m) and 31536000 s"),
     ({"appId": MOBILE, "refreshTokenExpiry": 7}, "refreshTokenExpiry", 'did you mean "7d"'),
@@ -42,7 +43,7 @@ def module_emulator() -> Any:
 
 @pytest.fixture(scope="module")
 def server(module_emulator: EmulatorServer) -> Any:
-    config = {"idcs:domainUrl": module_emulator.url, "idcs:clientId": "x", "idcs:clientSecret": "y"}
+    config = {"idcs:domainUrl": module_emulator.url, "idcs:clientId": ADMIN_ID, "idcs:clientSecret": ADMIN_SECRET}
     with ProviderServer(config) as srv:
         yield srv
 

@@ -23,17 +23,20 @@ def test_each_resource_reaches_its_own_domain(stack_config: dict[str, Any], emul
             assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 1200
             assert eu.domain.apps[MOBILE]["accessTokenExpiry"] == 900
             moved = server.diff(id_, away, {**checked, "connection": None})
-            assert moved.changes == DIFF_SOME and list(moved.replaces) == ["domainUrl"]
-            server.read(id_, away)  # refresh and delete use the named connection from the outputs
-            server.delete(id_, {**away, "onDelete": "restore"})
+            assert moved.changes == DIFF_SOME and list(moved.replaces) == ["connection"]
+        with ProviderServer(config) as destroy:  # a later deployment: refresh and delete use the named connection
+            destroy.read(id_, away)
+            destroy.delete(id_, {**away, "onDelete": "restore"})
         assert eu.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
         assert ADMIN_SECRET not in json.dumps(away)
 
 
-def test_an_unknown_connection_names_the_config_key(stack_config: dict[str, Any]) -> None:
-    with ProviderServer(stack_config) as server, pytest.raises(grpc.RpcError) as err:
-        server.up({"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "apac"})
-    assert "idcs:connections.apac" in str(err.value.details())  # type: ignore[attr-defined]
+def test_an_unknown_connection_is_refused_at_check_naming_the_config_key(stack_config: dict[str, Any],
+                                                                        emulator: EmulatorServer) -> None:
+    with ProviderServer(stack_config) as server:
+        text = server.refused_at_check({"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "apac"})
+    assert text.startswith("connection: no connection 'apac': set idcs:connections.apac.domainUrl")
+    assert emulator.requests_of() == []
 
 
 def test_restore_refuses_to_write_to_another_domain(stack_config: dict[str, Any], emulator: EmulatorServer) -> None:
@@ -43,4 +46,5 @@ def test_restore_refuses_to_write_to_another_domain(stack_config: dict[str, Any]
         with pytest.raises(grpc.RpcError) as err:
             moved.delete(id_, outs)
         assert other.requests_of("patch") == []
-    assert "the configuration now points at" in str(err.value.details())  # type: ignore[attr-defined]
+    text = str(err.value.details())  # type: ignore[attr-defined]
+    assert "no configured connection reaches that domain any more" in text and "idcs:skipRestore true" in text

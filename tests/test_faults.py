@@ -90,17 +90,15 @@ def test_dropped_connection_is_retried(server: ProviderServer, emulator: Emulato
 def test_persistent_gateway_errors_give_up_with_a_clear_message(server: ProviderServer,
                                                                 emulator: EmulatorServer) -> None:
     emulator.set_faults({"queue": [{"method": "GET", "path": "/admin/v1/Apps", "status": 502, "count": 50}]})
-    checked = server.check(INPUTS).inputs
-    text = fail(server, emulator, lambda: server.create(checked))
-    assert "IDCS refused to read app with id '5b0c1b7e6a2d4f8e9c3a1d2e4f6a8b0c': HTTP 502" in text
+    text = server.refused_at_check(INPUTS)  # a new resource's app is read at check: preview already fails
+    assert ": IDCS refused to read app with id '5b0c1b7e6a2d4f8e9c3a1d2e4f6a8b0c': HTTP 502" in text
     assert kinds(emulator).count("get") == 5  # bounded
     assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
 
 
 def test_404_and_400_are_not_retried(server: ProviderServer, emulator: EmulatorServer) -> None:
-    checked = server.check({**INPUTS, "appId": "doesnotexist"}).inputs
-    text = fail(server, emulator, lambda: server.create(checked))
-    assert "no app with id 'doesnotexist'" in text
+    text = server.refused_at_check({**INPUTS, "appId": "doesnotexist"})
+    assert "appId: no app with id 'doesnotexist'" in text
     assert kinds(emulator).count("get") == 1
     emulator.clear_requests()
     emulator.set_faults({"queue": [{"method": "PATCH", "status": 400}]})

@@ -115,7 +115,7 @@ def test_refresh_reports_live_values_as_inputs(server: ProviderServer, emulator:
     assert rid == MOBILE
     assert routs["accessTokenExpiry"] == 100 and routs["originalAccessTokenExpiry"] == 3600
     assert rinputs == {"appDisplayName": "MobileApp", "accessTokenExpiry": 100, "refreshTokenExpiry": 604800,
-                       "onDelete": "retain", "__provider": next_run.blob}
+                       "onDelete": "retain", "__name": "r", "__provider": next_run.blob}
 
 
 def test_refresh_of_a_deleted_app_reads_as_gone(server: ProviderServer, emulator: EmulatorServer,
@@ -128,14 +128,21 @@ def test_refresh_of_a_deleted_app_reads_as_gone(server: ProviderServer, emulator
     assert {k for k in routs if not k.startswith("__")} == set()
 
 
-def test_delete_retain_leaves_values_and_restore_puts_back_originals(server: ProviderServer,
-                                                                     emulator: EmulatorServer) -> None:
-    id_, _, outs = server.up({"appId": PARTNER, "accessTokenExpiry": 600, "refreshTokenExpiry": 7200})
-    server.delete(id_, outs)
+def test_delete_retain_leaves_values_and_restore_puts_back_originals(emulator: EmulatorServer,
+                                                                     stack_config: dict[str, Any]) -> None:
+    def deployment() -> ProviderServer:  # each `pulumi up` / `destroy` has a provider process of its own
+        return ProviderServer(stack_config)
+
+    with deployment() as up:
+        id_, _, outs = up.up({"appId": PARTNER, "accessTokenExpiry": 600, "refreshTokenExpiry": 7200})
+    with deployment() as destroy:
+        destroy.delete(id_, outs)
     assert (stored(emulator, PARTNER)["accessTokenExpiry"], stored(emulator, PARTNER)["refreshTokenExpiry"]) == (
         600, 7200)
-    id_, _, outs = server.up({"appId": PARTNER, "accessTokenExpiry": 900, "onDelete": "restore"})
-    server.delete(id_, outs)
+    with deployment() as up:
+        id_, _, outs = up.up({"appId": PARTNER, "accessTokenExpiry": 900, "onDelete": "restore"})
+    with deployment() as destroy:
+        destroy.delete(id_, outs)
     assert stored(emulator, PARTNER)["accessTokenExpiry"] == 600  # what was found when this resource adopted it
     assert stored(emulator, PARTNER)["refreshTokenExpiry"] == 7200  # not managed by it: untouched
 

@@ -33,6 +33,8 @@ READ_ONLY = frozenset({"id", "schemas", "meta", "idcsCreatedBy", "idcsLastModifi
                        "isAliasApp", "basedOnTemplate", "grantedAppRoles", "isOPCService", "infrastructure",
                        "migrated", "isManagedApp", "isUnmanagedApp", "attrRenderingMetadata", "domainid"})
 INTEGER_ATTRIBUTES = frozenset({"accessTokenExpiry", "refreshTokenExpiry"})
+#: App attributes whose schema says `caseExact: false` (Oracle's App schema): filters match them ignoring case.
+CASE_INSENSITIVE = frozenset({"name", "displayname"})
 MAX_COUNT = 1000
 
 
@@ -129,7 +131,7 @@ class Domain:
     def list_apps(self, filter_text: str | None, attributes: str | None, start_index: int = 1,
                   count: int = 50) -> Reply:
         try:
-            predicate = filters.parse(filter_text) if filter_text else (lambda _r: True)
+            predicate = filters.parse(filter_text, CASE_INSENSITIVE) if filter_text else (lambda _r: True)
         except filters.FilterError as e:
             return scim_error(400, f"Invalid filter: {e}", "error.common.validation.invalidFilter")
         count = max(0, min(count, MAX_COUNT))

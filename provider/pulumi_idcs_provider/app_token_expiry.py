@@ -1,5 +1,9 @@
 """The dynamic provider behind `pulumi_idcs.AppTokenExpiry`: adopt an app, manage its two expiries only.
 
+The app's id is the resource's handle once created: names are resolved at create and when the identifier in the
+program changes, never again behind the user's back. Whatever `up` would refuse, `check` and `diff` refuse first
+(they run during preview, before anything is written).
+
 The class is pickled *by reference* into every resource's state (`__provider`): never rename or move it, and
 keep instances free of attributes. Connection settings come from `configure()` and live at module level.
 """
@@ -21,15 +25,17 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from . import stack_config
+from . import ownership, stack_config
 from .client import IdcsClient, client_for
-from .errors import AppNotFoundError, IdcsError
-from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, check_inputs
-from .settings import from_config
+from .errors import AppNotFoundError, ConfigurationError, IdcsError
+from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, Failure, check_inputs
+from .settings import connection_names, from_config, restore_skipped, same_domain_url
 
 ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
+#: The SDK passes the resource's name under this hidden input, so that messages can name the resources.
+NAME_KEY = "__name"
 
 
 def current_client(props: Mapping[str, Any]) -> IdcsClient:
@@ -46,43 +52,60 @@ class AppTokenExpiryProvider(ResourceProvider):
     def configure(self, req: ConfigureRequest) -> None:
         stack_config.remember(req)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checked, failures = check_inputs(news, is_unknown=lambda v: isinstance(v, Unknown))
+        if news.get(NAME_KEY) is not None:
+            checked[NAME_KEY] = news[NAME_KEY]
+        is_new = not any(not k.startswith("__") for k in olds)
+        if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
+            failures = _preflight(checked)  # a new resource: what create would refuse, refused now
         return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
             return DiffResult(changes=None)  # the engine compares what it can and shows it
         inputs = _inputs(news)
         client = current_client(news)
-        if olds.get("domainUrl") and client.settings.domain_url != olds.get("domainUrl"):
-            return DiffResult(changes=True, replaces=["domainUrl"])  # another domain: another app
-        wire, value = inputs.identifier()
-        if olds.get(wire) != value:
-            return DiffResult(changes=True, replaces=[wire])  # another app: adopt it, release this one
-        if inputs.desired() != _managed(olds) or wire != olds.get("identifiedBy") \
-                or inputs.on_delete != olds.get("onDelete", "retain") or inputs.connection != olds.get("connection"):
-            # The inputs changed: let the engine diff old and new inputs, which shows each property.
-            return DiffResult(changes=None)
-        live = client.get_app(str(olds["appId"]), _label(olds))
-        drifted = live is None or any(live.value(a) != v for a, v in inputs.desired().items())
-        return DiffResult(changes=drifted)
+        same_url = not olds.get("domainUrl") or same_domain_url(olds["domainUrl"], client.settings.domain_url)
+        if not same_url:
+            return _move(olds, news)
+        handle = str(olds.get("appId") or id_)
+        app = client.get_app(handle, _label(olds))
+        if app is None:
+            return _gone(client, inputs, olds, handle)
+        replace = _retarget(client, inputs, olds, app)
+        if replace is not None:
+            return replace
+        ownership.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
+        if _inputs_changed(inputs, olds):
+            return DiffResult(changes=None)  # the engine diffs old and new inputs, which shows each property
+        drifted = any(app.value(a) != v for a, v in inputs.desired().items())
+        return DiffResult(changes=drifted or olds.get("domainUrl") != client.settings.domain_url)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = _inputs(props)
         client = current_client(props)
         app = _resolve(client, inputs)
+        ownership.adopt(client.settings.domain_url, app.id, _owner(props), _label_app(app))
         originals = {a: app.value(a) for a in inputs.desired()}
         live = _apply(client, app, inputs.desired())
-        return CreateResult(app.id, _outputs(inputs, live, originals, client))
+        return CreateResult(app.id, _outputs(inputs, live, originals, client, props))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         inputs = _inputs(news)
         client = current_client(news)
-        app = _resolve(client, inputs)
-        originals = {a: olds.get(ORIGINAL[a], app.value(a)) for a in inputs.desired()}
-        live = _apply(client, app, inputs.desired())
-        return UpdateResult(_outputs(inputs, live, originals, client))
+        app = client.get_app(str(olds.get("appId") or id_), _label(olds))
+        if app is None:
+            raise AppNotFoundError(f"app {_label(olds)} was deleted from {client.settings.domain_url} during this "
+                                   "run: run `pulumi refresh`, then `pulumi up` again")
+        ownership.adopt(client.settings.domain_url, app.id, _owner(news), _label_app(app))
+        originals = {a: olds[ORIGINAL[a]] for a in EXPIRY_ATTRIBUTES if olds.get(ORIGINAL[a]) is not None}
+        for a in inputs.desired():
+            originals.setdefault(a, app.value(a))
+        released = {a: originals[a] for a in _managed(olds) if a not in inputs.desired()
+                    and inputs.on_delete == "restore" and originals.get(a) is not None}
+        live = _apply(client, app, {**inputs.desired(), **released})
+        return UpdateResult(_outputs(inputs, live, originals, client, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         app = current_client(props).get_app(id_, _label(props) if props.get("appId") else repr(id_))
@@ -96,31 +119,123 @@ class AppTokenExpiryProvider(ResourceProvider):
             outs[a] = app.value(a)
             outs.setdefault(ORIGINAL[a], app.value(a))
         inputs = {identified_by: outs[identified_by], "onDelete": outs["onDelete"], **{a: outs[a] for a in managed}}
-        if props.get("connection"):
-            inputs["connection"] = outs["connection"] = props["connection"]
+        for key in ("connection", NAME_KEY):
+            if props.get(key):
+                inputs[key] = outs[key] = props[key]
         return ReadResult(app.id, outs, inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete") != "restore":
-            return  # "retain": the live values stay as they are
+        if props.get("onDelete") != "restore" or restore_skipped(stack_config.snapshot()):
+            return  # "retain", or the stack says to skip restores: the live values stay as they are
         originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
                      if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
-        client = current_client(props)
-        if props.get("domainUrl") and client.settings.domain_url != props["domainUrl"]:
-            raise IdcsError(
-                f"cannot restore app {_label(props)} in {props['domainUrl']}: the configuration now points at "
-                f"{client.settings.domain_url}. Restore with the old idcs:domainUrl, or set onDelete to retain")
+        if not originals:
+            return
+        client = _restore_client(props)
+        if ownership.adopted_in_this_run(client.settings.domain_url, id_):
+            return  # another resource of this deployment manages the app now: restoring would undo its values
         app = client.get_app(id_, _label(props))
         if app is not None:
             _apply(client, app, originals)
+
+
+def _preflight(checked: dict[str, Any]) -> list[Failure]:
+    """For a new resource: the configuration is usable, the app exists, and no other resource manages it."""
+    try:
+        client = current_client(checked)
+    except ConfigurationError as e:
+        return [Failure(property="connection" if checked.get("connection") else "", reason=str(e))]
+    inputs = _inputs(checked)
+    try:
+        app = _resolve(client, inputs)
+        ownership.claim(client.settings.domain_url, app.id, _owner(checked), _label_app(app))
+    except (AppNotFoundError, ownership.OwnershipError) as e:
+        return [Failure(property=inputs.identifier()[0], reason=str(e))]
+    except IdcsError as e:  # refused credentials, an unreachable domain: up would fail the same way
+        return [Failure(property="", reason=str(e))]
+    return []
+
+
+def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any],
+              app: AppExpiries) -> DiffResult | None:
+    """A replace when the program's identifier now names another app; None when it still names this one."""
+    wire, value = inputs.identifier()
+    if wire == olds.get("identifiedBy") and _same_identifier(wire, value, olds.get(wire)):
+        return None  # unchanged: the id stays the handle, whatever the app is called today
+    if _same_identifier(wire, value, _identity(app)[wire]):
+        return None  # another name for the same app: an update, nothing restored, originals kept
+    try:
+        target = _resolve(client, inputs)
+    except AppNotFoundError as e:
+        raise AppNotFoundError(f"{wire}: {e}. The app this resource manages (id {app.id}) is called "
+                               f"{app.display_name!r} now") from None
+    return None if target.id == app.id else DiffResult(changes=True, replaces=[wire])
+
+
+def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any], handle: str) -> DiffResult:
+    """The managed app no longer exists: a replace when another app carries the identifier now, else an error."""
+    wire, value = inputs.identifier()
+    if wire != "appId" or value != handle:
+        try:
+            _resolve(client, inputs)
+            return DiffResult(changes=True, replaces=[wire])  # the new app is adopted; the old one is gone
+        except AppNotFoundError:
+            pass
+    raise AppNotFoundError(
+        f"app {_label(olds)} no longer exists in {client.settings.domain_url}, and no app has {wire} {value!r}: "
+        f"run `pulumi refresh` to drop it from the stack, or point {wire} at another app")
+
+
+def _move(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+    """Another domain: a replace. Its delete must be able to restore, so that is proven now, during preview."""
+    if olds.get("onDelete") == "restore" and not restore_skipped(stack_config.snapshot()):
+        _restore_client(olds)
+    moved_by = "connection" if (news.get("connection") or None) != (olds.get("connection") or None) else "domainUrl"
+    return DiffResult(changes=True, replaces=[moved_by])
+
+
+def _restore_client(props: Mapping[str, Any]) -> IdcsClient:
+    """A client of the domain the app was adopted in: a configured connection to it, or fail with the way out."""
+    config, old_url = stack_config.snapshot(), props.get("domainUrl")
+    for name in dict.fromkeys([props.get("connection") or None, None, *connection_names(config)]):
+        try:
+            client = client_for(from_config(config, connection=name))
+        except ConfigurationError:
+            continue
+        if not old_url or same_domain_url(old_url, client.settings.domain_url):
+            return client
+    raise ConfigurationError(
+        f"cannot restore app {_label(props)} in {old_url} (onDelete is restore): no configured connection reaches "
+        f"that domain any more. Either add one (`pulumi config set --path idcs:connections.old.domainUrl "
+        f"{old_url}`, with .clientId and a secret .clientSecret), or let deletes leave the values as they are: "
+        "`pulumi config set idcs:skipRestore true`, run again, then `pulumi config rm idcs:skipRestore`")
 
 
 def _inputs(props: Mapping[str, Any]) -> AppTokenExpiryInputs:
     return AppTokenExpiryInputs.model_validate({k: v for k, v in props.items() if not k.startswith("__")})
 
 
+def _owner(props: Mapping[str, Any]) -> str:
+    """The resource's name as the SDK passed it ("" when a caller did not: then no two owners can be told apart)."""
+    return str(props.get(NAME_KEY) or "")
+
+
 def _managed(props: Mapping[str, Any]) -> dict[str, Any]:
     return {a: props[a] for a in EXPIRY_ATTRIBUTES if props.get(a) is not None}
+
+
+def _same_identifier(wire: str, a: object, b: object) -> bool:
+    """appId compares exactly; names and display names without regard to case, as IDCS compares them."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    return a == b if wire == "appId" else a.casefold() == b.casefold()
+
+
+def _inputs_changed(inputs: AppTokenExpiryInputs, olds: Mapping[str, Any]) -> bool:
+    wire, value = inputs.identifier()
+    return (inputs.desired() != _managed(olds) or wire != olds.get("identifiedBy")
+            or not _same_identifier(wire, value, olds.get(wire)) or inputs.on_delete != olds.get("onDelete", "retain")
+            or inputs.connection != olds.get("connection"))
 
 
 def _resolve(client: IdcsClient, inputs: AppTokenExpiryInputs) -> AppExpiries:
@@ -146,14 +261,16 @@ def _identity(app: AppExpiries) -> dict[str, Any]:
 
 
 def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping[str, Any],
-             client: IdcsClient) -> dict[str, Any]:
+             client: IdcsClient, props: Mapping[str, Any]) -> dict[str, Any]:
     outs: dict[str, Any] = {**_identity(live), "identifiedBy": inputs.identifier()[0], "onDelete": inputs.on_delete,
                             "domainUrl": client.settings.domain_url}
-    if inputs.connection:
-        outs["connection"] = inputs.connection
+    for key in ("connection", NAME_KEY):
+        if props.get(key):
+            outs[key] = props[key]
     for a in inputs.desired():
         outs[a] = live.value(a)
-        outs[ORIGINAL[a]] = originals.get(a)
+    for a, original in originals.items():  # kept for an expiry no longer managed too: it is never lost
+        outs[ORIGINAL[a]] = original
     return outs
 
 

@@ -6,11 +6,9 @@ server runs four worker threads), so a `pulumi up` of many resources asks for on
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import logging
 import os
-import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from . import oci_auth, scim
 from .errors import AppNotFoundError, ConcurrentChangeError, IdcsApiError, IdcsError, ReadAfterWriteError
 from .models import APP_ATTRIBUTES, AppExpiries
+from .pacing import RateLimiter, RetryPolicy, retry_after_seconds
 from .settings import ConnectionSettings
 
 log = logging.getLogger(__name__)
@@ -32,6 +31,7 @@ SCIM_JSON = "application/scim+json"
 TOKEN_MARGIN_SECONDS = 120
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+__all__ = ["ADMIN_SCOPE", "IdcsClient", "RateLimiter", "RetryPolicy", "client_for", "shared_session"]
 
 #: A run that has read this many apps one by one reads the rest from a listing of the domain.
 SINGLE_READS_BEFORE_LISTING = 2
@@ -40,48 +40,6 @@ MAX_LISTING_PAGES = 10
 PAGE_SIZE = 1000
 #: How long a listing answers reads for (one deployment rarely lasts longer; a new one lists again).
 LISTING_MAX_AGE_SECONDS = 300.0
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Exponential backoff with full jitter, bounded in attempts and in total time."""
-
-    attempts: int = 5
-    base_seconds: float = 0.5
-    cap_seconds: float = 10.0
-    budget_seconds: float = 60.0
-
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return retry_after
-        return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
-
-
-class RateLimiter:
-    """Paces requests evenly at `per_second`, across every thread that talks to one domain.
-
-    No bursts: IDCS counts requests in sliding windows, and a burst followed by the steady rate overshoots them.
-    Requests leave at 90% of the limit, so network jitter cannot squeeze one more into a window.
-    """
-
-    HEADROOM = 0.9
-
-    def __init__(self, per_second: float) -> None:
-        self.per_second = per_second * self.HEADROOM
-        self.capacity = 1.0
-        self._tokens = self.capacity
-        self._stamp = time.monotonic()
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.per_second)
-            self._stamp = now
-            self._tokens -= 1
-            wait = -self._tokens / self.per_second if self._tokens < 0 else 0.0
-        if wait > 0:
-            time.sleep(wait)
 
 
 @dataclass
@@ -146,6 +104,7 @@ class IdcsClient:
         self._token = _Token()
         self._listing = _Listing()
         self._recent: dict[str, tuple[AppExpiries, float]] = {}
+        self._resolved: dict[tuple[str, str], str] = {}  # (attribute, casefolded value) -> app id
         self._signer: requests.auth.AuthBase | None = None  # single reads, for the rest of the run
         self._limiter = RateLimiter(settings.max_requests_per_second)
 
@@ -186,21 +145,30 @@ class IdcsClient:
                 self._listing.apps[app.id] = app
 
     def find_app(self, attribute: str, value: str, label: str) -> AppExpiries:
-        """The one app whose `name` or `displayName` equals value (both are unique in a domain)."""
+        """The one app whose `name` or `displayName` equals value. Both are unique in a domain and `caseExact:
+        false` in Oracle's App schema, so a domain's filter ignores case: the listing path does the same."""
+        with self._listing.lock:
+            known = self._resolved.get((attribute, value.casefold()))
+        if known is not None and (app := self.get_app(known, label)) is not None:
+            return app  # resolved earlier in this run (check, then create)
         listed, apps = self._listed()
         if listed:
             field_name = "name" if attribute == "name" else "display_name"
-            resources: list[Any] = [a for a in apps.values() if getattr(a, field_name) == value]
+            resources: list[Any] = [a for a in apps.values()
+                                    if (getattr(a, field_name) or "").casefold() == value.casefold()]
         else:
             resources = self._search(attribute, value, label)
         if not resources:
             raise AppNotFoundError(
-                f"no app in {self.settings.domain_url} has {attribute} {value!r}: check the spelling (names are "
-                f"case-sensitive), that the admin client may read Apps, or use appId")
+                f"no app in {self.settings.domain_url} has {attribute} {value!r}: check the name (IDCS compares "
+                "it without regard to case), that the admin client may read Apps, or use appId")
         if len(resources) > 1:
-            raise IdcsError(f"{len(resources)} apps have {attribute} {value!r}: use appId to say which one")
-        found = resources[0]
-        return found if isinstance(found, AppExpiries) else AppExpiries.model_validate(found)
+            raise AppNotFoundError(f"{len(resources)} apps have {attribute} {value!r}: use appId to say which one")
+        found = resources[0] if isinstance(resources[0], AppExpiries) else AppExpiries.model_validate(resources[0])
+        self._remember(found)
+        with self._listing.lock:
+            self._resolved[(attribute, value.casefold())] = found.id
+        return found
 
     def _search(self, attribute: str, value: str, label: str) -> list[Any]:
         params = {"filter": scim.eq_filter(attribute, value), "attributes": APP_ATTRIBUTES, "count": "2"}
@@ -330,7 +298,7 @@ class IdcsClient:
                 resp = self.session.request(method, url, timeout=self.settings.timeout_seconds,
                                             verify=self.settings.verify, **kwargs)
                 problem = f"HTTP {resp.status_code}" if resp.status_code in RETRY_STATUSES else None
-                retry_after = _retry_after(resp.headers.get("Retry-After")) if problem else None
+                retry_after = retry_after_seconds(resp.headers.get("Retry-After")) if problem else None
             except requests.exceptions.SSLError:
                 raise IdcsError(
                     f"could not {action} app {label}: TLS verification of {self.settings.domain_url} failed. If the "
@@ -355,19 +323,6 @@ class IdcsClient:
 
 def _app(resp: requests.Response) -> AppExpiries:
     return AppExpiries.model_validate({**resp.json(), "etag": resp.headers.get("ETag")})
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
-    if not value:
-        return None
-    if value.strip().isascii() and value.strip().isdigit():
-        return float(value.strip())
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _api_error(resp: requests.Response, action: str, label: str) -> IdcsApiError:

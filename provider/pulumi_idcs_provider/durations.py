@@ -49,6 +49,9 @@ def _parse_text(text: str) -> int:
         return int(s)
     if s[0] in "Pp":
         return _parse_iso(s.upper(), text)
+    if "M" in s:
+        raise DurationError(f"{text!r} is ambiguous: an upper-case M reads as months, which have no fixed length; "
+                            'write minutes as "m" (for example "15m") and long spans in days ("180d")')
     pos, total = 0, 0
     for m in _SHORT.finditer(s.lower()):
         if m.start() != pos:

@@ -15,7 +15,7 @@ class ConfigurationError(IdcsError):
 
 
 class AppNotFoundError(IdcsError):
-    """The identifier names no app in the domain."""
+    """The identifier names no app in the domain (or, for a name, more than one)."""
 
 
 class IdcsApiError(IdcsError):

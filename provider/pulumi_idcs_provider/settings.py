@@ -30,6 +30,8 @@ KEYS = {
 }
 #: Named connections to other domains: a JSON object {name: {domainUrl, clientId, clientSecret, ...}}.
 CONNECTIONS_KEY = "idcs:connections"
+#: A way out when a resource's restore cannot be done: every delete leaves the values as they are.
+SKIP_RESTORE = ("idcs:skipRestore", "IDCS_SKIP_RESTORE")
 AUTH_METHODS = ("oauth", "oci-api-key")
 
 
@@ -83,7 +85,8 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
             f"missing IDCS connection settings: {wanted}. Set them with `pulumi config set idcs:domainUrl "
             "https://idcs-....identity.oraclecloud.com`, `pulumi config set idcs:clientId ...` and "
             "`pulumi config set --secret idcs:clientSecret ...`, or export the environment variables")
-    found["domain_url"] = normalise_domain_url(str(found["domain_url"]))
+    url_key = f"{CONNECTIONS_KEY}.{connection}.domainUrl" if connection else KEYS["domain_url"][0]
+    found["domain_url"] = normalise_domain_url(str(found["domain_url"]), url_key)
     if "max_requests_per_second" in found:
         try:
             rate = float(found["max_requests_per_second"])
@@ -96,12 +99,39 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
     return ConnectionSettings(**found)
 
 
+def restore_skipped(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> bool:
+    """Whether idcs:skipRestore (or $IDCS_SKIP_RESTORE) says deletes must not restore anything."""
+    key, var = SKIP_RESTORE
+    value = config.get(key)
+    if value in (None, ""):
+        value = (os.environ if environ is None else environ).get(var, "")
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def connection_names(config: Mapping[str, Any]) -> list[str]:
+    """The names of the idcs:connections entries (none when the key is missing or unreadable)."""
+    raw = config.get(CONNECTIONS_KEY)
+    try:
+        table = json.loads(raw) if isinstance(raw, str) else (raw or {})
+    except json.JSONDecodeError:
+        return []
+    return sorted(table) if isinstance(table, dict) else []
+
+
 def endpoint_problem(url: str, example: str) -> str | None:
     """Why url cannot be used to send credentials to, or None: https, or plain http to loopback only."""
     parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return f"{url!r} has a port that is not a number"
+    if parts.scheme.lower() not in ("https", "http") or not parts.hostname:
         return f"{url!r} is not a URL like {example}"
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if "@" in parts.netloc:
+        return (f"{parts.scheme}://…@{parts.hostname} carries credentials in the URL: they would be sent as HTTP "
+                "Basic auth and kept in plain text in the stack config. Remove them (and use idcs:clientId and "
+                "a secret idcs:clientSecret)")
+    if parts.scheme.lower() == "http" and not _is_loopback(parts.hostname):
         return (f"{url!r} uses plain http for a non-loopback host: use https (plain http is only allowed for a "
                 "local emulator on 127.0.0.1, ::1 or localhost)")
     return None
@@ -126,16 +156,37 @@ def _camel(field: str) -> str:
     return head + "".join(w.capitalize() for w in rest)
 
 
-def normalise_domain_url(url: str) -> str:
-    """'https://idcs-x.identity.oraclecloud.com/' -> without the slash; plain http only for loopback."""
+def normalise_domain_url(url: str, key: str = "idcs:domainUrl") -> str:
+    """The canonical spelling of a domain's base URL, so that spellings of one domain compare equal: scheme and
+    host in lower case, no default port, no trailing slash. Credentials, a path, a query or a fragment are
+    refused, and plain http only reaches loopback."""
     problem = endpoint_problem(url, "https://idcs-0123456789abcdef.identity.oraclecloud.com")
     if problem:
-        raise ConfigurationError(f"idcs:domainUrl {problem}")
+        raise ConfigurationError(f"{key} {problem}")
     parts = urlsplit(url.strip())
-    if parts.query or parts.fragment or parts.path.strip("/"):
+    if parts.query or parts.fragment or parts.path.strip("/") or url.strip().endswith(("?", "#")):
         raise ConfigurationError(
-            f"idcs:domainUrl {url!r} must be the domain's base URL only, with no path (not .../admin/v1)")
-    return f"{parts.scheme}://{parts.netloc}"
+            f"{key} {url!r} must be the domain's base URL only, with no path, query or fragment (not .../admin/v1)")
+    scheme, host = parts.scheme.lower(), str(parts.hostname)
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None and parts.port != {"https": 443, "http": 80}[scheme]:
+        netloc += f":{parts.port}"
+    return f"{scheme}://{netloc}"
+
+
+def same_domain_url(a: str | None, b: str | None) -> bool:
+    """Whether two domain URLs are spellings of one URL: canonical forms equal, loopback names (localhost,
+    127.x, ::1) taken as one host. An unreadable URL equals nothing."""
+    try:
+        return a is not None and b is not None and _domain_key(a) == _domain_key(b)
+    except ConfigurationError:
+        return False
+
+
+def _domain_key(url: str) -> str:
+    parts = urlsplit(normalise_domain_url(url))
+    host = "loopback" if _is_loopback(str(parts.hostname)) else str(parts.hostname)
+    return f"{parts.scheme}://{host}:{parts.port or ''}"
 
 
 def _is_loopback(host: str) -> bool:

@@ -12,10 +12,10 @@ from typing import Any
 
 from pulumi.dynamic import ConfigureRequest
 
-from .settings import CONNECTIONS_KEY, KEYS
+from .settings import CONNECTIONS_KEY, KEYS, SKIP_RESTORE
 
 #: Every configuration key any of our providers reads.
-READ_KEYS = (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, "mosaic:baseUrl")
+READ_KEYS = (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, SKIP_RESTORE[0], "mosaic:baseUrl")
 
 _LOCK = threading.Lock()
 _CONFIG: dict[str, Any] = {}

@@ -6,7 +6,7 @@ from typing import Any, overload
 
 import pulumi
 from pulumi.dynamic import Resource
-from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
+from pulumi_idcs_provider.app_token_expiry import NAME_KEY, AppTokenExpiryProvider
 
 #: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
 Expiry = int | str
@@ -112,6 +112,7 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
         args = args or AppTokenExpiryArgs(**{"on_delete": "retain", **kwargs})
         props: dict[str, Any] = dict.fromkeys(OUTPUTS)
         props.update(args.to_wire())
+        props[NAME_KEY] = resource_name  # so that the provider can name both resources that claim one app
         super().__init__(AppTokenExpiryProvider(), resource_name, props, opts)
 
     @property

@@ -1,0 +1,68 @@
+"""How fast and how often we talk to a domain: even pacing under its rate limit, and bounded retries.
+
+IDCS limits requests per domain (Oracle's "API rate limiting" page: a free domain allows 150 a minute for the
+Apps endpoints) and answers 429 past it, with or without a Retry-After header.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, bounded in attempts and in total time."""
+
+    attempts: int = 5
+    base_seconds: float = 0.5
+    cap_seconds: float = 10.0
+    budget_seconds: float = 60.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return retry_after
+        return random.uniform(0, min(self.cap_seconds, self.base_seconds * 2**attempt))
+
+
+class RateLimiter:
+    """Paces requests evenly at `per_second`, across every thread that talks to one domain.
+
+    No bursts: IDCS counts requests in sliding windows, and a burst followed by the steady rate overshoots them.
+    Requests leave at 90% of the limit, so network jitter cannot squeeze one more into a window.
+    """
+
+    HEADROOM = 0.9
+
+    def __init__(self, per_second: float) -> None:
+        self.per_second = per_second * self.HEADROOM
+        self.capacity = 1.0
+        self._tokens = self.capacity
+        self._stamp = time.monotonic()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.per_second)
+            self._stamp = now
+            self._tokens -= 1
+            wait = -self._tokens / self.per_second if self._tokens < 0 else 0.0
+        if wait > 0:
+            time.sleep(wait)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    if value.strip().isascii() and value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
