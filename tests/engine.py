@@ -57,5 +57,28 @@ def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, st
     return stack
 
 
+def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]]) -> auto.Stack:
+    """A new stack of a one-file Python program (`source`); `write_program` changes it between runs."""
+    work = tmp / "program"
+    work.mkdir()
+    (work / "Pulumi.yaml").write_text(
+        f"name: idcs-test\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n")
+    write_program(work, source)
+    (tmp / "backend").mkdir()
+    (tmp / "home").mkdir()
+    env_vars = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
+                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
+    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env_vars)
+    stack = auto.Stack.create("test", ws)
+    stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
+    return stack
+
+
+def write_program(work: Path | str, source: str) -> None:
+    """The program's __main__.py: `import pulumi_idcs as idcs` and `import pulumi` come first."""
+    Path(work, "__main__.py").write_text("import pulumi\nimport pulumi_idcs as idcs\n\n" + source)
+
+
 def outputs(stack: auto.Stack) -> dict[str, Any]:
     return {k: v.value for k, v in stack.outputs().items()}
