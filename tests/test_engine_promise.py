@@ -208,3 +208,15 @@ def test_no_longer_managing_an_expiry_restores_or_retains_it_and_keeps_its_origi
     assert exported(stack)["originalRefresh"] == 604800  # never lost
     assert exported(stack)["refresh"] is None
     stack.preview(expect_no_changes=True)
+
+
+def test_handing_an_app_to_another_resource_restores_nothing_onto_it(tmp_path: Path,
+                                                                      emulator: EmulatorServer) -> None:
+    stack = program_stack(tmp_path, mobile(f'app_id="{MOBILE}"', extra='access_token_expiry="20m", ', name="old"),
+                          config_for(emulator))
+    stack.up()
+    write_program(stack.workspace.work_dir,
+                  mobile(f'app_name="{MOBILE_NAME}"', extra='access_token_expiry="30m", ', name="new"))
+    stack.up()  # "new" adopts the app, then "old" is deleted: its restore would undo "new"'s value
+    assert live(emulator)[0] == 1800
+    stack.preview(expect_no_changes=True)
