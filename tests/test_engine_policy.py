@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
-from engine import ROOT, cli_path, open_stack
+from engine import ROOT, cli_path, open_stack, program_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
@@ -76,3 +76,25 @@ def test_gate_exit_codes(stack: auto.Stack, emulator: EmulatorServer, tmp_path: 
     stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("15m"))
     stack.set_config("idcs:clientSecret", auto.ConfigValue("wrong", secret=True))
     assert gate(stack, tmp_path).returncode == 3
+
+
+def test_the_one_owner_policy_catches_owners_the_provider_cannot_tell_apart(tmp_path: Path,
+                                                                            emulator: EmulatorServer) -> None:
+    """The provider refuses two owners it can see in its own process. Resources served by different provider
+    processes (or registered without the SDK's owner name, as here) are caught by the stack policy instead."""
+    program = ("from pulumi.dynamic import Resource\n"
+               "from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider\n"
+               "class Twin(Resource, module='idcs', name='AppTokenExpiry'):\n"
+               "    pass\n"
+               "Twin(AppTokenExpiryProvider(), 'a', {'appId': '5b0c1b7e6a2d4f8e9c3a1d2e4f6a8b0c',\n"
+               "     'accessTokenExpiry': 3600, 'appName': None, 'appDisplayName': None})\n"
+               "Twin(AppTokenExpiryProvider(), 'b', {'appDisplayName': 'MOBILEAPP', 'accessTokenExpiry': 3600,\n"
+               "     'appId': None, 'appName': None})\n")
+    config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
+              "idcs:clientSecret": (ADMIN_SECRET, True)}
+    stack = program_stack(tmp_path, program, config)
+    stack.up()
+    with pytest.raises(auto.CommandError) as refused:
+        stack.preview(policy_packs=[PACK])
+    text = str(refused.value)
+    assert "idcs-one-owner-per-app" in text and "'a' and 'b' manage the same app" in text

@@ -220,3 +220,17 @@ def test_handing_an_app_to_another_resource_restores_nothing_onto_it(tmp_path: P
     stack.up()  # "new" adopts the app, then "old" is deleted: its restore would undo "new"'s value
     assert live(emulator)[0] == 1800
     stack.preview(expect_no_changes=True)
+
+
+def test_same_named_resources_in_two_components_are_told_apart(tmp_path: Path, emulator: EmulatorServer) -> None:
+    program = ("class Team(pulumi.ComponentResource):\n"
+               "    def __init__(self, name, display):\n"
+               "        super().__init__(f'test:index:{name.capitalize()}', name)\n"
+               "        idcs.AppTokenExpiry('mobile', app_display_name=display, access_token_expiry='1h',\n"
+               "                            opts=pulumi.ResourceOptions(parent=self))\n"
+               "Team('team1', 'MobileApp')\n"
+               "Team('team2', 'mobileapp')\n")
+    stack = program_stack(tmp_path, program, config_for(emulator))
+    with pytest.raises(auto.CommandError) as refused:
+        stack.preview()
+    assert "two resources of this deployment, 'team1/mobile' and 'team2/mobile'" in str(refused.value)

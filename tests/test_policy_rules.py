@@ -9,6 +9,7 @@ from pulumi_idcs_policy.rules import (
     StackResource,
     bounds_violations,
     ordering_violations,
+    shared_apps,
     unchecked_apps,
 )
 
@@ -46,3 +47,22 @@ def test_every_app_needs_a_check_that_depends_on_it() -> None:
     resources = [StackResource("urn:a::app1", APP_TYPE, ()), StackResource("urn:a::app2", APP_TYPE, ()),
                  StackResource("urn:a::check1", CHECK_TYPE, ("urn:a::app1",))]
     assert unchecked_apps(resources) == ["urn:a::app2"]
+
+
+def app(name: str, **props: object) -> StackResource:
+    return StackResource(f"urn:pulumi:s::p::{APP_TYPE}::{name}", APP_TYPE, (), props)
+
+
+def test_two_resources_on_one_app_are_found_whatever_identifiers_they_use() -> None:
+    in_state = app("a", appId="5b0c", appName="7d1f", appDisplayName="MobileApp")  # outputs: every identity
+    by_name = app("b", appName="7D1F")  # a new resource, named differently and in another case
+    assert shared_apps([in_state, by_name]) == [
+        "'a' and 'b' manage the same app (appName '7d1f'): one app, one owner. Remove one of them"]
+    assert sorted(shared_apps([in_state, app("c", appDisplayName="mobileapp"), app("d", appId="5b0c")])) == [
+        "'a' and 'c' manage the same app (appDisplayName 'mobileapp'): one app, one owner. Remove one of them",
+        "'a' and 'd' manage the same app (appId '5b0c'): one app, one owner. Remove one of them"]
+
+
+def test_different_apps_or_domains_are_not_shared() -> None:
+    assert shared_apps([app("a", appId="1"), app("b", appId="2"), app("c", appId="1", connection="eu")]) == []
+    assert shared_apps([app("a", appId="1"), StackResource("urn:x", CHECK_TYPE, (), {"appId": "1"})]) == []

@@ -21,6 +21,7 @@ from .rules import (
     StackResource,
     bounds_violations,
     ordering_violations,
+    shared_apps,
     unchecked_apps,
 )
 
@@ -40,10 +41,18 @@ def _ordering(args: ResourceValidationArgs, report: Any) -> None:
             report(message)
 
 
+def _resources(args: StackValidationArgs) -> list[StackResource]:
+    return [StackResource(r.urn, r.resource_type, tuple(d.urn for d in r.dependencies), dict(r.props or {}))
+            for r in args.resources]
+
+
+def _one_owner(args: StackValidationArgs, report: Any) -> None:
+    for message in shared_apps(_resources(args)):
+        report(message)
+
+
 def _checked(args: StackValidationArgs, report: Any) -> None:
-    resources = [StackResource(r.urn, r.resource_type, tuple(d.urn for d in r.dependencies))
-                 for r in args.resources]
-    for urn in unchecked_apps(resources):
+    for urn in unchecked_apps(_resources(args)):
         report(f"{urn.rsplit('::', 1)[-1]} has no RefreshGrantCheck: add one whose expect_access_token_expiry "
                "is this app's access_token_expiry", urn)
 
@@ -62,6 +71,13 @@ POLICIES = [
         description="Refresh tokens live at least as long as the access tokens they renew.",
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=_ordering,
+    ),
+    StackValidationPolicy(
+        name="idcs-one-owner-per-app",
+        description="No two AppTokenExpiry resources of a stack manage the same app (they would overwrite each "
+                    "other on every run).",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        validate=_one_owner,
     ),
     StackValidationPolicy(
         name="idcs-refresh-grant-checked",

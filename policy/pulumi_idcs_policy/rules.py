@@ -7,7 +7,7 @@ not known yet during preview is simply absent, and is not judged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_idcs_provider.durations import DurationError, describe, parse_seconds
@@ -67,6 +67,7 @@ class StackResource:
     urn: str
     resource_type: str
     dependencies: tuple[str, ...]
+    props: Mapping[str, Any] = field(default_factory=dict)
 
 
 def unchecked_apps(resources: Iterable[StackResource]) -> list[str]:
@@ -74,3 +75,31 @@ def unchecked_apps(resources: Iterable[StackResource]) -> list[str]:
     items = list(resources)
     checked = {dep for r in items if r.resource_type == CHECK_TYPE for dep in r.dependencies}
     return [r.urn for r in items if r.resource_type == APP_TYPE and r.urn not in checked]
+
+
+#: The identities an AppTokenExpiry shows in its properties; names compare without regard to case, as IDCS does.
+_IDENTITIES = (("appId", False), ("appName", True), ("appDisplayName", True))
+
+
+def shared_apps(resources: Iterable[StackResource]) -> list[str]:
+    """One message per app that two or more AppTokenExpiry resources manage. A resource in state shows every
+    identity of its app (id, name, display name) in its outputs, so whatever identifiers the program uses, two
+    resources on one app share at least one. Apps in different connections are different apps."""
+    owners: dict[tuple[str, str, str], list[str]] = {}
+    for r in resources:
+        if r.resource_type != APP_TYPE:
+            continue
+        for prop, fold in _IDENTITIES:
+            value = r.props.get(prop)
+            if isinstance(value, str) and value:
+                key = (str(r.props.get("connection") or ""), prop, value.casefold() if fold else value)
+                owners.setdefault(key, []).append(r.urn)
+    seen: set[tuple[str, ...]] = set()
+    found = []
+    for (_, prop, value), urns in owners.items():
+        group = tuple(sorted(set(urns)))
+        if len(group) > 1 and group not in seen:
+            seen.add(group)
+            names = " and ".join(repr(u.rsplit("::", 1)[-1]) for u in group)
+            found.append(f"{names} manage the same app ({prop} {value!r}): one app, one owner. Remove one of them")
+    return found

@@ -26,8 +26,9 @@ def claim(domain: str, app_id: str, owner: str, label: str) -> None:
     with _LOCK:
         current = _OWNERS.setdefault((domain, app_id), owner)
     if current != owner and owner and current:
+        first, second = sorted((current, owner))  # the engine checks resources concurrently: keep the text stable
         raise OwnershipError(
-            f"app {label} is managed by two resources of this deployment, {current!r} and {owner!r} (whatever "
+            f"app {label} is managed by two resources of this deployment, {first!r} and {second!r} (whatever "
             "identifiers they use, they resolve to the same app): one app, one owner. Remove one of them; to move "
             "the management, delete one and change the other in the same update")
 

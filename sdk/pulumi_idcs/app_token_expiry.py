@@ -86,6 +86,12 @@ _INPUT_NAMES = {"app_id": "appId", "app_name": "appName", "app_display_name": "a
                 "on_delete": "onDelete", "connection": "connection"}
 
 
+def _owner_name(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
+    """The resource's name, prefixed with its parent's when it has one: two components may each hold a "mobile"."""
+    parent_name = getattr(opts.parent, "_name", None) if opts and opts.parent else None
+    return f"{parent_name}/{resource_name}" if parent_name else resource_name
+
+
 class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
     """Adopts an existing IDCS app and manages its accessTokenExpiry / refreshTokenExpiry, nothing else.
 
@@ -112,7 +118,7 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
         args = args or AppTokenExpiryArgs(**{"on_delete": "retain", **kwargs})
         props: dict[str, Any] = dict.fromkeys(OUTPUTS)
         props.update(args.to_wire())
-        props[NAME_KEY] = resource_name  # so that the provider can name both resources that claim one app
+        props[NAME_KEY] = _owner_name(resource_name, opts)  # the provider names both resources on one app
         super().__init__(AppTokenExpiryProvider(), resource_name, props, opts)
 
     @property
