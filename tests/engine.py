@@ -60,7 +60,7 @@ def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, st
 def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]]) -> auto.Stack:
     """A new stack of a one-file Python program (`source`); `write_program` changes it between runs."""
     work = tmp / "program"
-    work.mkdir()
+    work.mkdir(parents=True)
     (work / "Pulumi.yaml").write_text(
         f"name: idcs-test\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n")
     write_program(work, source)

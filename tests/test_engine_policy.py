@@ -98,3 +98,19 @@ def test_the_one_owner_policy_catches_owners_the_provider_cannot_tell_apart(tmp_
         stack.preview(policy_packs=[PACK])
     text = str(refused.value)
     assert "idcs-one-owner-per-app" in text and "'a' and 'b' manage the same app" in text
+
+
+def test_two_stacks_on_one_app_show_in_the_drift_gate(tmp_path: Path, emulator: EmulatorServer) -> None:
+    """Across stacks nothing sees both owners; what the README promises is that the gate shows it as drift."""
+    config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
+              "idcs:clientSecret": (ADMIN_SECRET, True)}
+    first = program_stack(tmp_path / "first",
+                          f'idcs.AppTokenExpiry("mobile", app_id="{MOBILE}", access_token_expiry="2h")\n', config)
+    second = program_stack(tmp_path / "second",
+                           f'idcs.AppTokenExpiry("mobile", app_id="{MOBILE}", access_token_expiry="1h")\n', config)
+    first.up()
+    second.up()
+    assert gate(second, tmp_path).returncode == 0
+    result = gate(first, tmp_path)
+    assert result.returncode == 1
+    assert "accessTokenExpiry: 3600 => 7200" in result.stdout
