@@ -86,7 +86,8 @@ def test_bad_value_fails_preview_with_the_check_failure(stack: auto.Stack, emula
         stack.preview()
     assert "accessTokenExpiry" in str(err.value)
     assert "7 s, but access tokens must live between 60 s (1m) and 31536000 s" in str(err.value)
-    assert emulator.requests_of() == []
+    assert emulator.requests_of("patch") == []  # nothing written
+    assert not [r for r in emulator.requests_of() if RESOURCE_OWNER in r["path"]]  # the refused one sent nothing
 
 
 def test_unknown_app_fails_with_a_clear_message(stack: auto.Stack) -> None:

@@ -16,7 +16,7 @@ from pulumi_idcs.app_token_expiry import OUTPUTS
 from pulumi_idcs.refresh_grant_check import _INPUT_NAMES, SECRET_OUTPUTS
 from pulumi_idcs.refresh_grant_check import OUTPUTS as CHECK_OUTPUTS
 from pulumi_idcs_provider.models import AppTokenExpiryInputs
-from pulumi_idcs_provider.refresh_grant_check import RefreshGrantCheckInputs, RefreshGrantCheckProvider
+from pulumi_idcs_provider.refresh_grant_check import DEFAULT_BASE, RefreshGrantCheckInputs, RefreshGrantCheckProvider
 from pulumi_idcs_provider.settings import CONNECTIONS_KEY, KEYS, SKIP_RESTORE, ConnectionSettings
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schema.json").read_text())
@@ -52,11 +52,12 @@ def test_outputs_agree_with_the_sdk_and_what_the_provider_returns(stack_config: 
 
 def test_config_agrees_with_the_settings() -> None:
     variables = SCHEMA["config"]["variables"]
-    assert {f"idcs:{k}" for k in variables} == {key for key, _ in KEYS.values()} | {CONNECTIONS_KEY, SKIP_RESTORE[0]}
+    assert {f"idcs:{k}" for k in variables} == {key for key, _ in KEYS.values()} | {
+        CONNECTIONS_KEY, SKIP_RESTORE[0], DEFAULT_BASE["mosaic"][0]}
     assert [k for k, v in variables.items() if v.get("secret")] == ["clientSecret"]
     assert variables["maxRequestsPerSecond"]["default"] == ConnectionSettings.model_fields[
         "max_requests_per_second"].default
-    for key, var in (*KEYS.values(), SKIP_RESTORE):
+    for key, var in (*KEYS.values(), SKIP_RESTORE, DEFAULT_BASE["mosaic"]):
         assert var in variables[key.split(":")[1]]["description"]
     assert variables["authMethod"]["default"] == ConnectionSettings.model_fields["auth_method"].default
 

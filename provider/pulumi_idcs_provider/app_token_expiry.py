@@ -11,6 +11,7 @@ keep instances free of attributes. Connection settings come from `configure()` a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.dynamic import (
@@ -62,25 +63,7 @@ class AppTokenExpiryProvider(ResourceProvider):
         return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
-            return DiffResult(changes=None)  # the engine compares what it can and shows it
-        inputs = _inputs(news)
-        client = current_client(news)
-        same_url = not olds.get("domainUrl") or same_domain_url(olds["domainUrl"], client.settings.domain_url)
-        if not same_url:
-            return _move(olds, news)
-        handle = str(olds.get("appId") or id_)
-        app = client.get_app(handle, _label(olds))
-        if app is None:
-            return _gone(client, inputs, olds, handle)
-        replace = _retarget(client, inputs, olds, app)
-        if replace is not None:
-            return replace
-        ownership.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
-        if _inputs_changed(inputs, olds):
-            return DiffResult(changes=None)  # the engine diffs old and new inputs, which shows each property
-        drifted = any(app.value(a) != v for a, v in inputs.desired().items())
-        return DiffResult(changes=drifted or olds.get("domainUrl") != client.settings.domain_url)
+        return verdict(id_, olds, news).as_dynamic()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs = _inputs(props)
@@ -139,6 +122,75 @@ class AppTokenExpiryProvider(ResourceProvider):
             _apply(client, app, originals)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What diff found, for each front door to present in its own way."""
+
+    unknown: bool = False              # inputs not known yet (preview): the engine compares what it can
+    replaces: tuple[str, ...] = ()     # the properties that make this another app
+    inputs_changed: bool = False       # the program changed: the engine's input diff shows each property
+    drift: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # property -> (live, wanted)
+    restamp: bool = False              # only the stored spelling of the domain URL changes
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.replaces or self.inputs_changed or self.drift or self.restamp)
+
+    def as_dynamic(self) -> DiffResult:
+        if self.replaces:
+            return DiffResult(changes=True, replaces=list(self.replaces))
+        if self.unknown or self.inputs_changed:
+            return DiffResult(changes=None)  # the engine diffs old and new inputs, which shows each property
+        return DiffResult(changes=self.changes)
+
+
+def verdict(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+    """Compare the program with the state and the live app (one read, by id: the handle)."""
+    if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
+        return Verdict(unknown=True)
+    inputs = _inputs(news)
+    client = current_client(news)
+    if olds.get("domainUrl") and not same_domain_url(olds["domainUrl"], client.settings.domain_url):
+        return _move(olds, news)
+    handle = str(olds.get("appId") or id_)
+    app = client.get_app(handle, _label(olds))
+    if app is None:
+        return _gone(client, inputs, olds, handle)
+    replace = _retarget(client, inputs, olds, app)
+    if replace is not None:
+        return replace
+    ownership.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
+    drift = {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}
+    return Verdict(inputs_changed=_inputs_changed(inputs, olds), drift=drift,
+                   restamp=olds.get("domainUrl") != client.settings.domain_url)
+
+
+def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
+    inputs = _inputs(props)
+    client = current_client(props)
+    app = client.get_app(str(olds["appId"]), _label(olds)) if olds.get("appId") else _resolve(client, inputs)
+    if app is None:
+        raise AppNotFoundError(f"app {_label(olds)} no longer exists in {client.settings.domain_url}")
+    originals = {a: olds[ORIGINAL[a]] for a in EXPIRY_ATTRIBUTES if olds.get(ORIGINAL[a]) is not None}
+    for a in inputs.desired():
+        originals.setdefault(a, app.value(a))
+    return app.id, _outputs(inputs, app.with_values(inputs.desired()), originals, client, props)
+
+
+def imported(app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(outputs, inputs) of an app adopted as it is, from its id alone (`pulumi import`): both expiries managed
+    at their live values, "retain" on delete; None when no such app exists."""
+    client = current_client({})
+    app = client.get_app(app_id, f"with id {app_id!r}")
+    if app is None:
+        return None
+    inputs: dict[str, Any] = {"appId": app.id, "onDelete": "retain"}
+    inputs.update({a: app.value(a) for a in EXPIRY_ATTRIBUTES if app.value(a) is not None})
+    values = {a: v for a, v in inputs.items() if a in EXPIRY_ATTRIBUTES}
+    return _outputs(_inputs(inputs), app, values, client, inputs), inputs
+
+
 def _preflight(checked: dict[str, Any]) -> list[Failure]:
     """For a new resource: the configuration is usable, the app exists, and no other resource manages it."""
     try:
@@ -157,7 +209,7 @@ def _preflight(checked: dict[str, Any]) -> list[Failure]:
 
 
 def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any],
-              app: AppExpiries) -> DiffResult | None:
+              app: AppExpiries) -> Verdict | None:
     """A replace when the program's identifier now names another app; None when it still names this one."""
     wire, value = inputs.identifier()
     if wire == olds.get("identifiedBy") and _same_identifier(wire, value, olds.get(wire)):
@@ -169,16 +221,16 @@ def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[st
     except AppNotFoundError as e:
         raise AppNotFoundError(f"{wire}: {e}. The app this resource manages (id {app.id}) is called "
                                f"{app.display_name!r} now") from None
-    return None if target.id == app.id else DiffResult(changes=True, replaces=[wire])
+    return None if target.id == app.id else Verdict(replaces=(wire,))
 
 
-def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any], handle: str) -> DiffResult:
+def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any], handle: str) -> Verdict:
     """The managed app no longer exists: a replace when another app carries the identifier now, else an error."""
     wire, value = inputs.identifier()
     if wire != "appId" or value != handle:
         try:
             _resolve(client, inputs)
-            return DiffResult(changes=True, replaces=[wire])  # the new app is adopted; the old one is gone
+            return Verdict(replaces=(wire,))  # the new app is adopted; the old one is gone
         except AppNotFoundError:
             pass
     raise AppNotFoundError(
@@ -186,12 +238,12 @@ def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, A
         f"run `pulumi refresh` to drop it from the stack, or point {wire} at another app")
 
 
-def _move(olds: Mapping[str, Any], news: Mapping[str, Any]) -> DiffResult:
+def _move(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
     """Another domain: a replace. Its delete must be able to restore, so that is proven now, during preview."""
     if olds.get("onDelete") == "restore" and not restore_skipped(stack_config.snapshot()):
         _restore_client(olds)
     moved_by = "connection" if (news.get("connection") or None) != (olds.get("connection") or None) else "domainUrl"
-    return DiffResult(changes=True, replaces=[moved_by])
+    return Verdict(replaces=(moved_by,))
 
 
 def _restore_client(props: Mapping[str, Any]) -> IdcsClient:

@@ -11,7 +11,12 @@ class IdcsError(Exception):
 
 
 class ConfigurationError(IdcsError):
-    """The provider cannot talk to a domain: missing or unusable connection settings."""
+    """The provider cannot talk to a domain: missing or unusable connection settings. `key` names the stack
+    config key at fault, when one is."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class AppNotFoundError(IdcsError):

@@ -197,6 +197,10 @@ class AppExpiries(_Wire):
     def value(self, wire: str) -> int | None:
         return getattr(self, _snake(wire))  # type: ignore[no-any-return]
 
+    def with_values(self, values: dict[str, int]) -> AppExpiries:
+        """The app as it would be after a PATCH of `values` (by wire name): what a preview shows."""
+        return self.model_copy(update={_snake(a): v for a, v in values.items()})
+
 
 #: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).
 APP_ATTRIBUTES = "id,name,displayName,accessTokenExpiry,refreshTokenExpiry"

@@ -116,12 +116,15 @@ def _check(news: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[dict[str
 
 
 #: Where a flavor's base URL comes from when the resource does not say: (stack config key, environment variable).
-DEFAULT_BASE = {"idcs": ("idcs:domainUrl", "IDCS_DOMAIN_URL"), "mosaic": ("mosaic:baseUrl", "MOSAIC_BASE_URL")}
+#: Mosaic's lives under idcs: (a provider plugin sees only its own namespace); `mosaic:baseUrl` still works.
+DEFAULT_BASE = {"idcs": ("idcs:domainUrl", "IDCS_DOMAIN_URL"), "mosaic": ("idcs:mosaicBaseUrl", "MOSAIC_BASE_URL")}
+LEGACY_MOSAIC_KEY = "mosaic:baseUrl"
 
 
 def default_base(flavor: str, config: Mapping[str, Any]) -> str:
     key, var = DEFAULT_BASE[flavor]
-    return str(config.get(key) or os.environ.get(var) or "").rstrip("/")
+    legacy = config.get(LEGACY_MOSAIC_KEY) if flavor == "mosaic" else None
+    return str(config.get(key) or legacy or os.environ.get(var) or "").rstrip("/")
 
 
 def _reason(err: Any) -> str:

@@ -71,17 +71,18 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
     if connection:
         found.update(_named_connection(config, connection))
     if found.get("auth_method", "oauth") not in AUTH_METHODS:
-        raise ConfigurationError(f"idcs:authMethod {found['auth_method']!r} is not one of {', '.join(AUTH_METHODS)}")
+        raise ConfigurationError(f"idcs:authMethod {found['auth_method']!r} is not one of {', '.join(AUTH_METHODS)}",
+                                 key=KEYS["auth_method"][0])
     needed = ["domain_url"] if found.get("auth_method") == "oci-api-key" else [
         "domain_url", "client_id", "client_secret"]
     missing = [f for f in needed if f not in found]
     if missing and connection:
-        raise ConfigurationError(
+        raise ConfigurationError(key=CONNECTIONS_KEY, message=
             f"connection {connection!r} lacks " + ", ".join(f"{CONNECTIONS_KEY}.{connection}.{_camel(f)}"
                                                               for f in missing))
     if missing:
         wanted = "; ".join(f"{KEYS[f][0]} (or ${KEYS[f][1]})" for f in missing)
-        raise ConfigurationError(
+        raise ConfigurationError(key=KEYS[missing[0]][0], message=
             f"missing IDCS connection settings: {wanted}. Set them with `pulumi config set idcs:domainUrl "
             "https://idcs-....identity.oraclecloud.com`, `pulumi config set idcs:clientId ...` and "
             "`pulumi config set --secret idcs:clientSecret ...`, or export the environment variables")
@@ -94,9 +95,36 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
             rate = 0.0
         if not rate > 0:
             raise ConfigurationError(
-                f"idcs:maxRequestsPerSecond must be a positive number, not {found['max_requests_per_second']!r}")
+                f"idcs:maxRequestsPerSecond must be a positive number, not {found['max_requests_per_second']!r}",
+                key=KEYS["max_requests_per_second"][0])
         found["max_requests_per_second"] = rate
     return ConnectionSettings(**found)
+
+
+def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(key, reason) for each setting that is given but unusable: what the plugin's CheckConfig refuses at preview.
+    Settings that are simply absent are not judged here: only resources that need them fail, naming the key."""
+    found: list[tuple[str, str]] = []
+    given = {k for k in (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY) if config.get(k) not in (None, "")}
+    url_key = KEYS["domain_url"][0]
+    if url_key in given:
+        try:
+            normalise_domain_url(str(config[url_key]))
+        except ConfigurationError as e:
+            found.append((url_key, str(e)))
+    if not found and given & {url_key, KEYS["client_id"][0], KEYS["client_secret"][0]}:
+        try:
+            from_config(config, environ)
+        except ConfigurationError as e:
+            found.append((e.key or KEYS["domain_url"][0], str(e)))
+    for name in connection_names(config):
+        try:
+            from_config(config, environ, connection=name)
+        except ConfigurationError as e:
+            found.append((CONNECTIONS_KEY, str(e)))
+    if config.get(CONNECTIONS_KEY) not in (None, "") and not connection_names(config):
+        found.append((CONNECTIONS_KEY, f"{CONNECTIONS_KEY} is not an object of named connections"))
+    return found
 
 
 def restore_skipped(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> bool:
@@ -162,11 +190,12 @@ def normalise_domain_url(url: str, key: str = "idcs:domainUrl") -> str:
     refused, and plain http only reaches loopback."""
     problem = endpoint_problem(url, "https://idcs-0123456789abcdef.identity.oraclecloud.com")
     if problem:
-        raise ConfigurationError(f"{key} {problem}")
+        raise ConfigurationError(f"{key} {problem}", key=key)
     parts = urlsplit(url.strip())
     if parts.query or parts.fragment or parts.path.strip("/") or url.strip().endswith(("?", "#")):
         raise ConfigurationError(
-            f"{key} {url!r} must be the domain's base URL only, with no path, query or fragment (not .../admin/v1)")
+            f"{key} {url!r} must be the domain's base URL only, with no path, query or fragment (not .../admin/v1)",
+            key=key)
     scheme, host = parts.scheme.lower(), str(parts.hostname)
     netloc = f"[{host}]" if ":" in host else host
     if parts.port is not None and parts.port != {"https": 443, "http": 80}[scheme]:

@@ -1,7 +1,8 @@
-"""The stack configuration the engine hands to `configure()`, kept per provider process.
+"""The stack configuration the engine hands to a provider, kept per provider process.
 
-Provider instances must stay attribute-free (they are pickled into state), so what configure() receives is kept
-here, at module level. One provider process serves one stack, so one copy is enough.
+Provider instances must stay attribute-free (they are pickled into state), so the configuration is kept here, at
+module level. One provider process serves one stack, so one copy is enough. Both front doors fill it: the dynamic
+provider from `configure()` (the whole stack config), the plugin from its Configure call and `$PULUMI_CONFIG`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,20 @@ from pulumi.dynamic import ConfigureRequest
 from .settings import CONNECTIONS_KEY, KEYS, SKIP_RESTORE
 
 #: Every configuration key any of our providers reads.
-READ_KEYS = (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, SKIP_RESTORE[0], "mosaic:baseUrl")
+READ_KEYS = (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, SKIP_RESTORE[0], "idcs:mosaicBaseUrl",
+             "mosaic:baseUrl")
 
 _LOCK = threading.Lock()
 _CONFIG: dict[str, Any] = {}
 
 
 def remember(req: ConfigureRequest) -> None:
-    values = {key: req.config.get(key) for key in READ_KEYS}
+    remember_values({key: req.config.get(key) for key in READ_KEYS})
+
+
+def remember_values(config: Mapping[str, Any]) -> None:
+    """Keep the keys we read (namespaced, like "idcs:domainUrl"); anything else is dropped."""
+    values = {key: config.get(key) for key in READ_KEYS}
     with _LOCK:
         _CONFIG.clear()
         _CONFIG.update({k: v for k, v in values.items() if v is not None})

@@ -1,0 +1,216 @@
+"""The ResourceProvider gRPC service of `pulumi-resource-idcs`, over the core resource rules.
+
+Each call turns the engine's request into the plain values the core expects (the same the dynamic path sees),
+calls the core, and turns the answer into the engine's response. What only a native provider can do lives here:
+configuration checked at preview, detailed diffs with drift reported per property, previews that write nothing,
+import from an id alone, and errors that still save state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from importlib import metadata
+from typing import Any
+
+import grpc
+from google.protobuf import empty_pb2
+from pulumi.dynamic import ResourceProvider
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from .. import app_token_expiry as ate
+from .. import stack_config
+from ..errors import IdcsError
+from ..models import EXPIRY_ATTRIBUTES
+from ..refresh_grant_check import RefreshGrantCheckProvider
+from ..settings import config_problems
+from . import wire
+from .engine_log import warn
+
+APP = "idcs:index:AppTokenExpiry"
+CHECK = "idcs:index:RefreshGrantCheck"
+CORE: dict[str, ResourceProvider] = {APP: ate.AppTokenExpiryProvider(), CHECK: RefreshGrantCheckProvider()}
+NAMESPACE = "idcs:"
+
+
+def type_of(urn: str) -> str:
+    return urn.split("::")[2].split("$")[-1]
+
+
+def owner_of(urn: str) -> str:
+    """The resource's name, prefixed by its parent's type when it has one (the URN holds no parent name)."""
+    chain = urn.split("::")[2].split("$")
+    name = urn.split("::")[-1]
+    return f"{chain[-2]}/{name}" if len(chain) > 2 else name
+
+
+def _core(urn: str) -> ResourceProvider:
+    provider = CORE.get(type_of(urn))
+    if provider is None:
+        raise IdcsError(f"unknown resource type {type_of(urn)!r}: this plugin serves {', '.join(CORE)}")
+    return provider
+
+
+def _with_owner(props: Mapping[str, Any], urn: str) -> dict[str, Any]:
+    return {**props, ate.NAME_KEY: owner_of(urn)}
+
+
+def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Our own errors reach the user as their message alone (no traceback), with no secret in them."""
+    def call(self: Any, request: Any, context: grpc.ServicerContext) -> Any:
+        try:
+            return method(self, request, context)
+        except IdcsError as e:
+            context.abort(grpc.StatusCode.UNKNOWN, str(e))
+    call.__name__, call.__doc__ = method.__name__, method.__doc__
+    return call
+
+
+class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
+    """Stateless apart from the configuration, which is kept where the core reads it (stack_config)."""
+
+    def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
+        from pulumi.runtime.proto import plugin_pb2
+        return plugin_pb2.PluginInfo(version=metadata.version("pulumi-idcs"))
+
+    def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: grpc.ServicerContext) -> Any:
+        return provider_pb2.GetSchemaResponse(schema=wire.schema_text())
+
+    def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
+        news = wire.props_in(request.news, keep_unknowns=False)
+        config = {NAMESPACE + k: v for k, v in news.items() if not k.startswith("__") and k != "version"}
+        failures = [provider_pb2.CheckFailure(property=key.removeprefix(NAMESPACE), reason=reason)
+                    for key, reason in config_problems(_config_values(config))]
+        return provider_pb2.CheckResponse(inputs=request.news, failures=failures)
+
+    def DiffConfig(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
+        """A changed configuration updates the provider in place: it never replaces every resource."""
+        changed = wire.props_in(request.olds, False) != wire.props_in(request.news, False)
+        return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_SOME if changed
+                                         else provider_pb2.DiffResponse.DIFF_NONE)
+
+    def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
+        """The configuration stored with the provider, overlaid by the stack's current one ($PULUMI_CONFIG), so
+        that refresh and destroy use rotated credentials."""
+        stored = {NAMESPACE + k: v for k, v in wire.props_in(request.args, False).items() if not k.startswith("__")}
+        stack_config.remember_values(_config_values({**stored, **_current_config()}))
+        return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
+
+    @errors_as_status
+    def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
+        olds, news = wire.props_in(request.olds), wire.props_in(request.news)
+        result = _core(request.urn).check(olds, _with_owner(news, request.urn))
+        failures = [provider_pb2.CheckFailure(property=f.property, reason=f.reason) for f in result.failures]
+        return provider_pb2.CheckResponse(inputs=wire.props_out(result.inputs or {}), failures=failures)
+
+    @errors_as_status
+    def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
+        olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
+        old_inputs = wire.props_in(request.old_inputs) if request.HasField("old_inputs") else olds
+        if type_of(request.urn) != APP:
+            result = _core(request.urn).diff(request.id, olds, news)
+            changes = {None: provider_pb2.DiffResponse.DIFF_UNKNOWN, True: provider_pb2.DiffResponse.DIFF_SOME,
+                       False: provider_pb2.DiffResponse.DIFF_NONE}[result.changes]
+            return provider_pb2.DiffResponse(changes=changes, replaces=result.replaces or [])
+        return _app_diff(request.urn, ate.verdict(request.id, olds, news), olds, old_inputs, news)
+
+    @errors_as_status
+    def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
+        token, props = type_of(request.urn), _with_owner(wire.props_in(request.properties), request.urn)
+        if request.preview:  # never write during a preview: show what create would store
+            if token == APP:
+                id_, outs = ate.planned({}, props)
+                return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(outs, token))
+            return provider_pb2.CreateResponse(properties=wire.props_out(_plain(props), token))
+        result = _core(request.urn).create(props)
+        outs = wire.props_out(result.outs or {}, token)
+        _fail_with_state(context, token, result.id, outs, request.properties, result.outs or {})
+        return provider_pb2.CreateResponse(id=result.id, properties=outs)
+
+    @errors_as_status
+    def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
+        token = type_of(request.urn)
+        olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
+        if request.preview:
+            outs = ate.planned(olds, news)[1] if token == APP else {**olds, **_plain(news)}
+            return provider_pb2.UpdateResponse(properties=wire.props_out(outs, token))
+        result = _core(request.urn).update(request.id, olds, news)
+        outs = wire.props_out(result.outs or {}, token)
+        _fail_with_state(context, token, request.id, outs, request.news, result.outs or {})
+        return provider_pb2.UpdateResponse(properties=outs)
+
+    @errors_as_status
+    def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
+        token, props = type_of(request.urn), wire.props_in(request.properties, False)
+        if not props:  # `pulumi import` and `opts.import_`: nothing but the id
+            found = ate.imported(request.id) if token == APP else None
+            if found is None:
+                return provider_pb2.ReadResponse(id="")
+            outs, inputs = found
+            return provider_pb2.ReadResponse(id=request.id, properties=wire.props_out(outs, token),
+                                             inputs=wire.props_out(inputs))
+        result = _core(request.urn).read(request.id, _with_owner(props, request.urn))
+        inputs = result.inputs if result.inputs is not None else wire.props_in(request.inputs, False)
+        return provider_pb2.ReadResponse(id=result.id or "", properties=wire.props_out(result.outs or {}, token),
+                                         inputs=wire.props_out(inputs) if result.id else None)
+
+    @errors_as_status
+    def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
+        props = _with_owner(wire.props_in(request.properties, False), request.urn)
+        _core(request.urn).delete(request.id, props)
+        return empty_pb2.Empty()
+
+    def Cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
+        return empty_pb2.Empty()
+
+
+def _app_diff(urn: str, verdict: ate.Verdict, olds: Mapping[str, Any], old_inputs: Mapping[str, Any],
+              news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
+    """A detailed diff: the program's changes as the engine shows them, and drift found without --refresh
+    reported per property, with the live value in a diagnostic."""
+    if verdict.unknown:
+        return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_UNKNOWN)
+    detailed = wire.input_changes(old_inputs, news, verdict.replaces)
+    for prop in verdict.replaces:
+        detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE_REPLACE, input_diff=False))
+    for prop, (live, wanted) in sorted(verdict.drift.items()):
+        detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
+        warn(urn, f"{prop} is {live} in the domain, the program wants {wanted}")
+    for prop in EXPIRY_ATTRIBUTES:
+        original = olds.get(ate.ORIGINAL[prop])
+        if old_inputs.get(prop) is not None and news.get(prop) is None and original is not None:
+            fate = f"its original {original} is put back (onDelete restore)" if news.get("onDelete") == "restore" \
+                else "its live value is left as it is (onDelete retain)"
+            warn(urn, f"{prop} is no longer managed: {fate}")
+    if verdict.restamp:
+        detailed.setdefault("domainUrl", wire.property_diff(wire.Kind.UPDATE, input_diff=False))
+    some = provider_pb2.DiffResponse.DIFF_SOME if detailed else provider_pb2.DiffResponse.DIFF_NONE
+    return provider_pb2.DiffResponse(changes=some, replaces=list(verdict.replaces), detailedDiff=detailed,
+                                     hasDetailedDiff=True, diffs=sorted(detailed))
+
+
+def _fail_with_state(context: grpc.ServicerContext, token: str, id_: str, outs: Any, inputs: Any,
+                     plain_outs: Mapping[str, Any]) -> None:
+    """A RefreshGrantCheck whose exchange worked but whose expectation failed: save the rotated token, fail."""
+    failure = plain_outs.get("failure") if token == CHECK else None
+    if failure:
+        wire.init_failed(context, id_, outs, inputs, str(failure))
+
+
+def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if not k.startswith("__")}
+
+
+def _current_config() -> dict[str, Any]:
+    """The stack's current `idcs:` configuration, which the engine passes in $PULUMI_CONFIG."""
+    try:
+        current = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {k: v for k, v in current.items() if k.startswith(NAMESPACE)} if isinstance(current, dict) else {}
+
+
+def _config_values(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Objects (connections) as JSON text and everything else as text, as the dynamic path receives them."""
+    return {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in config.items() if v is not None}

@@ -1,0 +1,135 @@
+"""The native plugin `pulumi-resource-idcs` over gRPC: the schema it serves, configuration refused at preview,
+previews that write nothing, detailed diffs, import from an id alone, and errors that keep state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+import requests
+from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE, demo_secrets
+from idcs_emulator import EmulatorServer
+from plugin_server import CHECK_URN, PluginServer
+from pulumi.runtime.proto import provider_pb2, status_pb2
+
+ROOT = Path(__file__).resolve().parents[1]
+MOBILE_CLIENT = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5"   # a public client of the demo domain
+SCOPE = "https://resource-owner.example.com/read offline_access"
+KIND = provider_pb2.PropertyDiff.Kind
+
+
+@pytest.fixture
+def config(emulator: EmulatorServer) -> dict[str, Any]:
+    return {"domainUrl": emulator.url, "clientId": ADMIN_ID, "clientSecret": ADMIN_SECRET,
+            "maxRequestsPerSecond": "1000"}
+
+
+@pytest.fixture
+def plugin(config: dict[str, Any]) -> Any:
+    with PluginServer(config) as srv:
+        yield srv
+
+
+def test_the_plugin_serves_schema_json_unchanged(plugin: PluginServer) -> None:
+    assert plugin.schema() == (ROOT / "schema.json").read_text()
+    assert plugin.info() == "0.1.0"
+
+
+@pytest.mark.parametrize(("given", "key", "words"), [
+    ({"domainUrl": "http://idcs-0123.identity.oraclecloud.com"}, "domainUrl", "plain http for a non-loopback"),
+    ({"domainUrl": "https://u:p@idcs-0123.identity.oraclecloud.com"}, "domainUrl", "carries credentials"),
+    ({"clientId": "x"}, "domainUrl", "idcs:domainUrl"),
+    ({"domainUrl": "https://idcs-0123.identity.oraclecloud.com", "clientId": "x"}, "clientSecret",
+     "idcs:clientSecret"),
+    ({"connections": {"eu": {"domainUrl": "https://idcs-eu.identity.oraclecloud.com"}}}, "connections",
+     "idcs:connections.eu.clientId"),
+    ({"domainUrl": "https://idcs-0123.identity.oraclecloud.com", "clientId": "x", "clientSecret": "y",
+      "maxRequestsPerSecond": "0"}, "maxRequestsPerSecond", "positive number"),
+])
+def test_bad_configuration_is_refused_at_check_config_naming_the_key(
+        plugin: PluginServer, emulator: EmulatorServer, given: dict[str, Any], key: str, words: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    failures = dict(plugin.check_config(given))
+    assert key in failures and words in failures[key], failures
+    assert emulator.requests_of() == []
+    assert plugin.check_config({"domainUrl": emulator.url, "clientId": ADMIN_ID, "clientSecret": "s"}) == []
+
+
+def test_rotated_credentials_in_the_current_stack_config_win(emulator: EmulatorServer,
+                                                              config: dict[str, Any]) -> None:
+    stale = {**config, "clientSecret": "the-old-secret"}
+    with PluginServer(stale, current={"idcs:clientSecret": ADMIN_SECRET}) as plugin:
+        assert plugin.read(MOBILE).id == MOBILE
+
+
+def test_preview_create_shows_the_outcome_and_writes_nothing(plugin: PluginServer, emulator: EmulatorServer) -> None:
+    inputs, failures = plugin.check({"appDisplayName": "mobileapp", "accessTokenExpiry": "20m"})
+    assert failures == [] and inputs["accessTokenExpiry"] == 1200
+    id_, outs = plugin.create(inputs, preview=True)
+    assert id_ == MOBILE and outs["accessTokenExpiry"] == 1200 and outs["originalAccessTokenExpiry"] == 3600
+    assert emulator.requests_of("patch") == []
+    assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
+
+
+def test_unknown_app_fails_check_naming_the_property(plugin: PluginServer) -> None:
+    _, failures = plugin.check({"appName": "no-such-client", "accessTokenExpiry": 900})
+    assert failures and failures[0][0] == "appName" and "no app in" in failures[0][1]
+
+
+def test_diff_is_detailed_for_program_changes_and_for_drift(plugin: PluginServer, emulator: EmulatorServer) -> None:
+    inputs, _ = plugin.check({"appId": MOBILE, "accessTokenExpiry": 1200})
+    id_, outs = plugin.create(inputs)
+    changed = plugin.diff(id_, outs, {**inputs, "accessTokenExpiry": 2700.0}, inputs)
+    assert changed.changes == provider_pb2.DiffResponse.DIFF_SOME and changed.hasDetailedDiff
+    assert changed.detailedDiff["accessTokenExpiry"].kind == KIND.UPDATE
+    assert changed.detailedDiff["accessTokenExpiry"].inputDiff
+    emulator.domain.change_app(MOBILE, {"accessTokenExpiry": 100})
+    with PluginServer(plugin.config) as next_run:
+        drifted = next_run.diff(id_, outs, inputs, inputs)
+    assert drifted.changes == provider_pb2.DiffResponse.DIFF_SOME
+    assert list(drifted.detailedDiff) == ["accessTokenExpiry"]
+    assert not drifted.detailedDiff["accessTokenExpiry"].inputDiff
+    with PluginServer(plugin.config) as next_run:
+        emulator.domain.change_app(MOBILE, {"accessTokenExpiry": 1200})
+        assert next_run.diff(id_, outs, inputs, inputs).changes == provider_pb2.DiffResponse.DIFF_NONE
+
+
+def test_import_reads_an_app_from_its_id_alone(plugin: PluginServer, emulator: EmulatorServer) -> None:
+    resp = plugin.read(MOBILE)
+    inputs = json.loads(json.dumps(dict(resp.inputs)))
+    assert resp.id == MOBILE
+    assert inputs == {"appId": MOBILE, "onDelete": "retain", "accessTokenExpiry": 3600.0,
+                      "refreshTokenExpiry": 604800.0}
+    _, failures = plugin.check(inputs, olds=inputs)
+    assert failures == []
+    assert plugin.read("0123456789abcdef0123456789abcdef").id == ""
+    assert emulator.requests_of("patch") == []
+
+
+def test_a_failed_expectation_fails_the_step_but_keeps_the_rotated_token(plugin: PluginServer,
+                                                                         emulator: EmulatorServer) -> None:
+    seed = str(requests.post(emulator.url + "/_emulator/refresh-tokens", timeout=5,
+                             json={"clientId": MOBILE_CLIENT, "scope": SCOPE}).json()["refresh_token"])
+    inputs = {"flavor": "idcs", "clientId": MOBILE_CLIENT, "refreshToken": seed, "scope": SCOPE,
+              "expectAccessTokenExpiry": 60}
+    checked, failures = plugin.check(inputs, urn=CHECK_URN)
+    assert failures == []
+    with pytest.raises(grpc.RpcError) as failed:
+        plugin.create({**inputs, **checked}, urn=CHECK_URN)
+    rich = dict(failed.value.trailing_metadata())["grpc-status-details-bin"]  # type: ignore[attr-defined]
+    status = status_pb2.Status.FromString(rich)
+    detail = provider_pb2.ErrorResourceInitFailed()
+    status.details[0].Unpack(detail)
+    outs = dict(detail.properties)
+    assert "longer than the expected 60 s (1m)" in detail.reasons[0]
+    rotated = outs["refreshToken"]["value"]  # wrapped as a secret, as schema.json says
+    assert rotated != seed
+    exchange = {"grant_type": "refresh_token", "client_id": MOBILE_CLIENT}
+    again = requests.post(emulator.url + "/oauth2/v1/token", data={**exchange, "refresh_token": rotated}, timeout=5)
+    assert again.status_code == 200  # the kept token is the live one; the seed is spent
+    assert requests.post(emulator.url + "/oauth2/v1/token", data={**exchange, "refresh_token": seed},
+                         timeout=5).status_code == 400
+    assert not any(secret in str(failed.value.details()) for secret in demo_secrets())  # type: ignore[attr-defined]
