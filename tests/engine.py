@@ -75,6 +75,23 @@ def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]]) -
     return stack
 
 
+def yaml_stack(tmp: Path, project: str, config: dict[str, tuple[str, bool]]) -> auto.Stack:
+    """A new stack of a Pulumi YAML program (the whole Pulumi.yaml); the plugin comes from this repository's
+    virtualenv, as `plugins.providers` in examples/yaml points at it."""
+    work = tmp / "yaml"
+    work.mkdir(parents=True)
+    (work / "Pulumi.yaml").write_text(project.replace("path: ../../.venv/bin", f"path: {ROOT / '.venv' / 'bin'}"))
+    (tmp / "backend").mkdir()
+    (tmp / "home").mkdir()
+    env_vars = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
+                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
+                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
+    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env_vars)
+    stack = auto.Stack.create("test", ws)
+    stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
+    return stack
+
+
 def write_program(work: Path | str, source: str) -> None:
     """The program's __main__.py: `import pulumi_idcs as idcs` and `import pulumi` come first."""
     Path(work, "__main__.py").write_text("import pulumi\nimport pulumi_idcs as idcs\n\n" + source)
