@@ -57,12 +57,14 @@ def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, st
     return stack
 
 
-def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]]) -> auto.Stack:
-    """A new stack of a one-file Python program (`source`); `write_program` changes it between runs."""
+def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]], plugin: bool = False) -> auto.Stack:
+    """A new stack of a one-file Python program (`source`); `write_program` changes it between runs. With
+    `plugin`, Pulumi.yaml points the engine at this repository's pulumi-resource-idcs."""
     work = tmp / "program"
     work.mkdir(parents=True)
+    providers = f"plugins:\n  providers:\n    - name: idcs\n      path: {ROOT / '.venv' / 'bin'}\n" if plugin else ""
     (work / "Pulumi.yaml").write_text(
-        f"name: idcs-test\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n")
+        f"name: idcs-test\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n{providers}")
     write_program(work, source)
     (tmp / "backend").mkdir()
     (tmp / "home").mkdir()
