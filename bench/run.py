@@ -3,9 +3,10 @@ whole-app approach (full GET and full PUT of every app) on the same emulator, la
 
     .venv/bin/python bench/run.py --sizes 1,10,100,500 --latency-ms 50 --domain-rate 20
 
-Three views of each size N (a domain of max(N, 600) apps):
-  engine    the real `pulumi` CLI: up (adopt + change), preview of the unchanged stack, up changing every app,
-            refresh; the stack's state size and one `__provider` blob.
+Four views of each size N (a domain of max(N, 600) apps):
+  engine    the real `pulumi` CLI with the dynamic provider: up (adopt + change), preview of the unchanged stack,
+            up changing every app, refresh; the stack's state size and one `__provider` blob.
+  plugin    the same program through the plugin pulumi-resource-idcs (the generated pulumi_idcs_native SDK).
   provider  the same preview/update/refresh through the dynamic-provider gRPC server alone (4 threads, as the
             engine drives it), so engine overhead and ours are told apart.
   whole-app a client doing what whole-app providers do: preview = full GET of each app; update = full GET + PUT.
@@ -30,7 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from engine import PASSPHRASE, pulumi_command  # noqa: E402
+from engine import PASSPHRASE, cli_path, pulumi_command  # noqa: E402
 from idcs_emulator import Domain, EmulatorServer  # noqa: E402
 from idcs_emulator.generate import demo_seed, generated_app_id, with_generated_apps  # noqa: E402
 from provider_server import ProviderServer  # noqa: E402
@@ -47,6 +48,8 @@ cfg = pulumi.Config()
 for i in range(int(cfg.require("count"))):
     idcs.AppTokenExpiry(f"app-{i}", app_id=generated_app_id(i), access_token_expiry=cfg.require("access"))
 '''
+PLUGIN_PROGRAM = PROGRAM.replace("import pulumi_idcs as idcs", "import pulumi_idcs_native as idcs")
+PLUGIN = f"plugins:\n  providers:\n    - name: idcs\n      path: {ROOT / '.venv' / 'bin'}\n"
 
 
 def measure(emu: EmulatorServer, action: Callable[[], Any]) -> dict[str, Any]:
@@ -67,16 +70,17 @@ def config(emu: EmulatorServer, rate: float) -> dict[str, str]:
             "idcs:maxRequestsPerSecond": str(rate)}
 
 
-def engine_view(emu: EmulatorServer, n: int, rate: float, tmp: Path) -> dict[str, Any]:
+def engine_view(emu: EmulatorServer, n: int, rate: float, tmp: Path, plugin: bool = False) -> dict[str, Any]:
     work = tmp / "program"
     work.mkdir()
-    (work / "__main__.py").write_text(PROGRAM)
+    (work / "__main__.py").write_text(PLUGIN_PROGRAM if plugin else PROGRAM)
     (work / "Pulumi.yaml").write_text(
-        f"name: bench\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n")
+        f"name: bench\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n"
+        + (PLUGIN if plugin else ""))
     (tmp / "backend").mkdir()
     env = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-           "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true"}
+           "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env)
     stack = auto.Stack.create("bench", ws)
     stack.set_all_config({**{k: auto.ConfigValue(v) for k, v in config(emu, rate).items()},
@@ -89,8 +93,13 @@ def engine_view(emu: EmulatorServer, n: int, rate: float, tmp: Path) -> dict[str
     deployment = stack.export_stack().deployment
     resource = next(r for r in deployment["resources"] if r["type"].endswith("AppTokenExpiry"))
     out["state_bytes"] = len(json.dumps(deployment))
-    out["provider_blob_bytes"] = len(resource["inputs"]["__provider"])
+    if not plugin:
+        out["provider_blob_bytes"] = len(resource["inputs"]["__provider"])
     return out
+
+
+def plugin_view(emu: EmulatorServer, n: int, rate: float, tmp: Path) -> dict[str, Any]:
+    return engine_view(emu, n, rate, tmp, plugin=True)
 
 
 def provider_view(emu: EmulatorServer, n: int, rate: float) -> dict[str, Any]:
@@ -143,22 +152,24 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--domain-rate", type=float, default=20.0, help="domain limit, requests per second")
     parser.add_argument("--domain-apps", type=int, default=600)
-    parser.add_argument("--skip-engine", action="store_true")
+    parser.add_argument("--views", default="provider,whole_app,engine,plugin",
+                        help="which views to run, comma-separated")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
     results: dict[str, Any] = {"latency_ms": args.latency_ms, "domain_rate": args.domain_rate, "sizes": {}}
     for n in (int(x) for x in args.sizes.split(",")):
         row: dict[str, Any] = {}
-        for view, run in (("provider", provider_view), ("whole_app", whole_app_view), ("engine", engine_view)):
-            if view == "engine" and args.skip_engine:
-                continue
+        views = {"provider": provider_view, "whole_app": whole_app_view, "engine": engine_view,
+                 "plugin": plugin_view}
+        for view, run in ((v, views[v]) for v in args.views.split(",")):
             seed = with_generated_apps(demo_seed(), max(n, args.domain_apps) - len(demo_seed()["apps"]))
             with EmulatorServer(Domain(seed)) as emu, tempfile.TemporaryDirectory() as tmp:
                 emu.set_faults({"latencyMs": args.latency_ms, "rateLimit": {"perSecond": int(args.domain_rate)}})
-                row[view] = (run(emu, n, args.domain_rate, Path(tmp)) if view == "engine"  # type: ignore[operator]
+                row[view] = (run(emu, n, args.domain_rate, Path(tmp)) if view in ("engine", "plugin")  # type: ignore[operator]
                              else run(emu, n, args.domain_rate))  # type: ignore[operator]
             print(f"N={n} {view}: {json.dumps(row[view])}", flush=True)
         results["sizes"][str(n)] = row
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    Path(args.out).write_text(json.dumps(results, indent=1) + "\n")
 
 
 if __name__ == "__main__":
