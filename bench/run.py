@@ -31,7 +31,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from engine import PASSPHRASE, cli_path, pulumi_command  # noqa: E402
+from engine import isolated_env, pulumi_command  # noqa: E402
 from idcs_emulator import Domain, EmulatorServer  # noqa: E402
 from idcs_emulator.generate import demo_seed, generated_app_id, with_generated_apps  # noqa: E402
 from provider_server import ProviderServer  # noqa: E402
@@ -77,11 +77,7 @@ def engine_view(emu: EmulatorServer, n: int, rate: float, tmp: Path, plugin: boo
     (work / "Pulumi.yaml").write_text(
         f"name: bench\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n"
         + (PLUGIN if plugin else ""))
-    (tmp / "backend").mkdir()
-    env = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
-           "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-           "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
-    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env)
+    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=isolated_env(tmp))
     stack = auto.Stack.create("bench", ws)
     stack.set_all_config({**{k: auto.ConfigValue(v) for k, v in config(emu, rate).items()},
                           "count": auto.ConfigValue(str(n)), "access": auto.ConfigValue("1800")})

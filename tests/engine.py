@@ -42,19 +42,29 @@ def example_copy(tmp: Path, name: str = "basic") -> Path:
     return dest
 
 
-def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, str] | None = None,
-               example: str = "basic") -> auto.Stack:
-    """A new stack of a copied example with a file backend and its own PULUMI_HOME under tmp."""
-    work = example_copy(tmp, example)
-    (tmp / "backend").mkdir()
-    (tmp / "home").mkdir()
-    env_vars = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
-                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(), **(env or {})}
-    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env_vars)
+def isolated_env(tmp: Path) -> dict[str, str]:
+    """A file backend and a PULUMI_HOME of the test's own under tmp, and the chosen CLI first on PATH."""
+    (tmp / "backend").mkdir(exist_ok=True)
+    (tmp / "home").mkdir(exist_ok=True)
+    return {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
+
+
+def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
+              env: dict[str, str] | None = None) -> auto.Stack:
+    """Stack "test" of the project in `work`, with its configuration set (value, secret)."""
+    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(),
+                             env_vars={**isolated_env(tmp), **(env or {})})
     stack = auto.Stack.create("test", ws)
     stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
     return stack
+
+
+def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, str] | None = None,
+               example: str = "basic") -> auto.Stack:
+    """A new stack of a copied example."""
+    return new_stack(tmp, example_copy(tmp, example), config, env)
 
 
 def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]], plugin: bool = False) -> auto.Stack:
@@ -66,15 +76,7 @@ def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]], p
     (work / "Pulumi.yaml").write_text(
         f"name: idcs-test\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n{providers}")
     write_program(work, source)
-    (tmp / "backend").mkdir()
-    (tmp / "home").mkdir()
-    env_vars = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
-                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
-    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env_vars)
-    stack = auto.Stack.create("test", ws)
-    stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
-    return stack
+    return new_stack(tmp, work, config)
 
 
 def yaml_stack(tmp: Path, project: str, config: dict[str, tuple[str, bool]]) -> auto.Stack:
@@ -83,15 +85,7 @@ def yaml_stack(tmp: Path, project: str, config: dict[str, tuple[str, bool]]) -> 
     work = tmp / "yaml"
     work.mkdir(parents=True)
     (work / "Pulumi.yaml").write_text(project.replace("path: ../../.venv/bin", f"path: {ROOT / '.venv' / 'bin'}"))
-    (tmp / "backend").mkdir()
-    (tmp / "home").mkdir()
-    env_vars = {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
-                "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-                "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
-    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(), env_vars=env_vars)
-    stack = auto.Stack.create("test", ws)
-    stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
-    return stack
+    return new_stack(tmp, work, config)
 
 
 def write_program(work: Path | str, source: str) -> None:

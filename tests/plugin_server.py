@@ -10,23 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from google.protobuf import empty_pb2, struct_pb2
-from google.protobuf.json_format import MessageToDict
+from google.protobuf import empty_pb2
+from provider_server import plain, struct
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 EXECUTABLE = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "pulumi-resource-idcs"
 APP_URN = "urn:pulumi:test::proj::idcs:index:AppTokenExpiry::{}"
 CHECK_URN = "urn:pulumi:test::proj::idcs:index:RefreshGrantCheck::{}"
-
-
-def struct(values: dict[str, Any]) -> struct_pb2.Struct:
-    s = struct_pb2.Struct()
-    s.update(values)
-    return s
-
-
-def plain(s: struct_pb2.Struct) -> dict[str, Any]:
-    return MessageToDict(s)
 
 
 class PluginServer:
