@@ -5,7 +5,8 @@
 // GetPluginInfo, Handshake, GetRequiredPackages (none: dynamic providers need no plugin download), Run,
 // which starts upstream's `pulumi-language-python-exec` script (shipped in the sdk/v3 module) with the
 // engine's settings as the upstream host does, and RunPlugin, which runs a Python plugin directory (a
-// policy pack) and streams its output back. Anything else answers Unimplemented.
+// policy pack) and streams its output back, and GeneratePackage, which generates a Python SDK
+// (`pulumi package gen-sdk --language python`). Anything else answers Unimplemented.
 package main
 
 import (
@@ -14,12 +15,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
+
+	"pulumi-idcs/pulumi-cli/internal/langhost"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
@@ -49,6 +51,11 @@ func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
 func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
 	*pulumirpc.GetRequiredPackagesResponse, error) {
 	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
+	*pulumirpc.GeneratePackageResponse, error) {
+	return langhost.GeneratePackage(req, "python")
 }
 
 func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
@@ -144,10 +151,10 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,
 		defer mu.Unlock()
 		return stream.Send(resp)
 	}
-	cmd.Stdout = streamWriter(func(p []byte) error {
+	cmd.Stdout = langhost.StreamWriter(func(p []byte) error {
 		return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stdout{Stdout: p}})
 	})
-	cmd.Stderr = streamWriter(func(p []byte) error {
+	cmd.Stderr = langhost.StreamWriter(func(p []byte) error {
 		return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Stderr{Stderr: p}})
 	})
 	code := 0
@@ -159,16 +166,6 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,
 		code = exitErr.ExitCode()
 	}
 	return send(&pulumirpc.RunPluginResponse{Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: int32(code)}})
-}
-
-// streamWriter adapts a send function to io.Writer, copying each chunk (the caller reuses its buffer).
-type streamWriter func([]byte) error
-
-func (w streamWriter) Write(p []byte) (int, error) {
-	if err := w(append([]byte(nil), p...)); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }
 
 var engineAddress string
@@ -192,16 +189,5 @@ func main() {
 		fmt.Fprintf(os.Stderr, "pulumi-language-python: %s is missing: run scripts/install-pulumi-cli\n", script)
 		os.Exit(1)
 	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	server := grpc.NewServer(grpc.MaxRecvMsgSize(400 * 1024 * 1024))
-	pulumirpc.RegisterLanguageRuntimeServer(server, &host{execScript: script})
-	fmt.Printf("%d\n", lis.Addr().(*net.TCPAddr).Port)
-	if err := server.Serve(lis); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
+	langhost.Serve(&host{execScript: script})
 }

@@ -1,0 +1,137 @@
+// Command pulumi-language-nodejs is a minimal Node.js language host for the Pulumi engine.
+//
+// Upstream's host lives in a Go module the module proxy here does not serve, so scripts/install-pulumi-cli builds
+// this one into the project's .pulumi/bin (never where another project would pick it up). Run starts the
+// program's own @pulumi/pulumi `cmd/run` (from its node_modules), as upstream's host does, with the engine's
+// settings; `main` in Pulumi.yaml picks the program directory and `main` in its package.json the entry point
+// (cmd/run reads it). Programs are run as compiled JavaScript: compile TypeScript with tsc first.
+// GeneratePackage generates a Node.js SDK (`pulumi package gen-sdk --language nodejs`). Anything else answers
+// Unimplemented.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+
+	"pulumi-idcs/pulumi-cli/internal/langhost"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "0.0.0-dev"
+
+// userActionableExit is cmd/run's exit code after it has already shown the user the error.
+const userActionableExit = 32
+
+var engineAddress string
+
+type host struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+}
+
+func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
+	*pulumirpc.LanguageHandshakeResponse, error) {
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
+	*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
+	*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
+	*pulumirpc.GeneratePackageResponse, error) {
+	return langhost.GeneratePackage(req, "nodejs")
+}
+
+// runScript finds @pulumi/pulumi's cmd/run in the node_modules of dir or of a directory above it.
+func runScript(dir string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		script := filepath.Join(d, "node_modules", "@pulumi", "pulumi", "cmd", "run")
+		if _, err := os.Stat(filepath.Join(script, "index.js")); err == nil {
+			return script, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("@pulumi/pulumi is not installed for %s: run `npm install` there", dir)
+		}
+	}
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	if err != nil {
+		return nil, err
+	}
+	info := req.GetInfo()
+	programDir, entry, root := req.GetPwd(), req.GetProgram(), req.GetPwd()
+	if info != nil {
+		programDir, entry, root = info.ProgramDirectory, info.EntryPoint, info.RootDirectory
+	}
+	script, err := runScript(programDir)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	args := []string{script,
+		"--monitor", req.GetMonitorAddress(), "--engine", engineAddress,
+		"--project", req.GetProject(), "--stack", req.GetStack(), "--pwd", programDir,
+		"--parallel", strconv.Itoa(int(req.GetParallel())), "--organization", req.GetOrganization(),
+		"--root-directory", root}
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	if entry == "" {
+		entry = "." // cmd/run then takes the entry point from package.json's "main"
+	}
+	args = append(append(args, entry), req.GetArgs()...)
+	cmd := exec.CommandContext(ctx, "node", args...)
+	cmd.Dir = programDir
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return &pulumirpc.RunResponse{}, nil
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == userActionableExit:
+		return &pulumirpc.RunResponse{Bail: true}, nil
+	case errors.As(err, &exitErr):
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
+			exitErr.ExitCode())}, nil
+	default:
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start node: %v", err)}, nil
+	}
+}
+
+func main() {
+	flag.String("tracing", "", "ignored")
+	flag.String("root", "", "ignored")
+	flag.Bool("logtostderr", false, "ignored")
+	flag.Int("v", 0, "ignored")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		engineAddress = flag.Arg(flag.NArg() - 1)
+	}
+	langhost.Serve(&host{})
+}

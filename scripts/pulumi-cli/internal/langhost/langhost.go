@@ -1,0 +1,53 @@
+// Package langhost holds what this project's small language hosts share: serving the LanguageRuntime service
+// and generating SDKs for `pulumi package gen-sdk` (thin wrappers over Pulumi's codegen, as upstream's hosts are).
+package langhost
+
+import (
+	"fmt"
+	"net"
+	"os"
+
+	"pulumi-idcs/pulumi-cli/internal/sdkgen"
+
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc"
+)
+
+// GeneratePackage writes the SDK for language into the request's directory.
+func GeneratePackage(req *pulumirpc.GeneratePackageRequest, language string) (
+	*pulumirpc.GeneratePackageResponse, error) {
+	files, err := sdkgen.Generate([]byte(req.GetSchema()), language)
+	if err != nil {
+		return nil, err
+	}
+	for name, content := range req.GetExtraFiles() {
+		files[name] = content
+	}
+	return &pulumirpc.GeneratePackageResponse{}, sdkgen.Write(req.GetDirectory(), files)
+}
+
+// Serve listens on a loopback port, tells the engine which one on stdout, and serves runtime until it stops.
+func Serve(runtime pulumirpc.LanguageRuntimeServer) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	server := grpc.NewServer(grpc.MaxRecvMsgSize(400 * 1024 * 1024))
+	pulumirpc.RegisterLanguageRuntimeServer(server, runtime)
+	fmt.Printf("%d\n", lis.Addr().(*net.TCPAddr).Port)
+	if err := server.Serve(lis); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// StreamWriter adapts a send function to io.Writer, copying each chunk (the caller reuses its buffer).
+type StreamWriter func([]byte) error
+
+func (w StreamWriter) Write(p []byte) (int, error) {
+	if err := w(append([]byte(nil), p...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
