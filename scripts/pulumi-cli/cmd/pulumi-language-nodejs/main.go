@@ -13,7 +13,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -125,13 +124,6 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 }
 
 func main() {
-	flag.String("tracing", "", "ignored")
-	flag.String("root", "", "ignored")
-	flag.Bool("logtostderr", false, "ignored")
-	flag.Int("v", 0, "ignored")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		engineAddress = flag.Arg(flag.NArg() - 1)
-	}
+	engineAddress = langhost.EngineAddress()
 	langhost.Serve(&host{})
 }

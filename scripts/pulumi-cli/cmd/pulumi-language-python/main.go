@@ -13,7 +13,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -171,14 +170,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest,
 var engineAddress string
 
 func main() {
-	flag.String("tracing", "", "ignored")
-	flag.String("root", "", "ignored")
-	flag.Bool("logtostderr", false, "ignored")
-	flag.Int("v", 0, "ignored")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		engineAddress = flag.Arg(flag.NArg() - 1)
-	}
+	engineAddress = langhost.EngineAddress()
 	self, err := os.Executable()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

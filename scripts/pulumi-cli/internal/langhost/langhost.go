@@ -3,6 +3,7 @@
 package langhost
 
 import (
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -50,4 +51,24 @@ func (w StreamWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// EngineAddress parses the engine's arguments (`[--logtostderr] [-v=N] [--tracing X] [--root D] <engine address>`)
+// and returns the address. Flags a linked library already defines (glog's) are reused, not defined twice.
+func EngineAddress() string {
+	for name, boolean := range map[string]bool{"tracing": false, "root": false, "logtostderr": true, "v": false} {
+		if flag.Lookup(name) != nil {
+			continue
+		}
+		if boolean {
+			flag.Bool(name, false, "ignored")
+		} else {
+			flag.String(name, "", "ignored")
+		}
+	}
+	flag.Parse()
+	if flag.NArg() == 0 {
+		return ""
+	}
+	return flag.Arg(flag.NArg() - 1)
 }
