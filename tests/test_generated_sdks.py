@@ -4,12 +4,14 @@ the plugin's Python SDK names the same inputs and outputs as the dynamic one."""
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 from pathlib import Path
 
 import pulumi_idcs
 import pulumi_idcs_native
 import pytest
+from engine import isolated_env
 from pulumi_idcs.app_token_expiry import OUTPUTS as APP_OUTPUTS
 from pulumi_idcs.refresh_grant_check import OUTPUTS as CHECK_OUTPUTS
 
@@ -55,3 +57,22 @@ def test_both_python_sdks_name_the_same_properties(dynamic: type, native: type, 
     dynamic_args = set(inspect.signature(dynamic.__init__).parameters) - {"self", "resource_name", "opts", "args",
                                                                          "kwargs"}
     assert dynamic_args <= native_args
+
+
+def test_a_go_program_builds_against_the_go_sdk(tmp_path: Path) -> None:
+    """Go programs cannot run here (upstream's pulumi-language-go is not to be had), but they compile."""
+    result = subprocess.run(["go", "build", "-o", str(tmp_path / "program"), "."], cwd=ROOT / "examples" / "go",
+                            env={**os.environ, "GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"},
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "program").stat().st_size > 0
+
+
+@pytest.mark.parametrize("language", ["nodejs", "python"])
+def test_pulumi_package_gen_sdk_works_with_our_language_hosts(tmp_path: Path, language: str) -> None:
+    env = {**os.environ, **isolated_env(tmp_path)}
+    subprocess.run(["pulumi", "package", "gen-sdk", str(ROOT / "schema.json"), "--language", language, "--out",
+                    str(tmp_path / "out")], env=env, check=True, capture_output=True, text=True, timeout=600)
+    generated = tree(tmp_path / "out" / language)
+    checked_in = tree(ROOT / "sdk" / ("python-native" if language == "python" else language))
+    assert generated == checked_in
