@@ -120,3 +120,14 @@ def test_a_failed_expectation_fails_up_and_the_next_run_uses_the_kept_token(tmp_
     stack.set_config("expected", auto.ConfigValue("1h"))
     stack.up()  # with the seed (already spent) this would be invalid_grant: it uses the token the failed run kept
     assert stack.export_stack().deployment["resources"][-1]["outputs"]["expiresIn"] == 3600
+
+
+def test_the_policy_pack_judges_programs_on_the_plugin(tmp_path: Path, emulator: EmulatorServer) -> None:
+    program = HEADER + ("resources:\n  owner:\n    type: idcs:index:AppTokenExpiry\n    properties:\n"
+                        f"      appId: {RESOURCE_OWNER}\n      accessTokenExpiry: 2d\n")
+    stack = yaml_stack(tmp_path, program, connection(emulator))
+    with pytest.raises(auto.CommandError) as refused:
+        stack.preview(policy_packs=[str(ROOT / "policy" / "pack")])
+    assert "idcs-token-lifetime-bounds" in str(refused.value)
+    assert "accessTokenExpiry is 172800 s (2d); this organisation allows 300 s (5m) to 86400 s (1d)" in str(
+        refused.value)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from pulumi_idcs_policy.rules import (
-    APP_TYPE,
-    CHECK_TYPE,
     Bounds,
     StackResource,
     bounds_violations,
@@ -14,6 +12,8 @@ from pulumi_idcs_policy.rules import (
 )
 
 DEFAULTS = Bounds.from_config({})
+APP_TYPE, NATIVE_APP_TYPE = "pulumi-python:dynamic/idcs:AppTokenExpiry", "idcs:index:AppTokenExpiry"
+CHECK_TYPE, NATIVE_CHECK_TYPE = "pulumi-python:dynamic/idcs:RefreshGrantCheck", "idcs:index:RefreshGrantCheck"
 
 
 def test_default_bounds_accept_common_values() -> None:
@@ -47,6 +47,9 @@ def test_every_app_needs_a_check_that_depends_on_it() -> None:
     resources = [StackResource("urn:a::app1", APP_TYPE, ()), StackResource("urn:a::app2", APP_TYPE, ()),
                  StackResource("urn:a::check1", CHECK_TYPE, ("urn:a::app1",))]
     assert unchecked_apps(resources) == ["urn:a::app2"]
+    native = [StackResource("urn:a::app3", NATIVE_APP_TYPE, ()), StackResource("urn:a::app4", NATIVE_APP_TYPE, ()),
+              StackResource("urn:a::check2", NATIVE_CHECK_TYPE, ("urn:a::app4",))]
+    assert unchecked_apps(native) == ["urn:a::app3"]  # the plugin's types are judged too
 
 
 def app(name: str, **props: object) -> StackResource:
@@ -65,4 +68,6 @@ def test_two_resources_on_one_app_are_found_whatever_identifiers_they_use() -> N
 
 def test_different_apps_or_domains_are_not_shared() -> None:
     assert shared_apps([app("a", appId="1"), app("b", appId="2"), app("c", appId="1", connection="eu")]) == []
+    on_plugin = StackResource(f"urn:pulumi:s::p::{NATIVE_APP_TYPE}::n", NATIVE_APP_TYPE, (), {"appId": "1"})
+    assert shared_apps([app("a", appId="1"), on_plugin]) != []  # a half-migrated stack: two doors, one app
     assert shared_apps([app("a", appId="1"), StackResource("urn:x", CHECK_TYPE, (), {"appId": "1"})]) == []

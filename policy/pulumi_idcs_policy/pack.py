@@ -15,7 +15,7 @@ from pulumi_policy import (
 )
 
 from .rules import (
-    APP_TYPE,
+    APP_TYPES,
     DEFAULT_BOUNDS,
     Bounds,
     StackResource,
@@ -29,14 +29,14 @@ _DURATION = {"type": ["integer", "string"], "description": "seconds, or a durati
 
 
 def _bounds(args: ResourceValidationArgs, report: Any) -> None:
-    if args.resource_type != APP_TYPE:
+    if args.resource_type not in APP_TYPES:
         return
     for message in bounds_violations(args.props, Bounds.from_config(args.get_config())):
         report(message)
 
 
 def _ordering(args: ResourceValidationArgs, report: Any) -> None:
-    if args.resource_type == APP_TYPE:
+    if args.resource_type in APP_TYPES:
         for message in ordering_violations(args.props):
             report(message)
 

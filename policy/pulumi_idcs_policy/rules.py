@@ -12,8 +12,9 @@ from typing import Any
 
 from pulumi_idcs_provider.durations import DurationError, describe, parse_seconds
 
-APP_TYPE = "pulumi-python:dynamic/idcs:AppTokenExpiry"
-CHECK_TYPE = "pulumi-python:dynamic/idcs:RefreshGrantCheck"
+#: Each resource under both front doors: the dynamic provider's type and the plugin's (schema.json) type.
+APP_TYPES = frozenset({"pulumi-python:dynamic/idcs:AppTokenExpiry", "idcs:index:AppTokenExpiry"})
+CHECK_TYPES = frozenset({"pulumi-python:dynamic/idcs:RefreshGrantCheck", "idcs:index:RefreshGrantCheck"})
 
 #: Defaults of the bounds rule; each can be overridden in the policy config (seconds or durations).
 DEFAULT_BOUNDS = {"minAccessTokenExpiry": "5m", "maxAccessTokenExpiry": "1d",
@@ -73,8 +74,8 @@ class StackResource:
 def unchecked_apps(resources: Iterable[StackResource]) -> list[str]:
     """URNs of AppTokenExpiry resources no RefreshGrantCheck depends on."""
     items = list(resources)
-    checked = {dep for r in items if r.resource_type == CHECK_TYPE for dep in r.dependencies}
-    return [r.urn for r in items if r.resource_type == APP_TYPE and r.urn not in checked]
+    checked = {dep for r in items if r.resource_type in CHECK_TYPES for dep in r.dependencies}
+    return [r.urn for r in items if r.resource_type in APP_TYPES and r.urn not in checked]
 
 
 #: The identities an AppTokenExpiry shows in its properties; names compare without regard to case, as IDCS does.
@@ -87,7 +88,7 @@ def shared_apps(resources: Iterable[StackResource]) -> list[str]:
     resources on one app share at least one. Apps in different connections are different apps."""
     owners: dict[tuple[str, str, str], list[str]] = {}
     for r in resources:
-        if r.resource_type != APP_TYPE:
+        if r.resource_type not in APP_TYPES:
             continue
         for prop, fold in _IDENTITIES:
             value = r.props.get(prop)
