@@ -24,6 +24,7 @@ def demo_secrets() -> list[str]:
     seed = json.loads(resources.files("idcs_emulator").joinpath("demo_domain.json").read_text())
     found = [c["clientSecret"] for c in seed["adminClients"]]
     found += [a["clientSecret"] for a in seed["apps"] if a.get("clientSecret")]
+    found += [c["client_secret"] for c in (*seed["mosaicClients"], *seed["mosaicManagementApps"])]
     return found
 
 

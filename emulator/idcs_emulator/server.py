@@ -99,7 +99,8 @@ class EmulatorServer:
 
     def _token_services(self) -> tuple[Grants, Mosaic]:
         seed = self.domain.seed
-        return Grants(self.domain, seed.get("users", [])), Mosaic(seed.get("mosaicClients", []))
+        return Grants(self.domain, seed.get("users", [])), Mosaic(seed.get("mosaicClients", []),
+                                                                  seed.get("mosaicManagementApps", []))
 
     def reset(self) -> None:
         """Back to the seed: apps, tokens, faults and the request log."""
@@ -150,6 +151,7 @@ class EmulatorServer:
                                  for f in spec.get("queue", [])]
             self.domain.behaviour.etags = bool(spec.get("etags", True))
             self.domain.behaviour.clamp = {k: int(v) for k, v in (spec.get("clamp") or {}).items()}
+            self.mosaic.wrap_results = bool(spec.get("mosaicWrapResults", False))
 
 
 def _kind(method: str, path: str) -> str:
@@ -159,6 +161,8 @@ def _kind(method: str, path: str) -> str:
         return "mosaic-token"
     if path == "/cis/v1/auth/token/refresh":
         return "mosaic-refresh"
+    if path.startswith("/cis/v1/applications/"):
+        return {"GET": "mosaic-client-get", "PUT": "mosaic-client-put"}.get(method, "other")
     if path.startswith("/admin/v1/Apps"):
         if path.endswith("/.search"):
             return "search"
@@ -242,6 +246,13 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 return emu.mosaic.client_token(form)
             if method == "POST" and path == "/cis/v1/auth/token/refresh":
                 return emu.mosaic.refresh_tokens(bearer, _json(raw))
+            client_path = path.rstrip("/").split("/")  # /cis/v1/applications/{app}/clients/{client}
+            if len(client_path) == 7 and client_path[1:4] == ["cis", "v1", "applications"] \
+                    and client_path[5] == "clients" and method in ("GET", "PUT"):
+                app_id, client_id = client_path[4], client_path[6]
+                if method == "GET":
+                    return emu.mosaic.get_client(bearer, app_id, client_id)
+                return emu.mosaic.put_client(bearer, app_id, client_id, _json(raw))
             if not path.startswith("/admin/v1/Apps"):
                 return scim_error(404, f"No such endpoint {method} {path}.", "error.common.common.notFound")
             if auth.startswith("Signature "):

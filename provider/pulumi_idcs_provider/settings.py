@@ -30,6 +30,13 @@ KEYS = {
 }
 #: Named connections to other domains: a JSON object {name: {domainUrl, clientId, clientSecret, ...}}.
 CONNECTIONS_KEY = "idcs:connections"
+#: Transmit Mosaic's management app: (stack config key, environment variable). `mosaic:baseUrl` is read too.
+MOSAIC_KEYS = {
+    "base_url": ("idcs:mosaicBaseUrl", "MOSAIC_BASE_URL"),
+    "client_id": ("idcs:mosaicClientId", "MOSAIC_CLIENT_ID"),
+    "client_secret": ("idcs:mosaicClientSecret", "MOSAIC_CLIENT_SECRET"),
+}
+LEGACY_MOSAIC_BASE_URL = "mosaic:baseUrl"
 #: A way out when a resource's restore cannot be done: every delete leaves the values as they are.
 SKIP_RESTORE = ("idcs:skipRestore", "IDCS_SKIP_RESTORE")
 AUTH_METHODS = ("oauth", "oci-api-key")
@@ -99,6 +106,46 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
                 key=KEYS["max_requests_per_second"][0])
         found["max_requests_per_second"] = rate
     return ConnectionSettings(**found)
+
+
+class MosaicSettings(BaseModel):
+    """Transmit Mosaic's API host and the management app that may read and edit clients."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str
+    client_id: str
+    client_secret: SecretStr
+    ca_bundle: str | None = None
+    timeout_seconds: float = 30.0
+
+    @property
+    def verify(self) -> bool | str:
+        return self.ca_bundle or True
+
+
+def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> MosaicSettings:
+    """The management app's settings from the stack config, then the environment; refused naming the key."""
+    env = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for field, (key, var) in MOSAIC_KEYS.items():
+        value = config.get(key) or (config.get(LEGACY_MOSAIC_BASE_URL) if field == "base_url" else None)
+        value = value or env.get(var)
+        if value not in (None, ""):
+            found[field] = str(value)
+    missing = [f for f in MOSAIC_KEYS if f not in found]
+    if missing:
+        wanted = "; ".join(f"{MOSAIC_KEYS[f][0]} (or ${MOSAIC_KEYS[f][1]})" for f in missing)
+        raise ConfigurationError(
+            f"missing Transmit Mosaic settings: {wanted}: the API host (e.g. https://api.transmitsecurity.io) and a "
+            "management app allowed apps:read and apps:edit (`pulumi config set --secret idcs:mosaicClientSecret "
+            "...`)", key=MOSAIC_KEYS[missing[0]][0])
+    problem = endpoint_problem(found["base_url"], "https://api.transmitsecurity.io")
+    if problem:
+        raise ConfigurationError(f"{MOSAIC_KEYS['base_url'][0]} {problem}", key=MOSAIC_KEYS["base_url"][0])
+    found["base_url"] = found["base_url"].strip().rstrip("/")
+    ca_bundle = config.get(KEYS["ca_bundle"][0]) or env.get(KEYS["ca_bundle"][1])
+    return MosaicSettings(**found, ca_bundle=ca_bundle or None)
 
 
 def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:

@@ -13,11 +13,11 @@ from typing import Any
 
 from pulumi.dynamic import ConfigureRequest
 
-from .settings import CONNECTIONS_KEY, KEYS, SKIP_RESTORE
+from .settings import CONNECTIONS_KEY, KEYS, LEGACY_MOSAIC_BASE_URL, MOSAIC_KEYS, SKIP_RESTORE
 
 #: Every configuration key any of our providers reads.
-READ_KEYS = (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, SKIP_RESTORE[0], "idcs:mosaicBaseUrl",
-             "mosaic:baseUrl")
+READ_KEYS = (*(key for key, _ in KEYS.values()), *(key for key, _ in MOSAIC_KEYS.values()), CONNECTIONS_KEY,
+             SKIP_RESTORE[0], LEGACY_MOSAIC_BASE_URL)
 
 _LOCK = threading.Lock()
 _CONFIG: dict[str, Any] = {}

@@ -1,0 +1,288 @@
+"""`ClientTokenTimeouts`: adopt an existing Transmit Mosaic OIDC client and manage its token lifetimes only.
+
+The same model as AppTokenExpiry: the client is never created or deleted; only the lifetimes the program names
+are managed; what was found at adoption is remembered for `onDelete: restore`; whatever `up` would refuse, check
+and diff refuse first. Mosaic has no PATCH: a PUT replaces the top-level fields it names, and an object field
+replaces the stored object whole, so `token_expiration` always carries all three keys, the unmanaged ones as read.
+
+The class is pickled by reference into state: never rename or move it, and keep instances free of attributes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from . import ownership, stack_config
+from .durations import describe
+from .errors import AppNotFoundError, ConfigurationError, IdcsError
+from .models import seconds_field
+from .mosaic_client import MosaicClient, mosaic_client_for
+from .settings import mosaic_settings, restore_skipped
+
+#: Each managed lifetime by wire name: (object it lives in, or None for a top-level field; key there).
+FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
+          "refreshTokenTtl": ("token_expiration", "refresh_token_ttl"),
+          "maxRefreshRotate": ("token_expiration", "max_refresh_rotate"),
+          "sessionExpiration": (None, "session_expiration")}
+TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
+ORIGINAL = {w: "original" + w[0].upper() + w[1:] for w in FIELDS}
+NAME_KEY = "__name"
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+
+
+class ClientTokenTimeoutsInputs(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+
+    app_id: str
+    client_id: str
+    access_token_ttl: int | None = None
+    refresh_token_ttl: int | None = None
+    max_refresh_rotate: int | None = None
+    session_expiration: int | None = None
+    on_delete: Literal["retain", "restore"] = "retain"
+
+    @field_validator("app_id", "client_id", mode="before")
+    @classmethod
+    def _plain(cls, v: object) -> object:
+        if not isinstance(v, str) or not _PLAIN_ID.fullmatch(v):
+            raise PydanticCustomError("idcs", "{value} is not a Mosaic id (letters, digits, '.', '_', '~', '-'), as "
+                                      "the portal shows it in the application's and the client's settings",
+                                      {"value": repr(v)})
+        return v
+
+    @field_validator("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate", "session_expiration",
+                     mode="before")
+    @classmethod
+    def _seconds(cls, v: object) -> object:
+        return seconds_field(v)
+
+    @field_validator("on_delete", mode="before")
+    @classmethod
+    def _on_delete(cls, v: object) -> object:
+        if v is None:
+            return "retain"
+        if v not in ("retain", "restore"):
+            raise PydanticCustomError("idcs", '{value} is not an onDelete mode: use "retain" or "restore"',
+                                      {"value": repr(v)})
+        return v
+
+    def desired(self) -> dict[str, int]:
+        return {w: v for w in FIELDS if (v := getattr(self, _snake(w))) is not None}
+
+    def label(self) -> str:
+        return f"client {self.client_id!r} of application {self.app_id!r}"
+
+
+def _snake(wire: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", wire).lower()
+
+
+def live_values(client: Mapping[str, Any]) -> dict[str, int | None]:
+    """The four lifetimes as Mosaic shows them (None where the client has none)."""
+    found: dict[str, int | None] = {}
+    for wire, (holder, key) in FIELDS.items():
+        value = (client.get(holder) or {}).get(key) if holder else client.get(key)
+        found[wire] = int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    return found
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+    raw = {k: v for k, v in news.items() if not k.startswith("__")}
+    unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
+    try:
+        parsed = ClientTokenTimeoutsInputs.model_validate({k: v for k, v in raw.items() if k not in unknown})
+    except ValidationError as e:
+        failures = [CheckFailure(str(err["loc"][0]), "is required" if err["type"] == "missing" else err["msg"])
+                    for err in e.errors() if not (err["type"] == "missing" and err["loc"][0] in unknown)]
+        return raw, failures
+    failures = []
+    if not parsed.desired() and not unknown & set(FIELDS):
+        failures.append(CheckFailure("accessTokenTtl", "nothing to manage: set accessTokenTtl, refreshTokenTtl, "
+                                     "maxRefreshRotate or sessionExpiration (a lifetime left out is not managed)"))
+    refresh, rotate = parsed.refresh_token_ttl, parsed.max_refresh_rotate
+    if refresh is not None and rotate is not None and refresh > rotate:
+        failures.append(CheckFailure("refreshTokenTtl", (
+            f"refresh tokens ({describe(refresh)}) would outlive the rotation limit ({describe(rotate)}), after "
+            "which no refresh token can be used: make refreshTokenTtl at most maxRefreshRotate")))
+    checked = parsed.model_dump(by_alias=True, exclude_none=True)
+    checked.update({k: raw[k] for k in unknown})
+    return checked, failures
+
+
+def current_client() -> MosaicClient:
+    return mosaic_client_for(mosaic_settings(stack_config.snapshot()))
+
+
+def _inputs(props: Mapping[str, Any]) -> ClientTokenTimeoutsInputs:
+    return ClientTokenTimeoutsInputs.model_validate({k: v for k, v in props.items() if not k.startswith("__")})
+
+
+def _read(client: MosaicClient, inputs: ClientTokenTimeoutsInputs) -> dict[str, Any]:
+    found = client.get_client(inputs.app_id, inputs.client_id)
+    if found is None:
+        raise AppNotFoundError(f"no {inputs.label()} in {client.settings.base_url}: check both ids in the "
+                               "portal (Applications > the application > Clients)")
+    return found
+
+
+def _put(client: MosaicClient, inputs: ClientTokenTimeoutsInputs, live: Mapping[str, Any],
+         values: Mapping[str, int]) -> dict[str, Any]:
+    """PUT only when something differs; check that Mosaic kept what was sent."""
+    current = live_values(live)
+    changes = {w: int(v) for w, v in values.items() if current.get(w) != v}
+    if not changes:
+        return dict(live)
+    expiration = {k: v for k, v in (live.get("token_expiration") or {}).items() if k in TTL_KEYS}
+    body: dict[str, Any] = {}
+    for wire, value in changes.items():
+        holder, key = FIELDS[wire]
+        if holder:
+            expiration[key] = value
+        else:
+            body[key] = value
+    if any(FIELDS[w][0] for w in changes):
+        body["token_expiration"] = expiration  # always whole: an object sent replaces the stored one
+    answer = client.put_client(inputs.app_id, inputs.client_id, body)
+    kept = live_values(answer)
+    wrong = {w: (v, kept.get(w)) for w, v in changes.items() if kept.get(w) != v}
+    if wrong:
+        said = "; ".join(f"{w}: sent {v}, Mosaic answered {got}" for w, (v, got) in sorted(wrong.items()))
+        raise IdcsError(f"Mosaic accepted the update of {inputs.label()} but did not keep the values sent ({said})")
+    return answer
+
+
+def _outputs(inputs: ClientTokenTimeoutsInputs, live: Mapping[str, Any], originals: Mapping[str, Any],
+             client: MosaicClient) -> dict[str, Any]:
+    values = live_values(live)
+    outs: dict[str, Any] = {"appId": inputs.app_id, "clientId": inputs.client_id, "onDelete": inputs.on_delete,
+                            "baseUrl": client.settings.base_url}
+    outs.update({w: values[w] for w in inputs.desired()})
+    outs.update({ORIGINAL[w]: v for w, v in originals.items() if v is not None})
+    return outs
+
+
+class ClientTokenTimeoutsProvider(ResourceProvider):
+    """CRUD for one adopted Mosaic client's token lifetimes."""
+
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        stack_config.remember(req)
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checked, failures = check_inputs(news)
+        if news.get(NAME_KEY) is not None:
+            checked[NAME_KEY] = news[NAME_KEY]
+        is_new = not any(not k.startswith("__") for k in olds)
+        if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
+            failures = _preflight(checked)
+        return CheckResult(checked, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
+            return DiffResult(changes=None)
+        inputs, client = _inputs(news), current_client()
+        moved = [k for k in ("appId", "clientId") if olds.get(k) != getattr(inputs, _snake(k))]
+        if moved or olds.get("baseUrl", client.settings.base_url) != client.settings.base_url:
+            return DiffResult(changes=True, replaces=moved or ["baseUrl"])  # another client: adopt it instead
+        live = _read(client, inputs)
+        _claim(client, inputs, news)
+        managed = {w: olds.get(w) for w in FIELDS if olds.get(w) is not None}
+        if inputs.desired() != managed or inputs.on_delete != olds.get("onDelete", "retain"):
+            return DiffResult(changes=None)  # the engine shows each changed input
+        current = live_values(live)
+        return DiffResult(changes=any(current.get(w) != v for w, v in inputs.desired().items()))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        inputs, client = _inputs(props), current_client()
+        live = _read(client, inputs)
+        _claim(client, inputs, props, adopt=True)
+        originals = {w: live_values(live)[w] for w in inputs.desired()}
+        answer = _put(client, inputs, live, inputs.desired())
+        return CreateResult(f"{inputs.app_id}/{inputs.client_id}", _outputs(inputs, answer, originals, client))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        inputs, client = _inputs(news), current_client()
+        live = _read(client, inputs)
+        _claim(client, inputs, news, adopt=True)
+        originals: dict[str, Any] = {w: olds[ORIGINAL[w]] for w in FIELDS if olds.get(ORIGINAL[w]) is not None}
+        for w in inputs.desired():
+            originals.setdefault(w, live_values(live)[w])
+        released = {w: originals[w] for w in FIELDS if olds.get(w) is not None and w not in inputs.desired()
+                    and inputs.on_delete == "restore" and originals.get(w) is not None}
+        answer = _put(client, inputs, live, {**inputs.desired(), **released})
+        return UpdateResult(_outputs(inputs, answer, originals, client))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        inputs, client = _inputs(props), current_client()
+        live = client.get_client(inputs.app_id, inputs.client_id)
+        if live is None:
+            return ReadResult("", {})
+        values = live_values(live)
+        outs = {k: v for k, v in props.items() if not k.startswith("__")}
+        managed = [w for w in FIELDS if props.get(w) is not None]
+        outs.update({w: values[w] for w in managed})
+        fresh = {"appId": inputs.app_id, "clientId": inputs.client_id, "onDelete": inputs.on_delete,
+                 **{w: values[w] for w in managed}}
+        if props.get(NAME_KEY):
+            fresh[NAME_KEY] = outs[NAME_KEY] = props[NAME_KEY]
+        return ReadResult(id_, outs, fresh)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        if props.get("onDelete") != "restore" or restore_skipped(stack_config.snapshot()):
+            return
+        inputs, client = _inputs(props), current_client()
+        if props.get("baseUrl") and props["baseUrl"] != client.settings.base_url:
+            raise ConfigurationError(
+                f"cannot restore {inputs.label()} in {props['baseUrl']}: idcs:mosaicBaseUrl now points at "
+                f"{client.settings.base_url}. Point it back for this run, or `pulumi config set idcs:skipRestore "
+                "true`, run again, then `pulumi config rm idcs:skipRestore`")
+        originals = {w: int(props[ORIGINAL[w]]) for w in FIELDS
+                     if props.get(w) is not None and props.get(ORIGINAL[w]) is not None}
+        key = f"{inputs.app_id}/{inputs.client_id}"
+        if not originals or ownership.adopted_in_this_run(client.settings.base_url, key):
+            return
+        live = client.get_client(inputs.app_id, inputs.client_id)
+        if live is not None:
+            _put(client, inputs, live, originals)
+
+
+def _claim(client: MosaicClient, inputs: ClientTokenTimeoutsInputs, props: Mapping[str, Any],
+           adopt: bool = False) -> None:
+    mark = ownership.adopt if adopt else ownership.claim
+    mark(client.settings.base_url, f"{inputs.app_id}/{inputs.client_id}", str(props.get(NAME_KEY) or ""),
+         inputs.label())
+
+
+def _preflight(checked: dict[str, Any]) -> list[CheckFailure]:
+    """For a new resource: the Mosaic settings are usable, the client exists, no other resource manages it."""
+    try:
+        client = current_client()
+    except ConfigurationError as e:
+        return [CheckFailure("", str(e))]
+    inputs = _inputs(checked)
+    try:
+        _read(client, inputs)
+        _claim(client, inputs, checked)
+    except (AppNotFoundError, ownership.OwnershipError) as e:
+        return [CheckFailure("clientId", str(e))]
+    except IdcsError as e:
+        return [CheckFailure("", str(e))]
+    return []
