@@ -6,6 +6,7 @@ from pulumi_idcs_policy.rules import (
     Bounds,
     StackResource,
     bounds_violations,
+    mosaic_bounds_violations,
     ordering_violations,
     shared_apps,
     unchecked_apps,
@@ -71,3 +72,11 @@ def test_different_apps_or_domains_are_not_shared() -> None:
     on_plugin = StackResource(f"urn:pulumi:s::p::{NATIVE_APP_TYPE}::n", NATIVE_APP_TYPE, (), {"appId": "1"})
     assert shared_apps([app("a", appId="1"), on_plugin]) != []  # a half-migrated stack: two doors, one app
     assert shared_apps([app("a", appId="1"), StackResource("urn:x", CHECK_TYPE, (), {"appId": "1"})]) == []
+
+
+def test_mosaic_bounds_name_the_property_and_are_configurable() -> None:
+    assert mosaic_bounds_violations({"accessTokenTtl": 900.0, "refreshTokenTtl": 604800.0}, {}) == []
+    assert mosaic_bounds_violations({"accessTokenTtl": 172800.0, "maxRefreshRotate": 60.0}, {}) == [
+        "accessTokenTtl is 172800 s (2d); this organisation allows 300 s (5m) to 86400 s (1d)",
+        "maxRefreshRotate is 60 s (1m); this organisation allows 3600 s (1h) to 31536000 s (365d)"]
+    assert len(mosaic_bounds_violations({"accessTokenTtl": 1800.0}, {"maxAccessTokenTtl": "15m"})) == 1

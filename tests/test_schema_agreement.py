@@ -13,11 +13,13 @@ from conftest import MOBILE
 from provider_server import ProviderServer
 from pulumi_idcs import AppTokenExpiry, AppTokenExpiryArgs, RefreshGrantCheck
 from pulumi_idcs.app_token_expiry import OUTPUTS
+from pulumi_idcs.mosaic import OUTPUTS as MOSAIC_OUTPUTS
 from pulumi_idcs.refresh_grant_check import _INPUT_NAMES, SECRET_OUTPUTS
 from pulumi_idcs.refresh_grant_check import OUTPUTS as CHECK_OUTPUTS
 from pulumi_idcs_provider.models import AppTokenExpiryInputs
+from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsInputs
 from pulumi_idcs_provider.refresh_grant_check import DEFAULT_BASE, RefreshGrantCheckInputs, RefreshGrantCheckProvider
-from pulumi_idcs_provider.settings import CONNECTIONS_KEY, KEYS, SKIP_RESTORE, ConnectionSettings
+from pulumi_idcs_provider.settings import CONNECTIONS_KEY, KEYS, MOSAIC_KEYS, SKIP_RESTORE, ConnectionSettings
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schema.json").read_text())
 RESOURCE = SCHEMA["resources"]["idcs:index:AppTokenExpiry"]
@@ -52,12 +54,12 @@ def test_outputs_agree_with_the_sdk_and_what_the_provider_returns(stack_config: 
 
 def test_config_agrees_with_the_settings() -> None:
     variables = SCHEMA["config"]["variables"]
-    assert {f"idcs:{k}" for k in variables} == {key for key, _ in KEYS.values()} | {
+    assert {f"idcs:{k}" for k in variables} == {key for key, _ in (*KEYS.values(), *MOSAIC_KEYS.values())} | {
         CONNECTIONS_KEY, SKIP_RESTORE[0], DEFAULT_BASE["mosaic"][0]}
-    assert [k for k, v in variables.items() if v.get("secret")] == ["clientSecret"]
+    assert [k for k, v in variables.items() if v.get("secret")] == ["clientSecret", "mosaicClientSecret"]
     assert variables["maxRequestsPerSecond"]["default"] == ConnectionSettings.model_fields[
         "max_requests_per_second"].default
-    for key, var in (*KEYS.values(), SKIP_RESTORE, DEFAULT_BASE["mosaic"]):
+    for key, var in (*KEYS.values(), *MOSAIC_KEYS.values(), SKIP_RESTORE, DEFAULT_BASE["mosaic"]):
         assert var in variables[key.split(":")[1]]["description"]
     assert variables["authMethod"]["default"] == ConnectionSettings.model_fields["auth_method"].default
 
@@ -83,3 +85,11 @@ def test_refresh_grant_check_agrees(stack_config: dict[str, Any], emulator: Any)
                                 "expectAccessTokenExpiry": 3600, "recheckAfter": 60})
     assert set(outs) - {"__provider"} <= set(CHECK["properties"])
     assert set(CHECK["required"]) <= set(outs)
+
+
+def test_client_token_timeouts_agree_with_the_sdk_and_the_core() -> None:
+    resource = SCHEMA["resources"]["idcs:mosaic:ClientTokenTimeouts"]
+    assert set(resource["inputProperties"]) == {f.alias for f in ClientTokenTimeoutsInputs.model_fields.values()}
+    assert set(resource["properties"]) == set(MOSAIC_OUTPUTS)
+    assert set(resource["requiredInputs"]) == {f.alias for n, f in ClientTokenTimeoutsInputs.model_fields.items()
+                                               if f.is_required()}

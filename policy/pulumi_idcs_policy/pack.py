@@ -17,9 +17,12 @@ from pulumi_policy import (
 from .rules import (
     APP_TYPES,
     DEFAULT_BOUNDS,
+    DEFAULT_MOSAIC_BOUNDS,
+    MOSAIC_TYPES,
     Bounds,
     StackResource,
     bounds_violations,
+    mosaic_bounds_violations,
     ordering_violations,
     shared_apps,
     unchecked_apps,
@@ -33,6 +36,12 @@ def _bounds(args: ResourceValidationArgs, report: Any) -> None:
         return
     for message in bounds_violations(args.props, Bounds.from_config(args.get_config())):
         report(message)
+
+
+def _mosaic_bounds(args: ResourceValidationArgs, report: Any) -> None:
+    if args.resource_type in MOSAIC_TYPES:
+        for message in mosaic_bounds_violations(args.props, args.get_config()):
+            report(message)
 
 
 def _ordering(args: ResourceValidationArgs, report: Any) -> None:
@@ -65,6 +74,14 @@ POLICIES = [
         validate=_bounds,
         config_schema=PolicyConfigSchema(properties={k: {**_DURATION, "default": v}
                                                      for k, v in DEFAULT_BOUNDS.items()}),
+    ),
+    ResourceValidationPolicy(
+        name="idcs-mosaic-token-lifetime-bounds",
+        description="Transmit Mosaic client lifetimes stay within the organisation's bounds.",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        validate=_mosaic_bounds,
+        config_schema=PolicyConfigSchema(properties={k: {**_DURATION, "default": v}
+                                                     for k, v in DEFAULT_MOSAIC_BOUNDS.items()}),
     ),
     ResourceValidationPolicy(
         name="idcs-refresh-not-shorter-than-access",

@@ -15,6 +15,7 @@ from pulumi_idcs_provider.durations import DurationError, describe, parse_second
 #: Each resource under both front doors: the dynamic provider's type and the plugin's (schema.json) type.
 APP_TYPES = frozenset({"pulumi-python:dynamic/idcs:AppTokenExpiry", "idcs:index:AppTokenExpiry"})
 CHECK_TYPES = frozenset({"pulumi-python:dynamic/idcs:RefreshGrantCheck", "idcs:index:RefreshGrantCheck"})
+MOSAIC_TYPES = frozenset({"pulumi-python:dynamic/idcs:ClientTokenTimeouts", "idcs:mosaic:ClientTokenTimeouts"})
 
 #: Defaults of the bounds rule; each can be overridden in the policy config (seconds or durations).
 DEFAULT_BOUNDS = {"minAccessTokenExpiry": "5m", "maxAccessTokenExpiry": "1d",
@@ -53,6 +54,27 @@ def bounds_violations(props: Mapping[str, Any], bounds: Bounds) -> list[str]:
         if seconds is not None and not low <= seconds <= high:
             found.append(f"{name} is {describe(seconds)}; this organisation allows {describe(low)} to "
                          f"{describe(high)}")
+    return found
+
+
+#: Bounds on Mosaic client lifetimes: (property, config key of the lowest, default, config key of the highest,
+#: default). Each can be overridden in the policy config (seconds or durations).
+MOSAIC_BOUNDS = (("accessTokenTtl", "minAccessTokenTtl", "5m", "maxAccessTokenTtl", "1d"),
+                 ("refreshTokenTtl", "minRefreshTokenTtl", "1h", "maxRefreshTokenTtl", "90d"),
+                 ("maxRefreshRotate", "minMaxRefreshRotate", "1h", "maxMaxRefreshRotate", "365d"),
+                 ("sessionExpiration", "minSessionExpiration", "5m", "maxSessionExpiration", "90d"))
+DEFAULT_MOSAIC_BOUNDS = {key: default for _, *pairs in MOSAIC_BOUNDS for key, default in zip(pairs[::2], pairs[1::2],
+                                                                                             strict=True)}
+
+
+def mosaic_bounds_violations(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    found = []
+    for name, low_key, low_default, high_key, high_default in MOSAIC_BOUNDS:
+        seconds = _seconds(props, name)
+        low = parse_seconds(config.get(low_key, low_default))
+        high = parse_seconds(config.get(high_key, high_default))
+        if seconds is not None and not low <= seconds <= high:
+            found.append(f"{name} is {describe(seconds)}; this organisation allows {describe(low)} to {describe(high)}")
     return found
 
 

@@ -23,9 +23,11 @@ utilities.lazyLoad(exports, ["RefreshGrantCheck"], () => require("./refreshGrant
 
 // Export sub-modules:
 import * as config from "./config";
+import * as mosaic from "./mosaic";
 
 export {
     config,
+    mosaic,
 };
 
 const _module = {

@@ -23,6 +23,7 @@ from .. import app_token_expiry as ate
 from .. import stack_config
 from ..errors import IdcsError
 from ..models import EXPIRY_ATTRIBUTES
+from ..mosaic_timeouts import ClientTokenTimeoutsProvider
 from ..refresh_grant_check import RefreshGrantCheckProvider
 from ..settings import config_problems
 from . import wire
@@ -30,7 +31,9 @@ from .engine_log import warn
 
 APP = "idcs:index:AppTokenExpiry"
 CHECK = "idcs:index:RefreshGrantCheck"
-CORE: dict[str, ResourceProvider] = {APP: ate.AppTokenExpiryProvider(), CHECK: RefreshGrantCheckProvider()}
+MOSAIC = "idcs:mosaic:ClientTokenTimeouts"
+CORE: dict[str, ResourceProvider] = {APP: ate.AppTokenExpiryProvider(), CHECK: RefreshGrantCheckProvider(),
+                                     MOSAIC: ClientTokenTimeoutsProvider()}
 NAMESPACE = "idcs:"
 
 

@@ -96,6 +96,28 @@ Object.defineProperty(exports, "mosaicBaseUrl", {
 });
 
 /**
+ * Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+ */
+export declare const mosaicClientId: string | undefined;
+Object.defineProperty(exports, "mosaicClientId", {
+    get() {
+        return __config.get("mosaicClientId");
+    },
+    enumerable: true,
+});
+
+/**
+ * Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`. Environment: MOSAIC_CLIENT_SECRET.
+ */
+export declare const mosaicClientSecret: string | undefined;
+Object.defineProperty(exports, "mosaicClientSecret", {
+    get() {
+        return __config.get("mosaicClientSecret");
+    },
+    enumerable: true,
+});
+
+/**
  * OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
  */
 export declare const ociConfigFile: string;

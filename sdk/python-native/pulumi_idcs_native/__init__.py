@@ -14,8 +14,11 @@ from .refresh_grant_check import *
 if typing.TYPE_CHECKING:
     import pulumi_idcs_native.config as __config
     config = __config
+    import pulumi_idcs_native.mosaic as __mosaic
+    mosaic = __mosaic
 else:
     config = _utilities.lazy_import('pulumi_idcs_native.config')
+    mosaic = _utilities.lazy_import('pulumi_idcs_native.mosaic')
 
 _utilities.register(
     resource_modules="""
@@ -27,6 +30,14 @@ _utilities.register(
   "classes": {
    "idcs:index:AppTokenExpiry": "AppTokenExpiry",
    "idcs:index:RefreshGrantCheck": "RefreshGrantCheck"
+  }
+ },
+ {
+  "pkg": "idcs",
+  "mod": "mosaic",
+  "fqn": "pulumi_idcs_native.mosaic",
+  "classes": {
+   "idcs:mosaic:ClientTokenTimeouts": "ClientTokenTimeouts"
   }
  }
 ]

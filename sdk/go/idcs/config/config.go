@@ -63,6 +63,16 @@ func GetMosaicBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicBaseUrl")
 }
 
+// Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+func GetMosaicClientId(ctx *pulumi.Context) string {
+	return config.Get(ctx, "idcs:mosaicClientId")
+}
+
+// Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`. Environment: MOSAIC_CLIENT_SECRET.
+func GetMosaicClientSecret(ctx *pulumi.Context) string {
+	return config.Get(ctx, "idcs:mosaicClientSecret")
+}
+
 // OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
 func GetOciConfigFile(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "idcs:ociConfigFile")

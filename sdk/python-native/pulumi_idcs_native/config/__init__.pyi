@@ -54,6 +54,16 @@ mosaicBaseUrl: Optional[str]
 Default base URL of RefreshGrantCheck(flavor="mosaic"), e.g. https://api.transmitsecurity.io (`mosaic:baseUrl` is still read for programs written before). Environment: MOSAIC_BASE_URL.
 """
 
+mosaicClientId: Optional[str]
+"""
+Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+"""
+
+mosaicClientSecret: Optional[str]
+"""
+Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`. Environment: MOSAIC_CLIENT_SECRET.
+"""
+
 ociConfigFile: str
 """
 OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.

@@ -77,6 +77,20 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('mosaicBaseUrl')
 
     @_builtins.property
+    def mosaic_client_id(self) -> Optional[str]:
+        """
+        Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+        """
+        return __config__.get('mosaicClientId')
+
+    @_builtins.property
+    def mosaic_client_secret(self) -> Optional[str]:
+        """
+        Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`. Environment: MOSAIC_CLIENT_SECRET.
+        """
+        return __config__.get('mosaicClientSecret')
+
+    @_builtins.property
     def oci_config_file(self) -> str:
         """
         OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
