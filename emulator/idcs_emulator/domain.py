@@ -1,7 +1,7 @@
 """An identity domain in memory: apps, admin clients, issued tokens, and the Apps API semantics.
 
 Pure logic with no HTTP in it: every operation returns a `Reply` that `server.py` writes out. The behaviour
-follows shared/reference/idcs-api.md; where IDCS behaviour is unconfirmed it is a switch (`Behaviour`).
+follows docs/idcs-api.md; where IDCS behaviour is unconfirmed it is a switch (`Behaviour`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """User-token grants of the emulated IDCS domain: password (to obtain a first refresh token) and refresh_token.
 
-Follows shared/reference/idcs-api.md: refresh tokens rotate (a spent one gets invalid_grant), `expires_in` comes
+Follows docs/idcs-api.md ("Tokens"): refresh tokens rotate (a spent one gets invalid_grant), `expires_in` comes
 from the *resource* app's accessTokenExpiry and the new refresh token's lifetime from its refreshTokenExpiry,
 `offline_access` is needed for a refresh token, which the resource app must allow (`allowOffline`) and the
 client must be allowed (`refresh_token` in `allowedGrants`).

@@ -1,7 +1,7 @@
 """Token lifetimes as people write them ("15m", "7d", "PT1H", 3600) turned into whole seconds.
 
 Unit confusion is the commonest complaint against token-lifetime settings in other providers (see
-shared/reference/peers.md), so we accept explicit units and always store plain seconds.
+docs/design.md, "Durations"), so we accept explicit units and always store plain seconds.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """OCI API-key authentication: requests signed with the OCI SDK's signer instead of an OAuth admin token.
 
 For users who have `~/.oci/config` and no OAuth admin client: identity domains accept OCI request signatures
-(shared/reference/idcs-api.md). Needs the optional `oci` package: `pip install "pulumi-idcs[oci]"`.
+(docs/idcs-api.md, "Other ways in"). Needs the optional `oci` package: `pip install "pulumi-idcs[oci]"`.
 """
 
 from __future__ import annotations
