@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 from idcs_emulator import EmulatorServer
+
+# Every pulumi command (the Automation API's `pulumi version` too) writes logs under PULUMI_HOME, ~/.pulumi by
+# default: tests run directly with pytest keep them in the project, as scripts/test does.
+os.environ.setdefault("PULUMI_HOME", str(Path(__file__).resolve().parents[1] / ".state" / "pulumi-home"))
 
 ADMIN_ID = "idcs-admin-client"
 ADMIN_SECRET = "emulator-admin-secret-0004"
