@@ -56,23 +56,43 @@ def test_requiring_a_check_per_app_flags_the_apps_without_one(stack: auto.Stack,
     assert "mobile has no RefreshGrantCheck" in str(err.value)
 
 
-def gate(stack: auto.Stack, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": cli_path(), "PULUMI_STACK": "test",
-           **stack.workspace.env_vars}
-    return subprocess.run([str(ROOT / "scripts" / "gate")], cwd=stack.workspace.work_dir, env=env,
+def gate(stack: auto.Stack, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": cli_path(), "PULUMI_STACK": "test", **stack.workspace.env_vars}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    return subprocess.run([str(ROOT / "scripts" / "gate"), *extra], cwd=stack.workspace.work_dir, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
-def test_gate_exit_codes(stack: auto.Stack, emulator: EmulatorServer, tmp_path: Path) -> None:
+def test_gate_exit_codes_and_report(stack: auto.Stack, emulator: EmulatorServer, tmp_path: Path) -> None:
     stack.up()
-    assert gate(stack, tmp_path).returncode == 0
+    clean = gate(stack, tmp_path, "--json", str(tmp_path / "clean.json"))
+    assert clean.returncode == 0, clean.stdout[-2000:] + clean.stderr[-2000:]
+    report = json.loads((tmp_path / "clean.json").read_text())
+    assert report["exitCode"] == 0 and {r["status"] for r in report["rows"]} == {"in sync"}
+    assert len(report["rows"]) == 4  # two apps, two lifetimes each
+
     emulator.domain.change_app(MOBILE, {"accessTokenExpiry": 100})
-    drifted = gate(stack, tmp_path)
+    summary = tmp_path / "summary.md"
+    drifted = gate(stack, tmp_path, "--json", str(tmp_path / "drift.json"), "--report", str(summary))
     assert drifted.returncode == 1, drifted.stdout[-2000:]
-    assert "accessTokenExpiry: 100 => 900" in drifted.stdout
+    rows = json.loads((tmp_path / "drift.json").read_text())["rows"]
+    assert rows[0] == {"resource": "mobile", "app": f"MobileApp ({MOBILE})", "attribute": "accessTokenExpiry",
+                       "live": 100, "desired": 900, "status": "drift", "note": ""}  # drift first
+    assert "| mobile | MobileApp (" + MOBILE + ") | accessTokenExpiry | 100 (1m40s) | 900 (15m) | **drift** |" in (
+        summary.read_text())
+
     stack.up(refresh=True)
+    stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("45m"))
+    pending = gate(stack, tmp_path, "--json", str(tmp_path / "pending.json"))
+    assert pending.returncode == 1
+    assert json.loads((tmp_path / "pending.json").read_text())["rows"][0]["status"] == "pending change"
+
     stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("2d"))
-    assert gate(stack, tmp_path).returncode == 2
+    violated = gate(stack, tmp_path, "--json", str(tmp_path / "policy.json"))
+    assert violated.returncode == 2
+    first = json.loads((tmp_path / "policy.json").read_text())["rows"][0]
+    assert first["status"] == "policy violation" and "idcs-token-lifetime-bounds" in first["note"]
+
     stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("15m"))
     stack.set_config("idcs:clientSecret", auto.ConfigValue("wrong", secret=True))
     assert gate(stack, tmp_path).returncode == 3
@@ -113,4 +133,4 @@ def test_two_stacks_on_one_app_show_in_the_drift_gate(tmp_path: Path, emulator: 
     assert gate(second, tmp_path).returncode == 0
     result = gate(first, tmp_path)
     assert result.returncode == 1
-    assert "accessTokenExpiry: 3600 => 7200" in result.stdout
+    assert "| accessTokenExpiry | 3600 (1h) | 7200 (2h) | **drift** |" in result.stdout

@@ -1,0 +1,90 @@
+"""Run the gate's two previews through the Automation API and keep what the engine reports, as data.
+
+1. `pulumi preview --policy-pack …` (no refresh): policy violations, each with its policy, level and resource.
+2. `pulumi preview --refresh`: every step, with the refreshed (live) outputs as `old` and the program's checked
+   inputs as `new`. The state exported before the refresh says what the last `up` applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi import automation as auto
+
+
+@dataclass
+class Violation:
+    policy: str
+    level: str
+    message: str
+    urn: str | None
+
+
+@dataclass
+class Step:
+    """One resource's step of the drift preview: what the domain holds and what the program wants."""
+
+    op: str                      # same, update, create, delete, replace, …
+    urn: str
+    type: str
+    live: dict[str, Any]         # outputs as the refresh read them (the domain as it is)
+    desired: dict[str, Any]      # the program's checked inputs
+
+
+@dataclass
+class Findings:
+    violations: list[Violation] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    applied: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> outputs the last up stored
+    error: str | None = None
+
+
+def _policy_listener(found: Findings) -> Any:
+    def listen(event: auto.EngineEvent) -> None:
+        p = event.policy_event
+        if p is not None:
+            found.violations.append(Violation(p.policy_name, p.enforcement_level, p.message.strip(), p.resource_urn))
+    return listen
+
+
+def _step_listener(found: Findings) -> Any:
+    """A --refresh preview emits, per resource, a "refresh" step and then the step the program asks for, whose
+    `old` is the refreshed state (what the domain holds) and `new` the program's inputs: that one is kept."""
+    def listen(event: auto.EngineEvent) -> None:
+        pre = event.resource_pre_event
+        if pre is None:
+            return
+        meta = pre.metadata
+        op = str(getattr(meta.op, "value", meta.op))
+        if op == "refresh":
+            return
+        old, new = meta.old, meta.new
+        found.steps.append(Step(op, meta.urn, meta.type, dict((old.outputs if old else None) or {}),
+                                dict((new.inputs if new else None) or {})))
+    return listen
+
+
+def collect(stack: auto.Stack, policy_packs: list[str], policy_configs: list[str]) -> Findings:
+    """Both previews; nothing is written to the domain or the state."""
+    found = Findings()
+    try:
+        stack.preview(policy_packs=policy_packs, policy_pack_configs=policy_configs or None,
+                      on_event=_policy_listener(found))
+    except auto.CommandError as e:
+        if not any(v.level == "mandatory" for v in found.violations):
+            found.error = _last_lines(str(e))
+            return found
+    if any(v.level == "mandatory" for v in found.violations):
+        return found  # the drift preview would say nothing more that matters
+    deployment = stack.export_stack().deployment or {}
+    found.applied = {r["urn"]: dict(r.get("outputs") or {}) for r in deployment.get("resources", [])}
+    try:
+        stack.preview(refresh=True, on_event=_step_listener(found))
+    except auto.CommandError as e:
+        found.error = _last_lines(str(e))
+    return found
+
+
+def _last_lines(text: str, count: int = 12) -> str:
+    return "\n".join(line for line in text.strip().splitlines()[-count:])

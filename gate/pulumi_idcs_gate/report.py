@@ -1,0 +1,153 @@
+"""The gate's verdict as rows a reviewer scans: per managed lifetime, its live and desired value and a status; per
+refresh check, its last result. Markdown for people (a pull request, a job summary), JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .collect import Findings, Step
+
+#: The lifetimes each resource type manages, by wire name, under both front doors.
+ATTRIBUTES = {
+    "AppTokenExpiry": ("accessTokenExpiry", "refreshTokenExpiry"),
+    "ClientTokenTimeouts": ("accessTokenTtl", "refreshTokenTtl", "maxRefreshRotate", "sessionExpiration"),
+}
+CHECK = "RefreshGrantCheck"
+ORDER = {"policy violation": 0, "drift": 1, "pending change": 2, "in sync": 3}
+QUIET_OPS = {"same", "read", "refresh"}
+
+
+@dataclass
+class Row:
+    resource: str
+    app: str
+    attribute: str
+    live: int | None
+    desired: int | None
+    status: str
+    note: str = ""
+
+
+@dataclass
+class CheckRow:
+    check: str
+    client: str
+    checked_at: str
+    expires_in: int | None
+    result: str
+
+
+def human(seconds: int | None) -> str:
+    """'100 (1m40s)', '900 (15m)', '2592000 (30d)'; '—' when there is no value."""
+    if seconds is None:
+        return "—"
+    rest, parts = int(seconds), []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if rest >= size:
+            parts.append(f"{rest // size}{unit}")
+            rest %= size
+    return f"{int(seconds)} ({''.join(parts) or '0s'})"
+
+
+def _kind(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1]
+
+
+def _name(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+def _whole(value: Any) -> int | None:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _app_label(outputs: dict[str, Any]) -> str:
+    if outputs.get("clientId"):
+        return f"{outputs['clientId']} (application {outputs.get('appId')})"
+    name = outputs.get("appDisplayName") or outputs.get("appName")
+    return f"{name} ({outputs.get('appId')})" if name else str(outputs.get("appId") or "—")
+
+
+def _status(live: int | None, desired: int | None, applied: int | None) -> str:
+    if live == desired:
+        return "in sync"
+    return "drift" if applied is not None and live != applied else "pending change"
+
+
+def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
+    attributes = ATTRIBUTES[_kind(step.type)]
+    label = _app_label({**applied, **step.live})
+    if step.op == "delete":
+        return [Row(_name(step.urn), label, "—", None, None, "pending change", "no longer in the program")]
+    rows = []
+    for attribute in attributes:
+        desired = _whole(step.desired.get(attribute))
+        if desired is None:
+            continue  # not managed
+        live = _whole(step.live.get(attribute)) if step.live else None
+        rows.append(Row(_name(step.urn), label, attribute, live, desired,
+                        _status(live, desired, _whole(applied.get(attribute))),
+                        "new: adopted by the next up" if step.op == "create" else ""))
+    return rows
+
+
+def _check_row(step: Step, applied: dict[str, Any]) -> CheckRow:
+    state = {**applied, **step.live}
+    failure = state.get("failure")
+    result = f"failed: {failure}" if failure else ("passed" if state.get("checkedAt") else "not run yet")
+    if step.op not in QUIET_OPS:
+        result += "; runs again at the next up"
+    return CheckRow(_name(step.urn), str(state.get("clientId") or "—"), str(state.get("checkedAt") or "—"),
+                    _whole(state.get("expiresIn")), result)
+
+
+def build(found: Findings) -> tuple[list[Row], list[CheckRow]]:
+    rows = [Row(_name(v.urn) if v.urn else "(stack)", "—", "—", None, None, "policy violation",
+                f"{v.policy} ({v.level}): {v.message}") for v in found.violations]
+    checks = []
+    for step in found.steps:
+        kind, applied = _kind(step.type), found.applied.get(step.urn, {})
+        if kind in ATTRIBUTES:
+            rows += _lifetime_rows(step, applied)
+        elif kind == CHECK:
+            checks.append(_check_row(step, applied))
+    rows.sort(key=lambda r: (ORDER[r.status], r.resource, r.attribute))
+    return rows, checks
+
+
+def exit_code(found: Findings, rows: list[Row]) -> int:
+    if any(v.level == "mandatory" for v in found.violations):
+        return 2
+    if found.error:
+        return 3
+    changed = any(s.op not in QUIET_OPS for s in found.steps)
+    return 1 if changed or any(r.status != "in sync" for r in rows) else 0
+
+
+VERDICT = {0: "clean: policies pass and the domain matches the program", 1: "drift or pending changes",
+           2: "a mandatory policy was violated", 3: "the gate could not run"}
+
+
+def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], error: str | None) -> str:
+    lines = [f"### pulumi-idcs gate: `{stack}`: {VERDICT[code]} (exit {code})", ""]
+    if error:
+        lines += ["```", error, "```", ""]
+    if rows:
+        lines += ["| resource | app | attribute | live | desired | status |", "|---|---|---|---|---|---|"]
+        for r in rows:
+            status = (f"**{r.status}**" if r.status != "in sync" else r.status) + (f" ({r.note})" if r.note else "")
+            lines.append(f"| {r.resource} | {r.app} | {r.attribute} | {human(r.live)} | {human(r.desired)} | "
+                         f"{status} |")
+        lines.append("")
+    if checks:
+        lines += ["| refresh check | client | last checked | expires_in | result |", "|---|---|---|---|---|"]
+        lines += [f"| {c.check} | {c.client} | {c.checked_at} | {human(c.expires_in)} | {c.result} |" for c in checks]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_json(stack: str, code: int, rows: list[Row], checks: list[CheckRow], error: str | None) -> str:
+    return json.dumps({"stack": stack, "exitCode": code, "verdict": VERDICT[code], "error": error,
+                       "rows": [asdict(r) for r in rows], "checks": [asdict(c) for c in checks]}, indent=1)
