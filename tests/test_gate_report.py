@@ -1,0 +1,66 @@
+"""The gate's report from engine-shaped findings: statuses, order, human durations, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from pulumi_idcs_gate.collect import Findings, Step, Violation
+from pulumi_idcs_gate.report import as_json, build, exit_code, human, markdown
+
+APP = "idcs:index:AppTokenExpiry"
+URN = "urn:pulumi:prod::p::" + APP + "::{}"
+
+
+def step(name: str, live: dict[str, object], desired: dict[str, object], op: str = "update",
+         type_: str = APP) -> Step:
+    return Step(op, URN.format(name), type_, {"appId": "id-" + name, "appDisplayName": name.title(), **live}, desired)
+
+
+def test_human_durations() -> None:
+    assert [human(v) for v in (100, 900, 5400, 2592000, 90061, None)] == [
+        "100 (1m40s)", "900 (15m)", "5400 (1h30m)", "2592000 (30d)", "90061 (1d1h1m1s)", "—"]
+
+
+def test_statuses_follow_live_desired_and_applied_and_come_worst_first() -> None:
+    found = Findings(steps=[
+        step("synced", {"accessTokenExpiry": 900.0}, {"accessTokenExpiry": 900.0}, op="same"),
+        step("drifted", {"accessTokenExpiry": 100.0}, {"accessTokenExpiry": 900.0}),
+        step("edited", {"accessTokenExpiry": 900.0}, {"accessTokenExpiry": 2700.0}),
+        step("new", {}, {"refreshTokenExpiry": 86400.0}, op="create"),
+    ], applied={URN.format(n): {"accessTokenExpiry": 900.0} for n in ("synced", "drifted", "edited")})
+    rows, _ = build(found)
+    assert [(r.resource, r.status) for r in rows] == [
+        ("drifted", "drift"), ("edited", "pending change"), ("new", "pending change"), ("synced", "in sync")]
+    assert rows[0].app == "Drifted (id-drifted)" and (rows[0].live, rows[0].desired) == (100, 900)
+    assert exit_code(found, rows) == 1
+    text = markdown("prod", 1, rows, [], None)
+    assert "| drifted | Drifted (id-drifted) | accessTokenExpiry | 100 (1m40s) | 900 (15m) | **drift** |" in text
+
+
+def test_policy_violations_lead_and_decide_the_exit_code() -> None:
+    found = Findings(violations=[Violation("idcs-token-lifetime-bounds", "mandatory", "accessTokenExpiry is 2d",
+                                           URN.format("mobile"))])
+    rows, _ = build(found)
+    assert rows[0].status == "policy violation" and rows[0].resource == "mobile"
+    assert exit_code(found, rows) == 2
+    report = json.loads(as_json("prod", 2, rows, [], None))
+    assert report["verdict"] == "a mandatory policy was violated" and report["rows"][0]["note"].startswith(
+        "idcs-token-lifetime-bounds (mandatory)")
+
+
+def test_a_clean_stack_and_a_failed_run() -> None:
+    clean = Findings(steps=[step("a", {"accessTokenExpiry": 900.0}, {"accessTokenExpiry": 900.0}, op="same")])
+    assert exit_code(clean, build(clean)[0]) == 0
+    broken = Findings(error="error: the admin client could not get a token")
+    assert exit_code(broken, build(broken)[0]) == 3
+
+
+def test_refresh_checks_report_their_last_result() -> None:
+    check = Step("same", "urn:pulumi:prod::p::idcs:index:RefreshGrantCheck::mobile-refresh",
+                 "idcs:index:RefreshGrantCheck", {"clientId": "7d1f", "checkedAt": "2026-11-22T05:00:00Z",
+                                                  "expiresIn": 3600.0}, {})
+    failed = Step("update", "urn:pulumi:prod::p::idcs:index:RefreshGrantCheck::web", "idcs:index:RefreshGrantCheck",
+                  {"clientId": "web", "checkedAt": "2026-11-22T05:00:00Z", "failure": "lives 7200 s"}, {})
+    _, checks = build(Findings(steps=[check, failed]))
+    assert [(c.check, c.result) for c in checks] == [
+        ("mobile-refresh", "passed"), ("web", "failed: lives 7200 s; runs again at the next up")]
