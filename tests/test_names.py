@@ -33,4 +33,5 @@ def test_search_and_listing_resolve_a_name_the_same_way(stack_config: dict[str, 
             listing_path.up({"__name": app_id, "appId": app_id, "accessTokenExpiry": 900})
         id_, _, outs = listing_path.up({"appDisplayName": "MOBILEAPP", "accessTokenExpiry": 1200})
     assert id_ == MOBILE and outs["appDisplayName"] == "MobileApp"
-    assert [r["query"].get("filter") for r in emulator.requests_of("list")] == [None]  # the listing answered
+    assert [r["query"].get("filter") for r in emulator.requests_of("list")] == [None, None]  # probe, listing
+    assert not emulator.requests_of("get")[2:]  # the third app came from the listing

@@ -33,11 +33,10 @@ TOKEN_MARGIN_SECONDS = 120
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 __all__ = ["ADMIN_SCOPE", "IdcsClient", "RateLimiter", "RetryPolicy", "client_for", "shared_session"]
 
-#: A run that has read this many apps one by one reads the rest from a listing of the domain.
-SINGLE_READS_BEFORE_LISTING = 2
-#: Listing pages (of 1000 apps, the most IDCS serves) worth fetching; a larger domain keeps per-app reads.
-MAX_LISTING_PAGES = 10
+#: Apps a listing page holds (the most IDCS serves).
 PAGE_SIZE = 1000
+#: What a listing asks for: a listed app has no ETag header, and meta.version is defined to equal it.
+LISTING_ATTRIBUTES = APP_ATTRIBUTES + ",meta.version"
 #: How long a listing answers reads for (one deployment rarely lasts longer; a new one lists again).
 LISTING_MAX_AGE_SECONDS = 300.0
 
@@ -49,7 +48,7 @@ class _Listing:
     apps: dict[str, AppExpiries] | None = None
     taken_at: float = 0.0
     single_reads: int = 0
-    too_large: bool = False
+    pages: int | None = None  # what listing the domain costs, once a probe has counted its apps
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def fresh(self) -> bool:
@@ -209,36 +208,47 @@ class IdcsClient:
         return patched
 
     def _listed(self) -> tuple[bool, dict[str, AppExpiries]]:
-        """(True, apps) when reads can be answered from a listing of the domain, taking it when a run has read
-        enough apps one by one for a listing to be cheaper; (False, {}) while reads go app by app."""
+        """(True, apps) when reads are answered from a listing of the domain; (False, {}) for a read one by one.
+
+        The online rule that keeps a run's reads bounded by the stack, never by the domain: read apps one by one
+        until the reads spent equal what listing the domain costs (L = ceil(M / 1000) pages, counted by one
+        `count=0` probe at the third read, so that runs of one or two apps never pay for it), then list. A run of
+        N apps reads at most max(2, L) apps singly, probes once and lists L pages: with the token, never more than
+        2 (min(N, L) + 1) + 2 requests (docs/performance.md, "The read bound").
+        """
         listing = self._listing
-        with listing.lock:  # held while listing: the other threads wait for it instead of reading one by one
-            if not listing.fresh():
-                listing.single_reads += 1
-                if listing.too_large or listing.single_reads <= SINGLE_READS_BEFORE_LISTING:
-                    return False, {}
-                self._take_listing()
-            if listing.apps is None:
+        with listing.lock:  # held while probing and listing: the other threads wait instead of reading singly
+            if listing.fresh():
+                return True, listing.apps or {}
+            listing.single_reads += 1
+            if listing.single_reads <= 2:
                 return False, {}
-            return True, listing.apps
+            if listing.pages is None:
+                listing.pages = self._count_pages()
+            if listing.single_reads <= listing.pages:
+                return False, {}
+            self._take_listing()
+            return True, listing.apps or {}
+
+    def _count_pages(self) -> int:
+        body = self._admin("GET", "/admin/v1/Apps", "(all apps)", "count",
+                           params={"attributes": "id", "count": "0"}).json()
+        return max(1, -(-int(body.get("totalResults") or 0) // PAGE_SIZE))
 
     def _take_listing(self) -> None:
         apps: dict[str, AppExpiries] = {}
         start, total = 1, None
         while total is None or start <= total:
-            params = {"attributes": APP_ATTRIBUTES, "count": str(PAGE_SIZE), "startIndex": str(start)}
+            params = {"attributes": LISTING_ATTRIBUTES, "count": str(PAGE_SIZE), "startIndex": str(start)}
             body = self._admin("GET", "/admin/v1/Apps", "(all apps)", "list", params=params).json()
             total = int(body.get("totalResults") or 0)
-            if total > MAX_LISTING_PAGES * PAGE_SIZE:
-                self._listing.too_large = True
-                log.info("domain has %d apps: reading apps one by one instead of listing them", total)
-                return
-            page = [AppExpiries.model_validate(r) for r in body.get("Resources") or []]
+            page = [_listed_app(r) for r in body.get("Resources") or []]
             apps.update((a.id, a) for a in page)
             if not page:
                 break
             start += len(page)
         self._listing.apps, self._listing.taken_at = apps, time.monotonic()
+        self._listing.pages = -(-len(apps) // PAGE_SIZE) or 1
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
@@ -319,6 +329,12 @@ class IdcsClient:
                     f"attempts over {spent:.0f} s") from None
             log.info("%s %s: %s, retry %d in %.1f s", method, path, problem, attempt, delay)
             time.sleep(delay)
+
+
+def _listed_app(resource: dict[str, Any]) -> AppExpiries:
+    """A listed app; its meta.version (equal to the ETag, as Oracle's SDK documents) keeps If-Match on PATCH."""
+    meta = resource.get("meta") if isinstance(resource.get("meta"), dict) else {}
+    return AppExpiries.model_validate({**resource, "etag": (meta or {}).get("version")})
 
 
 def _app(resp: requests.Response) -> AppExpiries:
