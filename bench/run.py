@@ -10,7 +10,8 @@ Four views of each size N (a domain of max(N, 600) apps):
   provider  the same preview/update/refresh through the dynamic-provider gRPC server alone (4 threads, as the
             engine drives it), so engine overhead and ours are told apart.
   whole-app a client doing what whole-app providers do: preview = full GET of each app; update = full GET + PUT.
-Results go to stdout as a Markdown table and to bench/results.json.
+Results go to stdout as a Markdown table and to bench/results.json. `--domain-axis` measures instead the preview's
+cost by domain size (M = 600, 10,000, 50,000) and stack size (N = 1, 3, 100, 500), beside the whole-app approach.
 """
 
 from __future__ import annotations
@@ -142,6 +143,32 @@ def whole_app_view(emu: EmulatorServer, n: int, rate: float) -> dict[str, Any]:
                 "update_all": measure(emu, lambda: list(pool.map(update, ids)))}
 
 
+def domain_axis(latency_ms: int, rate: float, out: Path) -> None:
+    """Preview cost by domain size M and stack size N, beside the whole-app approach, in one run."""
+    table: dict[str, Any] = {"latency_ms": latency_ms, "domain_rate": rate, "cells": []}
+    for m in (600, 10_000, 50_000):
+        seed = with_generated_apps(demo_seed(), m - len(demo_seed()["apps"]))
+        for n in (1, 3, 100, 500):
+            cell: dict[str, Any] = {"M": m, "N": n, "fewest": min(n, -(-m // 1000)) + 1}
+            with EmulatorServer(Domain(seed)) as emu:
+                emu.set_faults({"latencyMs": latency_ms, "rateLimit": {"perSecond": int(rate)}})
+                cell["ours"] = preview_of_existing(emu, n, rate)
+                cell["whole_app"] = whole_app_view(emu, n, rate)["preview_unchanged"]
+            table["cells"].append(cell)
+            print(f"M={m} N={n}: ours {cell['ours']['requests']} requests, whole-app "
+                  f"{cell['whole_app']['requests']}", flush=True)
+    out.write_text(json.dumps(table, indent=1) + "\n")
+
+
+def preview_of_existing(emu: EmulatorServer, n: int, rate: float) -> dict[str, Any]:
+    """The diffs of a preview of N unchanged apps (state made up, nothing created), on the server's 4 threads."""
+    news = [{"appId": generated_app_id(i), "accessTokenExpiry": 3600, "onDelete": "retain"} for i in range(n)]
+    outs = [{**x, "identifiedBy": "appId", "domainUrl": emu.url, "originalAccessTokenExpiry": 3600} for x in news]
+    with ProviderServer(config(emu, rate)) as server, ThreadPoolExecutor(4) as pool:
+        return measure(emu, lambda: list(pool.map(lambda c: server.diff(c[0]["appId"], c[0], c[1]),
+                                                  zip(outs, news, strict=True))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,10,100,500")
@@ -151,7 +178,12 @@ def main() -> None:
     parser.add_argument("--views", default="provider,whole_app,engine,plugin",
                         help="which views to run, comma-separated")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--domain-axis", action="store_true",
+                        help="preview cost for M = 600, 10,000, 50,000 and N = 1, 3, 100, 500 (to --out)")
     args = parser.parse_args()
+    if args.domain_axis:
+        domain_axis(args.latency_ms, args.domain_rate, Path(args.out))
+        return
     results: dict[str, Any] = {"latency_ms": args.latency_ms, "domain_rate": args.domain_rate, "sizes": {}}
     for n in (int(x) for x in args.sizes.split(",")):
         row: dict[str, Any] = {}
