@@ -22,7 +22,6 @@ import (
 	"pulumi-idcs/pulumi-cli/internal/langhost"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -34,26 +33,7 @@ const userActionableExit = 32
 var engineAddress string
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version}, nil
-}
-
-func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
-	*pulumirpc.LanguageHandshakeResponse, error) {
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
-	*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
-func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
-	*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+	langhost.Basics
 }
 
 func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
@@ -125,5 +105,5 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 
 func main() {
 	engineAddress = langhost.EngineAddress()
-	langhost.Serve(&host{})
+	langhost.Serve(&host{Basics: langhost.Basics{Version: version}})
 }

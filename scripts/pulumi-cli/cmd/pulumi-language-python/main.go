@@ -24,7 +24,6 @@ import (
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -34,32 +33,13 @@ var version = "0.0.0-dev"
 const userActionableExit = 32
 
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
+	langhost.Basics
 	execScript string
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version}, nil
-}
-
-func (h *host) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
-	*pulumirpc.LanguageHandshakeResponse, error) {
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
-	*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
 }
 
 func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
 	*pulumirpc.GeneratePackageResponse, error) {
 	return langhost.GeneratePackage(req, "python")
-}
-
-func (h *host) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
-	*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
 }
 
 // python picks the interpreter: the `virtualenv` runtime option of Pulumi.yaml, then $PULUMI_PYTHON_CMD,
@@ -181,5 +161,5 @@ func main() {
 		fmt.Fprintf(os.Stderr, "pulumi-language-python: %s is missing: run scripts/install-pulumi-cli\n", script)
 		os.Exit(1)
 	}
-	langhost.Serve(&host{execScript: script})
+	langhost.Serve(&host{Basics: langhost.Basics{Version: version}, execScript: script})
 }

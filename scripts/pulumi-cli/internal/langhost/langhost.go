@@ -3,6 +3,7 @@
 package langhost
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"net"
@@ -12,7 +13,34 @@ import (
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
+
+// Basics answers what every one of our hosts answers alike; a host embeds it and adds Run (and more).
+// Programs here need no plugin downloads (the provider plugin comes from Pulumi.yaml's plugins section).
+type Basics struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+	Version string
+}
+
+func (b *Basics) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: b.Version}, nil
+}
+
+func (b *Basics) Handshake(context.Context, *pulumirpc.LanguageHandshakeRequest) (
+	*pulumirpc.LanguageHandshakeResponse, error) {
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (b *Basics) GetRequiredPackages(context.Context, *pulumirpc.GetRequiredPackagesRequest) (
+	*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (b *Basics) GetRequiredPlugins(context.Context, *pulumirpc.GetRequiredPluginsRequest) (
+	*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
 
 // GeneratePackage writes the SDK for language into the request's directory.
 func GeneratePackage(req *pulumirpc.GeneratePackageRequest, language string) (
