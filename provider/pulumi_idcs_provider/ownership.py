@@ -15,6 +15,8 @@ _LOCK = threading.Lock()
 _OWNERS: dict[tuple[str, str], str] = {}
 #: (domain, app id) of apps that a create or an update of this deployment adopted or wrote.
 _ADOPTED: set[tuple[str, str]] = set()
+#: (domain, app id) -> the two owners, once a second one was refused: no write to it for the rest of the run.
+_CONTESTED: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 class OwnershipError(IdcsError):
@@ -25,8 +27,11 @@ def claim(domain: str, app_id: str, owner: str, label: str) -> None:
     """Record that `owner` manages the app; refuse when another resource of this deployment already does."""
     with _LOCK:
         current = _OWNERS.setdefault((domain, app_id), owner)
-    if current != owner and owner and current:
-        first, second = sorted((current, owner))  # the engine checks resources concurrently: keep the text stable
+        contested = _CONTESTED.get((domain, app_id))
+        if current != owner and owner and current:
+            contested = _CONTESTED.setdefault((domain, app_id), (current, owner))
+    if contested:
+        first, second = sorted(contested)  # the engine checks resources concurrently: keep the text stable
         raise OwnershipError(
             f"app {label} is managed by two resources of this deployment, {first!r} and {second!r} (whatever "
             "identifiers they use, they resolve to the same app): one app, one owner. Remove one of them; to move "
@@ -34,7 +39,8 @@ def claim(domain: str, app_id: str, owner: str, label: str) -> None:
 
 
 def adopt(domain: str, app_id: str, owner: str, label: str) -> None:
-    """`claim`, and remember that this deployment now manages the app (deletes must not restore it)."""
+    """`claim`, and remember that this deployment now manages the app (deletes must not restore it). Called
+    before every write: once two owners were seen in this run, neither writes."""
     claim(domain, app_id, owner, label)
     with _LOCK:
         _ADOPTED.add((domain, app_id))
@@ -51,3 +57,4 @@ def forget() -> None:
     with _LOCK:
         _OWNERS.clear()
         _ADOPTED.clear()
+        _CONTESTED.clear()
