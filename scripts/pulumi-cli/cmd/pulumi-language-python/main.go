@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -28,9 +27,6 @@ import (
 
 // version is stamped at build time with -ldflags "-X main.version=...".
 var version = "0.0.0-dev"
-
-// userActionableExit is the exec script's exit code after it has already shown the user the error.
-const userActionableExit = 32
 
 type host struct {
 	langhost.Basics
@@ -62,11 +58,7 @@ func python(info *pulumirpc.ProgramInfo) (string, []string) {
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
-	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	configEnv, err := langhost.ConfigEnv(req)
 	if err != nil {
 		return nil, err
 	}
@@ -94,21 +86,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	cmd := exec.CommandContext(ctx, interpreter, args...)
 	cmd.Dir = programDir
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(append(os.Environ(), extraEnv...),
-		"PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
-	err = cmd.Run()
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-		return &pulumirpc.RunResponse{}, nil
-	case errors.As(err, &exitErr) && exitErr.ExitCode() == userActionableExit:
-		return &pulumirpc.RunResponse{Bail: true}, nil
-	case errors.As(err, &exitErr):
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
-			exitErr.ExitCode())}, nil
-	default:
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start %s: %v", interpreter, err)}, nil
-	}
+	cmd.Env = append(append(os.Environ(), extraEnv...), configEnv...)
+	return langhost.RunResponse(cmd.Run(), interpreter), nil
 }
 
 // RunPlugin runs a Python plugin (a CrossGuard policy pack, for `pulumi preview --policy-pack`): its

@@ -4,10 +4,13 @@ package langhost
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 
 	"pulumi-idcs/pulumi-cli/internal/sdkgen"
 
@@ -99,4 +102,36 @@ func EngineAddress() string {
 		return ""
 	}
 	return flag.Arg(flag.NArg() - 1)
+}
+
+// userActionableExit is the exit code of a program runner that has already shown the user the error.
+const userActionableExit = 32
+
+// ConfigEnv is the stack configuration as the SDKs' runners read it: PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS.
+func ConfigEnv(req *pulumirpc.RunRequest) ([]string, error) {
+	config, err := json.Marshal(req.GetConfig())
+	if err != nil {
+		return nil, err
+	}
+	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	if err != nil {
+		return nil, err
+	}
+	return []string{"PULUMI_CONFIG=" + string(config), "PULUMI_CONFIG_SECRET_KEYS=" + string(secretKeys)}, nil
+}
+
+// RunResponse tells the engine how the program's process ended (err from exec.Cmd.Run; runner names it).
+func RunResponse(err error, runner string) *pulumirpc.RunResponse {
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return &pulumirpc.RunResponse{}
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == userActionableExit:
+		return &pulumirpc.RunResponse{Bail: true}
+	case errors.As(err, &exitErr):
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d",
+			exitErr.ExitCode())}
+	default:
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not start %s: %v", runner, err)}
+	}
 }
