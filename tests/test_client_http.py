@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from email.utils import formatdate
 
 import pytest
 import requests
 import responses
-from pulumi_idcs_provider.client import ADMIN_SCOPE, IdcsClient, RetryPolicy
+from fake_clock import EPOCH, FakeClock
+from pulumi_idcs_provider.client import ADMIN_SCOPE, IdcsClient
 from pulumi_idcs_provider.errors import AppNotFoundError, IdcsApiError, IdcsError, ReadAfterWriteError
 from pulumi_idcs_provider.models import AppExpiries
+from pulumi_idcs_provider.pacing import RetryPolicy
 from pulumi_idcs_provider.settings import from_config
+from pulumi_idcs_provider.transport import Transport
 from responses import matchers
 
 DOMAIN = "https://idcs-0123.identity.oraclecloud.com"
@@ -21,11 +25,16 @@ APP = {"id": "a1", "name": "client-1", "displayName": "One", "isAliasApp": False
 
 
 @pytest.fixture
-def client() -> IdcsClient:
-    settings = from_config({"idcs:domainUrl": DOMAIN + "/", "idcs:clientId": "admin", "idcs:clientSecret": SECRET,
-                            "idcs:maxRequestsPerSecond": "1000"})
-    return IdcsClient(settings, RetryPolicy(attempts=3, base_seconds=0.01, budget_seconds=5),
-                      session=requests.Session())
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def client(clock: FakeClock) -> IdcsClient:
+    settings = from_config({"idcs:domainUrl": DOMAIN + "/", "idcs:clientId": "admin", "idcs:clientSecret": SECRET})
+    transport = Transport(settings.domain_url, retry=RetryPolicy(attempts=3, base_seconds=0.01, budget_seconds=60),
+                          session=requests.Session(), clock=clock)
+    return IdcsClient(settings, transport)
 
 
 @pytest.fixture
@@ -107,11 +116,32 @@ def test_401_renews_the_token_once(client: IdcsClient, mocked: responses.Request
     assert sum(c.request.url.endswith("/token") for c in mocked.calls) == 2
 
 
-def test_429_and_503_are_retried_with_retry_after(client: IdcsClient, mocked: responses.RequestsMock) -> None:
-    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=429, headers={"Retry-After": "0"})
-    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=503)
+def test_429_and_503_are_retried_honouring_retry_after(client: IdcsClient, mocked: responses.RequestsMock,
+                                                        clock: FakeClock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=429, headers={"Retry-After": "7"})
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=503, headers={"Retry-After": formatdate(EPOCH + 7 + 3,
+                                                                                             usegmt=True)})
     mocked.get(DOMAIN + "/admin/v1/Apps/a1", json=APP)
     assert client.get_app("a1", "One") is not None
+    assert clock.sleeps == [7.0, 3.0]  # seconds, then an HTTP date: 3 s after the 7 s already waited
+
+
+def test_without_retry_after_the_backoff_is_short_and_jittered(client: IdcsClient, mocked: responses.RequestsMock,
+                                                               clock: FakeClock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=502)
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=504)
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", json=APP)
+    assert client.get_app("a1", "One") is not None
+    assert len(clock.sleeps) == 2 and clock.sleeps[0] <= 0.01 and clock.sleeps[1] <= 0.02
+
+
+def test_a_retry_after_past_the_budget_gives_up_with_the_status(client: IdcsClient, mocked: responses.RequestsMock,
+                                                                clock: FakeClock) -> None:
+    mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=429, headers={"Retry-After": "3600"},
+               json=scim_error(429, "error.common.common.tooManyRequests", "Too many requests."))
+    with pytest.raises(IdcsApiError, match="HTTP 429"):
+        client.get_app("a1", "One")
+    assert clock.sleeps == []  # an hour is past the 60 s budget: no point waiting
 
 
 def test_404_and_400_are_not_retried(client: IdcsClient, mocked: responses.RequestsMock) -> None:
@@ -123,8 +153,10 @@ def test_404_and_400_are_not_retried(client: IdcsClient, mocked: responses.Reque
 
 def test_retries_are_bounded(client: IdcsClient, mocked: responses.RequestsMock) -> None:
     mocked.get(DOMAIN + "/admin/v1/Apps/a1", body=requests.ConnectionError("reset by peer"))
-    with pytest.raises(IdcsError, match=r"ConnectionError .* on 3 attempts"):
+    with pytest.raises(IdcsError) as err:
         client.get_app("a1", "One")
+    assert str(err.value).startswith("could not read app One: ConnectionError from https://idcs-0123.identity.")
+    assert "on 3 attempts" in str(err.value)
 
 
 def test_bad_admin_credentials_say_which_settings(client: IdcsClient) -> None:

@@ -15,8 +15,10 @@ import pytest
 from conftest import ADMIN_SECRET, MOBILE, RESOURCE_OWNER, demo_secrets
 from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
+from fake_clock import RecordingClock
 from pulumi_idcs_provider.client import IdcsClient
 from pulumi_idcs_provider.settings import from_config
+from pulumi_idcs_provider.transport import Transport
 
 INPUTS = {"appId": MOBILE, "accessTokenExpiry": 1800, "refreshTokenExpiry": 86400, "onDelete": "retain"}
 
@@ -64,14 +66,19 @@ def test_429_is_retried_honouring_retry_after(server: ProviderServer, emulator: 
         assert time.monotonic() - started >= 1.0
 
 
-def test_rate_limit_in_http_date_form(emulator: EmulatorServer, stack_config: dict[str, Any]) -> None:
+def client_with(config: dict[str, Any], clock: RecordingClock) -> IdcsClient:
+    settings = from_config(config)
+    return IdcsClient(settings, Transport(settings.domain_url, per_second=settings.max_requests_per_second,
+                                          clock=clock))
 
+
+def test_rate_limit_in_http_date_form(emulator: EmulatorServer, stack_config: dict[str, Any]) -> None:
     emulator.set_faults({"queue": [{"method": "GET", "status": 429, "retryAfter": formatdate(time.time() + 2,
                                                                                              usegmt=True)}]})
-    client = IdcsClient(from_config(stack_config))
-    started = time.monotonic()
-    assert client.get_app(MOBILE, "m") is not None
-    assert time.monotonic() - started >= 0.9  # an HTTP date has whole seconds: 1 to 2 s away
+    clock = RecordingClock()
+    assert client_with(stack_config, clock).get_app(MOBILE, "m") is not None
+    waits = [s for s in clock.sleeps if s > 0.5]  # the rate limiter's own waits are far shorter
+    assert len(waits) == 1 and 0.5 < waits[0] <= 2.0  # the date has whole seconds: 1 to 2 s away when sent
 
 
 def test_503_on_patch_is_retried_and_lands_once(server: ProviderServer, emulator: EmulatorServer) -> None:
@@ -158,18 +165,17 @@ def test_missing_credentials_name_keys_and_variables(emulator: EmulatorServer) -
 
 def test_client_rate_limit_keeps_under_the_domain_limit(emulator: EmulatorServer,
                                                         stack_config: dict[str, Any]) -> None:
+    """The domain answers 429 past 5 requests in any second; the client, told the limit, never meets one."""
     emulator.set_faults({"rateLimit": {"perSecond": 5}})
-    client = IdcsClient(from_config({**stack_config, "idcs:maxRequestsPerSecond": "5"}))
+    clock = RecordingClock()
+    client = client_with({**stack_config, "idcs:maxRequestsPerSecond": "5"}, clock)
     app = client.get_app(MOBILE, "m")
     assert app is not None
-    started = time.monotonic()
     for i in range(14):  # PATCHes always go out (reads may be answered from a listing)
         app = client.patch_app(app, {"accessTokenExpiry": 1000 + i}, "m")
-    elapsed = time.monotonic() - started
-    statuses_429 = len(emulator.requests_of()) - 16  # token, GET and 14 PATCHes: anything more was a 429 retry
-    assert statuses_429 == 0
-    floor = 14 / 5  # the fastest the domain's limit allows for 14 more requests
-    assert floor <= elapsed <= floor * 1.2
+    assert [r["status"] for r in emulator.requests_of()].count(429) == 0
+    assert len(emulator.requests_of()) == 16  # token, GET and 14 PATCHes: no retry was needed
+    assert len(clock.sleeps) >= 12  # it was the pacing that kept it under: it waited before nearly every one
 
 
 def test_interrupted_after_patch_converges_next_run(server: ProviderServer, emulator: EmulatorServer,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,15 @@ from pulumi_idcs.refresh_grant_check import _INPUT_NAMES, SECRET_OUTPUTS
 from pulumi_idcs.refresh_grant_check import OUTPUTS as CHECK_OUTPUTS
 from pulumi_idcs_provider.models import AppTokenExpiryInputs
 from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsInputs
-from pulumi_idcs_provider.refresh_grant_check import DEFAULT_BASE, RefreshGrantCheckInputs, RefreshGrantCheckProvider
-from pulumi_idcs_provider.settings import CONNECTIONS_KEY, KEYS, MOSAIC_KEYS, SKIP_RESTORE, ConnectionSettings
+from pulumi_idcs_provider.refresh_grant_check import RefreshGrantCheckInputs, RefreshGrantCheckProvider
+from pulumi_idcs_provider.settings import (
+    CONNECTIONS_KEY,
+    KEYS,
+    MOSAIC_CA_BUNDLE,
+    MOSAIC_KEYS,
+    SKIP_RESTORE,
+    ConnectionSettings,
+)
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "schema.json").read_text())
 RESOURCE = SCHEMA["resources"]["idcs:index:AppTokenExpiry"]
@@ -32,13 +40,15 @@ def snake(name: str) -> str:
 def test_inputs_agree() -> None:
     wire = set(RESOURCE["inputProperties"])
     assert {f.alias for f in AppTokenExpiryInputs.model_fields.values()} == wire
-    assert set(AppTokenExpiryArgs().to_wire()) <= wire
     args_params = set(inspect.signature(AppTokenExpiryArgs.__init__).parameters) - {"self"}
     assert args_params == {snake(w) for w in wire}
-    overloads = inspect.signature(AppTokenExpiry.__init__)  # the implementation takes **kwargs; check overloads
-    assert "kwargs" in overloads.parameters
+    every = AppTokenExpiryArgs(**{snake(w): f"value-of-{w}" for w in wire})  # each argument reaches the wire,
+    assert every.to_wire() == {w: f"value-of-{w}" for w in wire}            # under its schema name
     for w in wire:
-        assert isinstance(getattr(AppTokenExpiryArgs, snake(w)), property)
+        assert getattr(every, snake(w)) == f"value-of-{w}"
+    keyword_form = typing.get_overloads(AppTokenExpiry.__init__)[-1]  # AppTokenExpiry("n", app_id=..., ...)
+    assert set(inspect.signature(keyword_form).parameters) - {"self", "resource_name", "opts"} == {
+        snake(w) for w in wire}
 
 
 def test_outputs_agree_with_the_sdk_and_what_the_provider_returns(stack_config: dict[str, Any]) -> None:
@@ -55,11 +65,11 @@ def test_outputs_agree_with_the_sdk_and_what_the_provider_returns(stack_config: 
 def test_config_agrees_with_the_settings() -> None:
     variables = SCHEMA["config"]["variables"]
     assert {f"idcs:{k}" for k in variables} == {key for key, _ in (*KEYS.values(), *MOSAIC_KEYS.values())} | {
-        CONNECTIONS_KEY, SKIP_RESTORE[0], DEFAULT_BASE["mosaic"][0]}
+        CONNECTIONS_KEY, SKIP_RESTORE[0], MOSAIC_CA_BUNDLE[0]}
     assert [k for k, v in variables.items() if v.get("secret")] == ["clientSecret", "mosaicClientSecret"]
     assert variables["maxRequestsPerSecond"]["default"] == ConnectionSettings.model_fields[
         "max_requests_per_second"].default
-    for key, var in (*KEYS.values(), *MOSAIC_KEYS.values(), SKIP_RESTORE, DEFAULT_BASE["mosaic"]):
+    for key, var in (*KEYS.values(), *MOSAIC_KEYS.values(), SKIP_RESTORE, MOSAIC_CA_BUNDLE):
         assert var in variables[key.split(":")[1]]["description"]
     assert variables["authMethod"]["default"] == ConnectionSettings.model_fields["auth_method"].default
 

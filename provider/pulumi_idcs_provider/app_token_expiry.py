@@ -30,7 +30,7 @@ from . import ownership, stack_config
 from .client import IdcsClient, client_for
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, Failure, check_inputs
-from .settings import connection_names, from_config, restore_skipped, same_domain_url
+from .settings import same_domain_url
 
 ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
@@ -41,7 +41,7 @@ NAME_KEY = "__name"
 
 def current_client(props: Mapping[str, Any]) -> IdcsClient:
     """The client of the resource's domain: the stack's, or the named connection's."""
-    return client_for(from_config(stack_config.snapshot(), connection=props.get("connection") or None))
+    return client_for(stack_config.settings().connection(props.get("connection") or None))
 
 
 class AppTokenExpiryProvider(ResourceProvider):
@@ -108,7 +108,7 @@ class AppTokenExpiryProvider(ResourceProvider):
         return ReadResult(app.id, outs, inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete") != "restore" or restore_skipped(stack_config.snapshot()):
+        if props.get("onDelete") != "restore" or stack_config.settings().skip_restore:
             return  # "retain", or the stack says to skip restores: the live values stay as they are
         originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
                      if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
@@ -240,7 +240,7 @@ def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, A
 
 def _move(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
     """Another domain: a replace. Its delete must be able to restore, so that is proven now, during preview."""
-    if olds.get("onDelete") == "restore" and not restore_skipped(stack_config.snapshot()):
+    if olds.get("onDelete") == "restore" and not stack_config.settings().skip_restore:
         _restore_client(olds)
     moved_by = "connection" if (news.get("connection") or None) != (olds.get("connection") or None) else "domainUrl"
     return Verdict(replaces=(moved_by,))
@@ -248,10 +248,10 @@ def _move(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
 
 def _restore_client(props: Mapping[str, Any]) -> IdcsClient:
     """A client of the domain the app was adopted in: a configured connection to it, or fail with the way out."""
-    config, old_url = stack_config.snapshot(), props.get("domainUrl")
-    for name in dict.fromkeys([props.get("connection") or None, None, *connection_names(config)]):
+    settings, old_url = stack_config.settings(), props.get("domainUrl")
+    for name in dict.fromkeys([props.get("connection") or None, None, *settings.connection_names]):
         try:
-            client = client_for(from_config(config, connection=name))
+            client = client_for(settings.connection(name))
         except ConfigurationError:
             continue
         if not old_url or same_domain_url(old_url, client.settings.domain_url):

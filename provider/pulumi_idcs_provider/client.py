@@ -1,13 +1,12 @@
-"""HTTP client for the IDCS admin API: admin token, Apps GET/search/PATCH, retries and a rate limit.
+"""The IDCS Apps API as this package uses it: read, find and PATCH apps, through one `Transport` and one auth.
 
-One `requests.Session` and one token per connection serve the whole provider process (the dynamic provider
-server runs four worker threads), so a `pulumi up` of many resources asks for one admin token, not one each.
+Reads follow an online rule that keeps a run's requests bounded by the stack, never by the domain (see
+`IdcsClient._listed`). One client per connection serves the whole provider process (the dynamic provider server
+runs four worker threads), so a `pulumi up` of many resources asks for one admin token, not one each.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import os
 import threading
 import time
@@ -15,23 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
-from . import oci_auth, scim
-from .errors import AppNotFoundError, ConcurrentChangeError, IdcsApiError, IdcsError, ReadAfterWriteError
+from . import scim
+from .auth import BearerAuth, ClientCredentials, oci_signer
+from .errors import (
+    AppNotFoundError,
+    ConcurrentChangeError,
+    IdcsApiError,
+    IdcsError,
+    ReadAfterWriteError,
+)
 from .models import APP_ATTRIBUTES, AppExpiries
-from .pacing import RateLimiter, RetryPolicy, retry_after_seconds
 from .settings import ConnectionSettings
-
-log = logging.getLogger(__name__)
+from .transport import Transport, TransportError
 
 ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
 SCIM_JSON = "application/scim+json"
-#: Renew the admin token this long before IDCS says it expires.
-TOKEN_MARGIN_SECONDS = 120
-
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
-__all__ = ["ADMIN_SCOPE", "IdcsClient", "RateLimiter", "RetryPolicy", "client_for", "shared_session"]
+__all__ = ["ADMIN_SCOPE", "IdcsClient", "client_for"]
 
 #: Apps a listing page holds (the most IDCS serves).
 PAGE_SIZE = 1000
@@ -39,6 +38,9 @@ PAGE_SIZE = 1000
 LISTING_ATTRIBUTES = APP_ATTRIBUTES + ",meta.version"
 #: How long a listing answers reads for (one deployment rarely lasts longer; a new one lists again).
 LISTING_MAX_AGE_SECONDS = 300.0
+#: The hint a TLS failure deserves.
+CA_HINT = ("If the domain sits behind a proxy with its own CA, set idcs:caBundle (or $IDCS_CA_BUNDLE) to that CA's "
+           "PEM file (verification stays on)")
 
 
 @dataclass
@@ -55,64 +57,58 @@ class _Listing:
         return self.apps is not None and time.monotonic() - self.taken_at < LISTING_MAX_AGE_SECONDS
 
 
-@dataclass
-class _Token:
-    value: str = ""
-    expires_at: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_SESSION_LOCK = threading.Lock()
-_SESSION: requests.Session | None = None
-_CLIENTS: dict[str, IdcsClient] = {}
-
-
-def shared_session() -> requests.Session:
-    """The process's one Session (connection pooling across all resources and threads)."""
-    global _SESSION
-    with _SESSION_LOCK:
-        if _SESSION is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=8)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-            _SESSION = session
-        return _SESSION
+_CLIENTS_LOCK = threading.Lock()
+_CLIENTS: dict[ConnectionSettings, IdcsClient] = {}
 
 
 def client_for(settings: ConnectionSettings) -> IdcsClient:
-    """The process-wide client of one connection (same domain, client and secret share a token)."""
-    secret = hashlib.sha256(settings.client_secret.get_secret_value().encode()).hexdigest()
-    key = "|".join((settings.domain_url, settings.client_id, secret, str(settings.max_requests_per_second),
-                    str(settings.ca_bundle), settings.auth_method, settings.oci_config_file, settings.oci_profile))
-    with _SESSION_LOCK:
-        client = _CLIENTS.get(key)
+    """The process-wide client of one connection: equal settings (secret and timeout included) share it."""
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(settings)
         if client is None:
-            client = _CLIENTS[key] = IdcsClient(settings)
+            client = _CLIENTS[settings] = IdcsClient(settings)
         return client
+
+
+def transport_for(settings: ConnectionSettings) -> Transport:
+    return Transport(settings.domain_url, verify=settings.verify, timeout_seconds=settings.timeout_seconds,
+                     per_second=settings.max_requests_per_second)
+
+
+def auth_for(settings: ConnectionSettings, transport: Transport) -> requests.auth.AuthBase:
+    """The OCI signer for authMethod oci-api-key, else an admin token from the client_credentials grant."""
+    if settings.auth_method == "oci-api-key":
+        return oci_signer(os.path.expanduser(settings.oci_config_file), settings.oci_profile)
+    tokens = ClientCredentials(
+        transport, "/oauth2/v1/token", {"grant_type": "client_credentials", "scope": ADMIN_SCOPE},
+        basic=(settings.client_id, settings.client_secret.get_secret_value()),
+        refused=lambda resp: _token_error(resp, settings.client_id))
+    return BearerAuth(tokens)
 
 
 class IdcsClient:
     """Apps operations against one domain with one admin client."""
 
-    def __init__(self, settings: ConnectionSettings, retry: RetryPolicy | None = None,
-                 session: requests.Session | None = None) -> None:
+    def __init__(self, settings: ConnectionSettings, transport: Transport | None = None,
+                 auth: requests.auth.AuthBase | None = None) -> None:
         self.settings = settings
-        self.retry = retry or RetryPolicy()
-        self._session = session
-        self._token = _Token()
+        self.transport = transport or transport_for(settings)
+        self._auth = auth
+        self._auth_lock = threading.Lock()
         self._listing = _Listing()
         self._recent: dict[str, tuple[AppExpiries, float]] = {}
         self._resolved: dict[tuple[str, str], str] = {}  # (attribute, casefolded value) -> app id
-        self._signer: requests.auth.AuthBase | None = None  # single reads, for the rest of the run
-        self._limiter = RateLimiter(settings.max_requests_per_second)
 
     def __repr__(self) -> str:
         return f"IdcsClient(domain_url={self.settings.domain_url!r}, client_id={self.settings.client_id!r})"
 
     @property
-    def session(self) -> requests.Session:
-        return self._session or shared_session()
+    def auth(self) -> requests.auth.AuthBase:
+        """Built at first use: an OCI profile is read, or a token asked for, only when a request needs it."""
+        with self._auth_lock:
+            if self._auth is None:
+                self._auth = auth_for(self.settings, self.transport)
+            return self._auth
 
     # --- Apps -------------------------------------------------------------------------------------------
 
@@ -254,81 +250,17 @@ class IdcsClient:
 
     def _admin(self, method: str, path: str, label: str, action: str, *, allow: tuple[int, ...] = (),
                headers: dict[str, str] | None = None, **kwargs: Any) -> requests.Response:
-        """An admin API call with a bearer token; a 401 renews the token once."""
-        refused: str | None = None
-        while True:
-            sent = {"Accept": SCIM_JSON, **(headers or {})}
-            if "json" in kwargs:
-                sent["Content-Type"] = SCIM_JSON
-            if self.settings.auth_method == "oci-api-key":
-                resp = self._send(method, path, label, action, headers=sent, auth=self._oci_signer(), **kwargs)
-                break
-            token = self._admin_token(stale=refused)
-            sent["Authorization"] = f"Bearer {token}"
-            resp = self._send(method, path, label, action, headers=sent, **kwargs)
-            if resp.status_code != 401 or refused is not None:
-                break
-            refused = token
+        """An admin API call; any status but a success or one in `allow` becomes an error naming app and action."""
+        sent = {"Accept": SCIM_JSON, **(headers or {})}
+        if "json" in kwargs:
+            sent["Content-Type"] = SCIM_JSON
+        try:
+            resp = self.transport.request(method, path, headers=sent, auth=self.auth, **kwargs)
+        except TransportError as e:
+            raise IdcsError(f"could not {action} app {label}: {e}" + (f". {CA_HINT}" if e.tls else "")) from None
         if resp.ok or resp.status_code in allow:
             return resp
         raise _api_error(resp, action, label)
-
-    def _oci_signer(self) -> requests.auth.AuthBase:
-        with self._token.lock:
-            if self._signer is None:
-                self._signer = oci_auth.signer(os.path.expanduser(self.settings.oci_config_file),
-                                               self.settings.oci_profile)
-            return self._signer
-
-    def _admin_token(self, stale: str | None = None) -> str:
-        """The cached admin token, renewed when near expiry or when `stale` (a refused token) is still cached."""
-        tok = self._token
-        with tok.lock:
-            if not tok.value or time.monotonic() >= tok.expires_at or tok.value == stale:
-                resp = self._send("POST", "/oauth2/v1/token", self.settings.client_id, "get an admin token for",
-                                  data={"grant_type": "client_credentials", "scope": ADMIN_SCOPE},
-                                  auth=(self.settings.client_id, self.settings.client_secret.get_secret_value()),
-                                  headers={"Accept": "application/json"})
-                if not resp.ok:
-                    raise _token_error(resp, self.settings.client_id)
-                body = resp.json()
-                lifetime = float(body.get("expires_in") or 3600)
-                tok.value = str(body["access_token"])
-                tok.expires_at = time.monotonic() + max(0.0, lifetime - TOKEN_MARGIN_SECONDS)
-            return tok.value
-
-    def _send(self, method: str, path: str, label: str, action: str, **kwargs: Any) -> requests.Response:
-        """One logical request: rate-limited, retried on throttling, gateway errors, resets and timeouts."""
-        url = self.settings.domain_url + path
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            self._limiter.acquire()
-            try:
-                resp = self.session.request(method, url, timeout=self.settings.timeout_seconds,
-                                            verify=self.settings.verify, **kwargs)
-                problem = f"HTTP {resp.status_code}" if resp.status_code in RETRY_STATUSES else None
-                retry_after = retry_after_seconds(resp.headers.get("Retry-After")) if problem else None
-            except requests.exceptions.SSLError:
-                raise IdcsError(
-                    f"could not {action} app {label}: TLS verification of {self.settings.domain_url} failed. If the "
-                    "domain sits behind a proxy with its own CA, set idcs:caBundle to that CA's PEM file "
-                    "(verification stays on)") from None
-            except (requests.ConnectionError, requests.Timeout) as e:
-                resp, problem, retry_after = None, type(e).__name__, None
-            if problem is None and resp is not None:
-                return resp
-            delay = self.retry.delay(attempt, retry_after)
-            attempt += 1
-            spent = time.monotonic() - started
-            if attempt >= self.retry.attempts or spent + delay > self.retry.budget_seconds:
-                if resp is not None:
-                    return resp  # the caller turns the status into a clear error
-                raise IdcsError(
-                    f"could not {action} app {label}: {problem} from {self.settings.domain_url} on {attempt} "
-                    f"attempts over {spent:.0f} s") from None
-            log.info("%s %s: %s, retry %d in %.1f s", method, path, problem, attempt, delay)
-            time.sleep(delay)
 
 
 def _listed_app(resource: dict[str, Any]) -> AppExpiries:

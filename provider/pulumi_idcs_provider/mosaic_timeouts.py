@@ -34,7 +34,6 @@ from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import seconds_field
 from .mosaic_client import MosaicClient, mosaic_client_for
-from .settings import mosaic_settings, restore_skipped
 
 #: Each managed lifetime by wire name: (object it lives in, or None for a top-level field; key there).
 FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
@@ -127,7 +126,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFai
 
 
 def current_client() -> MosaicClient:
-    return mosaic_client_for(mosaic_settings(stack_config.snapshot()))
+    return mosaic_client_for(stack_config.settings().mosaic())
 
 
 def _inputs(props: Mapping[str, Any]) -> ClientTokenTimeoutsInputs:
@@ -246,7 +245,7 @@ class ClientTokenTimeoutsProvider(ResourceProvider):
         return ReadResult(id_, outs, fresh)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete") != "restore" or restore_skipped(stack_config.snapshot()):
+        if props.get("onDelete") != "restore" or stack_config.settings().skip_restore:
             return
         inputs, client = _inputs(props), current_client()
         if props.get("baseUrl") and props["baseUrl"] != client.settings.base_url:

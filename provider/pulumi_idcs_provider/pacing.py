@@ -11,6 +11,33 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Where pacing and retries read the time and wait: the system's, or a test's own."""
+
+    def monotonic(self) -> float: ...
+
+    def time(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def time(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK: Clock = SystemClock()
 
 
 @dataclass(frozen=True)
@@ -37,26 +64,27 @@ class RateLimiter:
 
     HEADROOM = 0.9
 
-    def __init__(self, per_second: float) -> None:
+    def __init__(self, per_second: float, clock: Clock = SYSTEM_CLOCK) -> None:
         self.per_second = per_second * self.HEADROOM
         self.capacity = 1.0
+        self.clock = clock
         self._tokens = self.capacity
-        self._stamp = time.monotonic()
+        self._stamp = clock.monotonic()
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
         with self._lock:
-            now = time.monotonic()
+            now = self.clock.monotonic()
             self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.per_second)
             self._stamp = now
             self._tokens -= 1
             wait = -self._tokens / self.per_second if self._tokens < 0 else 0.0
         if wait > 0:
-            time.sleep(wait)
+            self.clock.sleep(wait)
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Retry-After in seconds or as an HTTP date (RFC 9110 §10.2.3); `now` is the wall-clock time (epoch)."""
     if not value:
         return None
     if value.strip().isascii() and value.strip().isdigit():
@@ -65,4 +93,4 @@ def retry_after_seconds(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, when.timestamp() - now)

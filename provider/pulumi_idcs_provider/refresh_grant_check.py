@@ -13,7 +13,6 @@ the exchange succeeds but the expectation fails, the new token is saved and the 
 from __future__ import annotations
 
 import hashlib
-import os
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timezone
@@ -37,6 +36,7 @@ from . import stack_config
 from .durations import describe
 from .models import seconds_field
 from .settings import endpoint_problem
+from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
 
 SECRET_INPUTS = ("clientSecret", "refreshToken")
@@ -87,7 +87,7 @@ class RefreshGrantCheckInputs(BaseModel):
         return seconds_field(v)
 
 
-def _check(news: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+def _check(news: Mapping[str, Any], settings: StackSettings) -> tuple[dict[str, Any], list[CheckFailure]]:
     raw = {k: v for k, v in news.items() if not k.startswith("__")}
     unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
     failures: list[CheckFailure] = []
@@ -107,24 +107,12 @@ def _check(news: Mapping[str, Any], config: Mapping[str, Any]) -> tuple[dict[str
     if flavor == "mosaic" and not parsed.client_secret and "clientSecret" not in unknown:
         failures.append(CheckFailure("clientSecret", "Mosaic needs the client secret to get a client access token"))
     if flavor != "oauth2" and not parsed.base_url and "baseUrl" not in unknown:
-        key, var = DEFAULT_BASE[flavor]
-        value = default_base(flavor, config)
+        (key, var), _ = FLAVOR_HOSTS[flavor]
+        value, _ca = settings.flavor_host(flavor)
         problem = endpoint_problem(value, "https://...") if value else f"neither baseUrl nor {key} (${var}) is set"
         if problem:
             failures.append(CheckFailure("baseUrl", f"{problem}: set baseUrl, or `pulumi config set {key} ...`"))
     return checked, failures
-
-
-#: Where a flavor's base URL comes from when the resource does not say: (stack config key, environment variable).
-#: Mosaic's lives under idcs: (a provider plugin sees only its own namespace); `mosaic:baseUrl` still works.
-DEFAULT_BASE = {"idcs": ("idcs:domainUrl", "IDCS_DOMAIN_URL"), "mosaic": ("idcs:mosaicBaseUrl", "MOSAIC_BASE_URL")}
-LEGACY_MOSAIC_KEY = "mosaic:baseUrl"
-
-
-def default_base(flavor: str, config: Mapping[str, Any]) -> str:
-    key, var = DEFAULT_BASE[flavor]
-    legacy = config.get(LEGACY_MOSAIC_KEY) if flavor == "mosaic" else None
-    return str(config.get(key) or legacy or os.environ.get(var) or "").rstrip("/")
 
 
 def _reason(err: Any) -> str:
@@ -136,20 +124,21 @@ def fingerprints(props: Mapping[str, Any]) -> dict[str, str]:
     return {k: hashlib.sha256(str(props.get(k) or "").encode()).hexdigest()[:32] for k in SECRET_INPUTS}
 
 
-def _endpoint(inputs: RefreshGrantCheckInputs) -> str:
+def _endpoint(inputs: RefreshGrantCheckInputs) -> tuple[str, bool | str]:
+    """(the URL to call, the TLS trust for it): the flavor's own CA bundle, or the system roots for oauth2."""
     if inputs.flavor == "oauth2":
-        return str(inputs.token_url)
-    base = inputs.base_url or default_base(inputs.flavor, stack_config.snapshot())
-    return base + "/oauth2/v1/token" if inputs.flavor == "idcs" else base
+        return str(inputs.token_url), True
+    base, ca_bundle = stack_config.settings().flavor_host(inputs.flavor)
+    base = inputs.base_url or base
+    return (base + "/oauth2/v1/token" if inputs.flavor == "idcs" else base), ca_bundle or True
 
 
 def _run(inputs: RefreshGrantCheckInputs, refresh_token: str) -> dict[str, Any]:
     """One exchange; the outputs to store, the failure of an expectation among them."""
-    endpoint = _endpoint(inputs)
+    endpoint, verify = _endpoint(inputs)
     answer: TokenAnswer = exchange(Exchange(
         flavor=inputs.flavor, client_id=inputs.client_id, client_secret=inputs.client_secret,
-        refresh_token=refresh_token, url=endpoint, scope=inputs.scope,
-        ca_bundle=stack_config.snapshot().get("idcs:caBundle")))
+        refresh_token=refresh_token, url=endpoint, scope=inputs.scope, verify=verify))
     newest = answer.refresh_token or refresh_token
     plain = _plain(inputs)
     outs: dict[str, Any] = {
@@ -187,7 +176,7 @@ class RefreshGrantCheckProvider(ResourceProvider):
         stack_config.remember(req)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked, failures = _check(news, stack_config.snapshot())
+        checked, failures = _check(news, stack_config.settings())
         return CheckResult(checked, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

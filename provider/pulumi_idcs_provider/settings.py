@@ -37,6 +37,8 @@ MOSAIC_KEYS = {
     "client_secret": ("idcs:mosaicClientSecret", "MOSAIC_CLIENT_SECRET"),
 }
 LEGACY_MOSAIC_BASE_URL = "mosaic:baseUrl"
+#: The CA bundle to trust for Mosaic hosts (IDCS's idcs:caBundle is a different CA: it is never used for Mosaic).
+MOSAIC_CA_BUNDLE = ("idcs:mosaicCaBundle", "MOSAIC_CA_BUNDLE")
 #: A way out when a resource's restore cannot be done: every delete leaves the values as they are.
 SKIP_RESTORE = ("idcs:skipRestore", "IDCS_SKIP_RESTORE")
 AUTH_METHODS = ("oauth", "oci-api-key")
@@ -144,8 +146,7 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
     if problem:
         raise ConfigurationError(f"{MOSAIC_KEYS['base_url'][0]} {problem}", key=MOSAIC_KEYS["base_url"][0])
     found["base_url"] = found["base_url"].strip().rstrip("/")
-    ca_bundle = config.get(KEYS["ca_bundle"][0]) or env.get(KEYS["ca_bundle"][1])
-    return MosaicSettings(**found, ca_bundle=ca_bundle or None)
+    return MosaicSettings(**found, ca_bundle=_value(config, env, *MOSAIC_CA_BUNDLE) or None)
 
 
 def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -176,11 +177,14 @@ def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None
 
 def restore_skipped(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> bool:
     """Whether idcs:skipRestore (or $IDCS_SKIP_RESTORE) says deletes must not restore anything."""
-    key, var = SKIP_RESTORE
+    value = _value(config, os.environ if environ is None else environ, *SKIP_RESTORE)
+    return str(value or "").strip().lower() in ("true", "1", "yes")
+
+
+def _value(config: Mapping[str, Any], env: Mapping[str, str], key: str, var: str) -> Any:
+    """A setting from the stack config, else from the environment; None when neither gives one."""
     value = config.get(key)
-    if value in (None, ""):
-        value = (os.environ if environ is None else environ).get(var, "")
-    return str(value).strip().lower() in ("true", "1", "yes")
+    return value if value not in (None, "") else (env.get(var) or None)
 
 
 def connection_names(config: Mapping[str, Any]) -> list[str]:

@@ -1,23 +1,20 @@
 """Live refresh-token exchanges: IDCS, Transmit Mosaic, and any RFC 6749 §6 token endpoint.
 
 A refresh exchange is *not* idempotent: the server rotates the token, so the one sent is spent once the
-request has been processed. We therefore retry only a 429 (the server did not process it) and never a timeout
-or a dropped connection, where a second try could spend the token twice and lose the new one.
+request has been processed. It goes out as a request that is not replay-safe: the transport retries only a 429
+(the server did not process it) and never a timeout or a dropped connection, where a second try could spend the
+token twice and lose the new one.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import requests
 
-from .client import shared_session
 from .errors import IdcsError
-
-TIMEOUT_SECONDS = 30.0
-MAX_429_RETRIES = 3
+from .transport import Transport, TransportError
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ class Exchange:
     refresh_token: str
     url: str                   # token endpoint (idcs, oauth2) or Mosaic base URL
     scope: str | None = None
-    ca_bundle: str | None = None
+    verify: bool | str = True  # the CA bundle of this flavor's host, or True for the system roots
 
     def __repr__(self) -> str:
         return f"Exchange(flavor={self.flavor!r}, client_id={self.client_id!r}, url={self.url!r})"
@@ -72,7 +69,7 @@ def _mosaic(ex: Exchange) -> TokenAnswer:
     """Mosaic: a client access token first, then the refresh call with it as Bearer."""
     base = ex.url.rstrip("/")
     resp = _post(ex, f"{base}/oidc/token", data={"grant_type": "client_credentials", "client_id": ex.client_id,
-                                                  "client_secret": ex.client_secret or ""})
+                                                  "client_secret": ex.client_secret or ""}, replay_safe=True)
     if not resp.ok:
         raise _error(ex, resp, "get a client access token")
     client_token = str(_json(resp).get("access_token") or "")
@@ -81,21 +78,24 @@ def _mosaic(ex: Exchange) -> TokenAnswer:
     return _answer(ex, resp, "refresh")
 
 
-def _post(ex: Exchange, url: str, **kwargs: Any) -> requests.Response:
-    for attempt in range(MAX_429_RETRIES + 1):
-        try:
-            resp = shared_session().post(url, timeout=TIMEOUT_SECONDS, verify=ex.ca_bundle or True, **kwargs)
-        except (requests.ConnectionError, requests.Timeout) as e:
-            raise ExchangeError(
-                f"{_who(ex)}: {type(e).__name__} talking to {url}; not retried, because the server may have "
-                "spent the refresh token already. If the next run fails with invalid_grant, supply a new seed "
-                "refresh token") from None
-        if resp.status_code != 429 or attempt == MAX_429_RETRIES:
-            return resp
-        after = resp.headers.get("Retry-After", "")
-        wait = _whole(after)
-        time.sleep(min(float(wait), 30.0) if wait is not None else 2.0**attempt)
-    raise AssertionError("unreachable")
+def _post(ex: Exchange, url: str, *, replay_safe: bool = False, **kwargs: Any) -> requests.Response:
+    """A POST through the shared transport; a refresh grant is never replayed after a dropped connection."""
+    try:
+        return Transport(url, verify=ex.verify).request("POST", replay_safe=replay_safe, **kwargs)
+    except TransportError as e:
+        if e.tls:
+            raise ExchangeError(f"{_who(ex)}: {e}. {CA_HINTS[ex.flavor]}") from None
+        raise ExchangeError(
+            f"{_who(ex)}: {e}, because the server may have spent the refresh token already. If the next run "
+            "fails with invalid_grant, supply a new seed refresh token") from None
+
+
+#: Where each flavor's CA bundle is set, said when TLS verification fails.
+CA_HINTS = {
+    "idcs": "Set idcs:caBundle (or $IDCS_CA_BUNDLE) to the CA's PEM file",
+    "mosaic": "Set idcs:mosaicCaBundle (or $MOSAIC_CA_BUNDLE) to the CA's PEM file",
+    "oauth2": "Add the CA to the system roots, or point $REQUESTS_CA_BUNDLE at a PEM file that holds it",
+}
 
 
 def _answer(ex: Exchange, resp: requests.Response, action: str) -> TokenAnswer:

@@ -1,0 +1,100 @@
+"""How requests prove who sends them, as `requests` auth objects: a bearer token that renews itself, or OCI's signer.
+
+`ClientCredentials` gets and caches a client_credentials token (IDCS admin token, Mosaic management token);
+`BearerAuth` puts it on each request and, when the server answers 401 (the token expired or was revoked early),
+gets a new one and sends the request once more. OCI API-key signing is the OCI SDK's own `Signer`, itself an
+auth object (docs/idcs-api.md, "Other ways in").
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from .errors import ConfigurationError
+from .pacing import SYSTEM_CLOCK, Clock
+from .transport import Transport
+
+#: Renew a token this long before the server says it expires.
+TOKEN_MARGIN_SECONDS = 120
+
+
+class ClientCredentials:
+    """A client_credentials token from one token endpoint, cached until shortly before it expires."""
+
+    def __init__(self, transport: Transport, path: str, form: dict[str, str], *,
+                 refused: Callable[[requests.Response], Exception], basic: tuple[str, str] | None = None,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
+        """form: the grant's fields; basic: HTTP Basic client credentials (else they travel in the form);
+        refused: the error to raise, for people, when the endpoint says no."""
+        self._transport, self._path, self._form, self._basic = transport, path, form, basic
+        self._refused, self._clock = refused, clock
+        self._value, self._expires_at = "", 0.0
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"ClientCredentials({self._transport.base_url + self._path!r})"
+
+    def token(self, stale: str | None = None) -> str:
+        """The cached token; a new one when it is near expiry or when it is `stale` (the server refused it)."""
+        with self._lock:
+            if not self._value or self._clock.monotonic() >= self._expires_at or self._value == stale:
+                resp = self._transport.request("POST", self._path, data=self._form, auth=self._basic,
+                                               headers={"Accept": "application/json"})
+                if not resp.ok:
+                    raise self._refused(resp)
+                body = resp.json()
+                lifetime = float(body.get("expires_in") or 3600)
+                self._value = str(body["access_token"])
+                self._expires_at = self._clock.monotonic() + max(0.0, lifetime - TOKEN_MARGIN_SECONDS)
+            return self._value
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """`Authorization: Bearer <token>`; a 401 renews the token and resends the request, once."""
+
+    def __init__(self, tokens: ClientCredentials) -> None:
+        self.tokens = tokens
+
+    def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+        r.headers["Authorization"] = f"Bearer {self.tokens.token()}"
+        r.hooks.setdefault("response", []).append(self._renew_on_401)
+        return r
+
+    def _renew_on_401(self, resp: requests.Response, **kwargs: Any) -> requests.Response:
+        if resp.status_code != 401 or resp.connection is None:
+            return resp
+        refused = str(resp.request.headers.get("Authorization", ""))[len("Bearer "):]
+        fresh = self.tokens.token(stale=refused)
+        resp.content  # noqa: B018 (read to the end, so that the connection can serve the resend)
+        resp.close()
+        again = resp.request.copy()
+        again.headers["Authorization"] = f"Bearer {fresh}"
+        again.hooks["response"] = [h for h in again.hooks["response"] if h != self._renew_on_401]
+        answer: requests.Response = resp.connection.send(again, **kwargs)
+        answer.history.append(resp)
+        answer.request = again
+        return answer
+
+
+def oci_signer(config_file: str, profile: str) -> requests.auth.AuthBase:
+    """The OCI SDK's request signer for a profile of an OCI config file (needs `pulumi-idcs[oci]`)."""
+    try:
+        import oci
+    except ImportError:
+        raise ConfigurationError(
+            'idcs:authMethod "oci-api-key" needs the OCI SDK: pip install "pulumi-idcs[oci]"') from None
+    try:
+        config: dict[str, Any] = oci.config.from_file(file_location=config_file, profile_name=profile)
+    except (oci.exceptions.ConfigFileNotFound, oci.exceptions.ProfileNotFound,
+            oci.exceptions.InvalidConfig, oci.exceptions.InvalidKeyFilePath) as e:
+        raise ConfigurationError(
+            f"cannot use OCI profile {profile!r} of {config_file} (idcs:ociConfigFile, idcs:ociProfile): "
+            f"{type(e).__name__}") from None
+    signer: requests.auth.AuthBase = oci.signer.Signer(
+        tenancy=config["tenancy"], user=config["user"], fingerprint=config["fingerprint"],
+        private_key_file_location=config["key_file"], pass_phrase=config.get("pass_phrase"))
+    return signer

@@ -1,0 +1,115 @@
+"""The one way this package talks HTTP: a pooled session, a timeout, TLS trust, a rate limit and one retry policy.
+
+Every caller (the IDCS Apps client, the admin and Mosaic token requests, the refresh-grant exchanges) sends through
+a `Transport`. It knows nothing of apps or messages for people: it answers a `requests.Response` for any status,
+or raises `TransportError` with the facts (what failed, how often, for how long), and the API client above it
+says which operation on which app that was.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from .errors import IdcsError
+from .pacing import SYSTEM_CLOCK, Clock, RateLimiter, RetryPolicy, retry_after_seconds
+
+log = logging.getLogger(__name__)
+
+#: Statuses that mean "not processed, try again": throttling and gateway errors.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+DEFAULT_TIMEOUT_SECONDS = 30.0
+
+_SESSION_LOCK = threading.Lock()
+_SESSION: requests.Session | None = None
+
+
+def shared_session() -> requests.Session:
+    """The process's one Session: connections pooled across every resource, thread and host."""
+    global _SESSION
+    with _SESSION_LOCK:
+        if _SESSION is None:
+            session = requests.Session()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=8)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            _SESSION = session
+        return _SESSION
+
+
+class TransportError(IdcsError):
+    """No answer to use: the host was unreachable (after the retries allowed), or its certificate is not trusted."""
+
+    def __init__(self, reason: str, *, tls: bool = False) -> None:
+        super().__init__(reason)
+        self.tls = tls
+
+
+class Transport:
+    """Requests to one base URL. Thread-safe; one per connection, shared by every resource of a run."""
+
+    def __init__(self, base_url: str, *, verify: bool | str = True, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+                 per_second: float | None = None, retry: RetryPolicy | None = None,
+                 session: requests.Session | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.base_url = base_url
+        self.verify = verify
+        self.timeout_seconds = timeout_seconds
+        self.retry = retry or RetryPolicy()
+        self.clock = clock
+        self._session = session
+        self._limiter = RateLimiter(per_second, clock) if per_second else None
+
+    def __repr__(self) -> str:
+        return f"Transport({self.base_url!r})"
+
+    @property
+    def session(self) -> requests.Session:
+        return self._session or shared_session()
+
+    def request(self, method: str, path: str = "", *, replay_safe: bool = True, **kwargs: Any) -> requests.Response:
+        """One logical request, answered with whatever status the server gave in the end.
+
+        Throttling and gateway errors are retried with backoff (honouring Retry-After), and so are resets and
+        timeouts when the request is `replay_safe`. A request that is not (a refresh grant spends its token) is
+        retried only on 429, which the server answers without processing it.
+        """
+        url, started, attempt = self.base_url + path, self.clock.monotonic(), 0
+        while True:
+            # Prepared first: auth may need a request of its own (a token), which must take its own slot first.
+            prepared = self.session.prepare_request(requests.Request(method, url, **kwargs))
+            if self._limiter is not None:
+                self._limiter.acquire()
+            resp, problem, retry_after = self._once(prepared, replay_safe)
+            if problem is None and resp is not None:
+                return resp
+            delay = self.retry.delay(attempt, retry_after)
+            attempt += 1
+            spent = self.clock.monotonic() - started
+            if attempt >= self.retry.attempts or spent + delay > self.retry.budget_seconds:
+                if resp is not None:
+                    return resp  # the API client turns the status into its own error
+                raise TransportError(f"{problem} from {self.base_url} on {attempt} attempts over {spent:.0f} s")
+            log.info("%s %s: %s, retry %d in %.1f s", method, url, problem, attempt, delay)
+            self.clock.sleep(delay)
+
+    def _once(self, prepared: requests.PreparedRequest,
+              replay_safe: bool) -> tuple[requests.Response | None, str | None, float | None]:
+        """(answer, why to retry or None, Retry-After seconds) of one attempt."""
+        options = self.session.merge_environment_settings(prepared.url, {}, None, self.verify, None)
+        try:
+            resp = self.session.send(prepared, timeout=self.timeout_seconds, **options)
+        except requests.exceptions.SSLError:
+            raise TransportError(f"TLS verification of {self.base_url} failed", tls=True) from None
+        except (requests.ConnectionError, requests.Timeout) as e:
+            if not replay_safe:
+                raise TransportError(f"{type(e).__name__} talking to {prepared.url}; not retried") from None
+            return None, type(e).__name__, None
+        retryable = resp.status_code == 429 if not replay_safe else resp.status_code in RETRY_STATUSES
+        if not retryable:
+            return resp, None, None
+        return resp, f"HTTP {resp.status_code}", retry_after_seconds(resp.headers.get("Retry-After"),
+                                                                     self.clock.time())

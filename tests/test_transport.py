@@ -1,0 +1,81 @@
+"""The one transport and its pacing, with an injected clock: no test here waits or reads the wall clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+import responses
+from fake_clock import FakeClock
+from pulumi_idcs_provider.pacing import RateLimiter, RetryPolicy
+from pulumi_idcs_provider.transport import Transport, TransportError
+
+URL = "https://idcs-0123.identity.oraclecloud.com"
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+def transport(clock: FakeClock, per_second: float | None = None) -> Transport:
+    return Transport(URL, per_second=per_second, retry=RetryPolicy(attempts=4, base_seconds=0.01),
+                     session=requests.Session(), clock=clock)
+
+
+def test_pacing_is_even_at_ninety_percent_of_the_limit_with_no_burst() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(5, clock)
+    for _ in range(15):
+        limiter.acquire()
+    assert clock.sleeps == pytest.approx([1 / 4.5] * 14)  # the first goes at once, then one every 1/4.5 s
+    assert clock.now == pytest.approx(14 / 4.5)
+
+
+def test_pacing_does_not_wait_when_requests_are_already_slow_enough() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(5, clock)
+    for _ in range(5):
+        limiter.acquire()
+        clock.now += 1.0  # each request took a second
+    assert clock.sleeps == []
+
+
+def test_a_replay_safe_request_is_retried_after_a_reset(mocked: responses.RequestsMock) -> None:
+    mocked.get(URL + "/x", body=requests.ConnectionError("reset by peer"))
+    mocked.get(URL + "/x", json={})
+    assert transport(FakeClock()).request("GET", "/x").status_code == 200
+    assert len(mocked.calls) == 2
+
+
+def test_a_request_that_is_not_replay_safe_is_never_resent_after_a_reset(mocked: responses.RequestsMock) -> None:
+    mocked.post(URL + "/token", body=requests.ConnectionError("reset by peer"))
+    mocked.post(URL + "/token", json={})
+    with pytest.raises(TransportError, match=r"ConnectionError talking to https://\S+/token; not retried"):
+        transport(FakeClock()).request("POST", "/token", replay_safe=False)
+    assert len(mocked.calls) == 1
+
+
+def test_a_request_that_is_not_replay_safe_is_retried_on_429_only(mocked: responses.RequestsMock) -> None:
+    clock = FakeClock()
+    mocked.post(URL + "/token", status=429, headers={"Retry-After": "2"})
+    mocked.post(URL + "/token", status=503)
+    assert transport(clock).request("POST", "/token", replay_safe=False).status_code == 503  # answered as is
+    assert len(mocked.calls) == 2 and clock.sleeps == [2.0]
+
+
+def test_tls_failure_is_said_at_once_not_retried(mocked: responses.RequestsMock) -> None:
+    mocked.get(URL + "/x", body=requests.exceptions.SSLError("certificate verify failed"))
+    with pytest.raises(TransportError) as err:
+        transport(FakeClock()).request("GET", "/x")
+    assert err.value.tls and len(mocked.calls) == 1
+
+
+def test_attempts_are_bounded_and_the_last_status_is_answered(mocked: responses.RequestsMock) -> None:
+    clock = FakeClock()
+    for _ in range(6):
+        mocked.get(URL + "/x", status=502)
+    assert transport(clock).request("GET", "/x").status_code == 502
+    assert len(mocked.calls) == 4 and len(clock.sleeps) == 3
