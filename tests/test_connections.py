@@ -24,10 +24,13 @@ def test_each_resource_reaches_its_own_domain(stack_config: dict[str, Any], emul
             assert eu.domain.apps[MOBILE]["accessTokenExpiry"] == 900
             moved = server.diff(id_, away, {**checked, "connection": None})
             assert moved.changes == DIFF_SOME and list(moved.replaces) == ["connection"]
+        eu.domain.change_app(MOBILE, {"accessTokenExpiry": 700})  # a console edit in the other domain only
         with ProviderServer(config) as destroy:  # a later deployment: refresh and delete use the named connection
-            destroy.read(id_, away)
-            destroy.delete(id_, {**away, "onDelete": "restore"})
+            rid, refreshed, _ = destroy.read(id_, away)
+            assert rid == MOBILE and refreshed["accessTokenExpiry"] == 700 and refreshed["domainUrl"] == eu.url
+            destroy.delete(id_, {**refreshed, "onDelete": "restore"})
         assert eu.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
+        assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 1200  # the stack's own domain: untouched
         assert ADMIN_SECRET not in json.dumps(away)
 
 

@@ -13,9 +13,9 @@ from typing import Any
 import grpc
 import pytest
 from conftest import ADMIN_SECRET, MOBILE, RESOURCE_OWNER, demo_secrets
+from fake_clock import RecordingClock
 from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
-from fake_clock import RecordingClock
 from pulumi_idcs_provider.client import IdcsClient
 from pulumi_idcs_provider.settings import from_config
 from pulumi_idcs_provider.transport import Transport

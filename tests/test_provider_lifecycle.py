@@ -141,10 +141,11 @@ def test_delete_retain_leaves_values_and_restore_puts_back_originals(emulator: E
         600, 7200)
     with deployment() as up:
         id_, _, outs = up.up({"appId": PARTNER, "accessTokenExpiry": 900, "onDelete": "restore"})
+    emulator.domain.change_app(PARTNER, {"refreshTokenExpiry": 5000})  # someone edits what it does not manage
     with deployment() as destroy:
         destroy.delete(id_, outs)
     assert stored(emulator, PARTNER)["accessTokenExpiry"] == 600  # what was found when this resource adopted it
-    assert stored(emulator, PARTNER)["refreshTokenExpiry"] == 7200  # not managed by it: untouched
+    assert stored(emulator, PARTNER)["refreshTokenExpiry"] == 5000  # not managed by it: never written
 
 
 def test_preview_with_unknown_values_passes_check(server: ProviderServer) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from idcs_emulator import Domain, EmulatorServer
 from idcs_emulator.generate import demo_seed, generated_app_id, with_generated_apps
-from provider_server import DIFF_NONE, ProviderServer
+from provider_server import DIFF_NONE, DIFF_SOME, ProviderServer
 
 
 def config(emu: EmulatorServer) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def test_preview_of_many_unchanged_apps_costs_a_handful_of_requests() -> None:
         assert all(r["query"].get("attributes") for r in emu.requests_of() if r["kind"] in ("get", "list"))
 
 
-def test_a_stack_of_one_app_costs_one_get() -> None:
+def test_a_stack_of_one_app_costs_one_get_that_sees_drift() -> None:
     with EmulatorServer() as emu:
         inputs = {"appId": "5b0c1b7e6a2d4f8e9c3a1d2e4f6a8b0c", "accessTokenExpiry": 3600, "onDelete": "retain"}
         with ProviderServer(config(emu)) as server:
@@ -45,6 +45,11 @@ def test_a_stack_of_one_app_costs_one_get() -> None:
         emu.clear_requests()
         with ProviderServer(config(emu)) as server:
             assert server.diff(id_, outs, inputs).changes == DIFF_NONE
+        assert [r["kind"] for r in emu.requests_of()] == ["token", "get"]
+        emu.domain.change_app(inputs["appId"], {"accessTokenExpiry": 60})
+        emu.clear_requests()
+        with ProviderServer(config(emu)) as server:  # the one GET is what the diff is judged on
+            assert server.diff(id_, outs, inputs).changes == DIFF_SOME
         assert [r["kind"] for r in emu.requests_of()] == ["token", "get"]
 
 

@@ -56,17 +56,24 @@ def test_a_new_seed_token_wins_over_the_stored_one(server: ProviderServer, emula
     news = {**checked, "refreshToken": seed(emulator)}
     assert server.diff(id_, outs, news).changes == DIFF_UNKNOWN
     outs2 = server.update(id_, outs, news)
-    assert outs2["inputFingerprints"]["refreshToken"] != outs["inputFingerprints"]["refreshToken"]
+    spent = {token for token, record in emulator.grants.refresh.items() if record.spent}
+    assert news["refreshToken"] in spent          # the new seed was the one exchanged,
+    assert outs["refreshToken"] not in spent      # the stored one left alone
+    assert outs2["refreshToken"] not in spent and outs2["refreshToken"] in emulator.grants.refresh
 
 
-def test_failed_exchange_keeps_the_previous_token(server: ProviderServer, emulator: EmulatorServer) -> None:
+def test_a_refused_exchange_fails_once_naming_client_and_reason(server: ProviderServer,
+                                                                 emulator: EmulatorServer) -> None:
+    """invalid_grant is final: one request, an error that says who and why, and no token in it."""
     id_, checked, outs = server.up(idcs_inputs(emulator))
     requests.post(emulator.url + "/_emulator/refresh-tokens/revoke", json={"clientId": MOBILE_CLIENT}, timeout=5)
+    emulator.clear_requests()
     with pytest.raises(Exception) as err:
         server.update(id_, outs, {**checked, "expectAccessTokenExpiry": 3600})
     text = str(err.value)
-    assert "client '7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5' (idcs)" in text and "HTTP 400, invalid_grant" in text
+    assert "client '7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5' (idcs): could not refresh: HTTP 400, invalid_grant" in text
     assert outs["refreshToken"] not in text and checked["refreshToken"] not in text
+    assert [r["kind"] for r in emulator.requests_of()] == ["token"]  # not retried
 
 
 def test_longer_lived_token_than_expected_is_recorded_as_failure_and_rechecked(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -16,6 +17,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
+from pulumi_idcs_provider.refresh_grant_check import RefreshGrantCheckProvider
+
+MOBILE_CLIENT, SCOPE = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", "https://resource-owner.example.com/read offline_access"
+MOSAIC_CLIENT, MOSAIC_SECRET = "mosaic-demo-client", "emulator-mosaic-secret-0006"
 
 
 def self_signed(tmp: Path) -> tuple[str, str]:
@@ -60,3 +65,31 @@ def test_an_untrusted_certificate_fails_at_once_with_the_fix(https_emulator: tup
         text = server.refused_at_check({"appId": MOBILE, "accessTokenExpiry": 1200})
     assert "TLS verification of https://127.0.0.1" in text and "idcs:caBundle" in text
     assert emu.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
+
+
+def test_a_refresh_check_trusts_the_ca_bundle_given_by_environment(https_emulator: tuple[EmulatorServer, str]) -> None:
+    emu, cert = https_emulator
+    seed = requests.post(emu.url + "/_emulator/refresh-tokens", json={"clientId": MOBILE_CLIENT, "scope": SCOPE},
+                         timeout=5, verify=cert).json()["refresh_token"]
+    with ProviderServer({"idcs:domainUrl": emu.url}, env={"IDCS_CA_BUNDLE": cert},
+                        provider=RefreshGrantCheckProvider()) as server:
+        _, _, outs = server.up({"flavor": "idcs", "clientId": MOBILE_CLIENT, "refreshToken": seed, "scope": SCOPE})
+    assert outs["expiresIn"] == 3600 and outs["refreshTokenRotated"] is True
+
+
+def test_the_idcs_ca_bundle_is_never_trusted_for_mosaic(https_emulator: tuple[EmulatorServer, str]) -> None:
+    emu, cert = https_emulator
+    seed = requests.post(emu.url + "/_emulator/mosaic/refresh-tokens", json={"clientId": MOSAIC_CLIENT},
+                         timeout=5, verify=cert).json()["refresh_token"]
+    inputs = {"flavor": "mosaic", "clientId": MOSAIC_CLIENT, "clientSecret": MOSAIC_SECRET, "refreshToken": seed}
+    idcs_only = {"idcs:mosaicBaseUrl": emu.url, "idcs:caBundle": cert}
+    with ProviderServer(idcs_only, env={"MOSAIC_CA_BUNDLE": ""}, provider=RefreshGrantCheckProvider()) as server:
+        checked = server.check(inputs).inputs
+        with pytest.raises(Exception) as err:
+            server.create(checked)
+    assert "TLS verification of https://127.0.0.1" in str(err.value) and "idcs:mosaicCaBundle" in str(err.value)
+    assert emu.requests_of() == [] or all(r["kind"] != "mosaic-refresh" for r in emu.requests_of())
+    with ProviderServer({**idcs_only, "idcs:mosaicCaBundle": cert},
+                        provider=RefreshGrantCheckProvider()) as server:
+        _, _, outs = server.up(inputs)
+    assert outs["refreshTokenRotated"] is True

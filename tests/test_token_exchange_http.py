@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import requests
 import responses
@@ -97,5 +95,5 @@ def test_429_is_retried_because_nothing_was_spent() -> None:
 
 def test_repr_hides_secrets() -> None:
     ex = Exchange("idcs", "cid", SECRET, RT, "https://as.example.com/token")
-    assert SECRET not in repr(ex) and RT not in repr(ex)
-    assert json.dumps(repr(ex))
+    assert repr(ex) == "Exchange(flavor='idcs', client_id='cid', url='https://as.example.com/token')"
+    assert str(ex) == repr(ex) and SECRET not in f"{ex!r} {ex}" and RT not in f"{ex!r} {ex}"
