@@ -26,12 +26,13 @@ def test_search_and_listing_resolve_a_name_the_same_way(stack_config: dict[str, 
     with ProviderServer(stack_config) as search_path:
         id_, _, _ = search_path.up({"appDisplayName": "mobileapp", "accessTokenExpiry": 900})
     assert id_ == MOBILE
-    assert emulator.requests_of("list")[-1]["query"]["filter"] == 'displayName eq "mobileapp"'
+    assert emulator.requests_of("search")[-1]["query"]["filter"] == 'displayName eq "mobileapp"'
     emulator.clear_requests()
     with ProviderServer(stack_config) as listing_path:
         for app_id in (RESOURCE_OWNER, PARTNER):  # two single reads: the rest of the run reads from a listing
             listing_path.up({"__name": app_id, "appId": app_id, "accessTokenExpiry": 900})
         id_, _, outs = listing_path.up({"appDisplayName": "MOBILEAPP", "accessTokenExpiry": 1200})
     assert id_ == MOBILE and outs["appDisplayName"] == "MobileApp"
-    assert [r["query"].get("filter") for r in emulator.requests_of("list")] == [None, None]  # probe, listing
+    assert [r["query"].get("count") for r in emulator.requests_of("list")] == ["0", "1000"]  # probe, listing
+    assert emulator.requests_of("search") == []  # the name was found in the listing
     assert not emulator.requests_of("get")[2:]  # the third app came from the listing

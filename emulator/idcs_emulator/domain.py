@@ -1,7 +1,8 @@
 """An identity domain in memory: apps, admin clients, issued tokens, and the Apps API semantics.
 
-Pure logic with no HTTP in it: every operation returns a `Reply` that `server.py` writes out. The behaviour
-follows docs/idcs-api.md; where IDCS behaviour is unconfirmed it is a switch (`Behaviour`).
+The model of the IDCS service, with no HTTP in it: operations return plain data (an app, a list response, a token)
+or raise `ScimError` / `OAuthError`; `idcs_service.py` turns both into replies. The behaviour follows
+docs/idcs-api.md; where IDCS behaviour is unconfirmed it is a switch (`Behaviour`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import json
 import secrets
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib import resources
@@ -19,15 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from . import filters
+from .projection import UnknownAttributeSet, project
+from .replies import OAuthError, ScimError
 
-ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
-ORACLE_ERROR = "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error"
 LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
 
-#: `returned: always` attributes of an App (sub-attribute basedOnTemplate.value).
-ALWAYS_RETURNED = ("id", "displayName", "isAliasApp")
 #: Attributes a PATCH may not set (read-only, or immutable once set).
 READ_ONLY = frozenset({"id", "schemas", "meta", "idcsCreatedBy", "idcsLastModifiedBy", "clientSecret", "name",
                        "isAliasApp", "basedOnTemplate", "grantedAppRoles", "isOPCService", "infrastructure",
@@ -38,11 +36,23 @@ CASE_INSENSITIVE = frozenset({"name", "displayname"})
 MAX_COUNT = 1000
 
 
-@dataclass
-class Reply:
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
+@dataclass(frozen=True)
+class Shape:
+    """What an answer should carry: named attributes and attribute sets (query or .search body)."""
+
+    attributes: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """A listing's filter, order and page."""
+
+    filter: str | None = None
+    start_index: int = 1
+    count: int = 50
+    sort_by: str | None = None
+    descending: bool = False
 
 
 @dataclass
@@ -52,12 +62,6 @@ class Behaviour:
     etags: bool = True                    # emit ETag and enforce If-Match with 412
     clamp: dict[str, int] = field(default_factory=dict)  # attribute -> largest value stored (silently)
     token_lifetime: int = 3600
-
-
-def scim_error(status: int, detail: str, message_id: str) -> Reply:
-    return Reply(status, {"schemas": [ERROR_SCHEMA, ORACLE_ERROR], "detail": detail, "status": str(status),
-                          ORACLE_ERROR: {"messageId": message_id}},
-                 {"X-ORACLE-DMS-ECID": uuid.uuid4().hex})
 
 
 def _now() -> str:
@@ -97,18 +101,19 @@ class Domain:
 
     # --- tokens -----------------------------------------------------------------------------------------
 
-    def issue_admin_token(self, client_id: str | None, client_secret: str | None, form: dict[str, str]) -> Reply:
+    def issue_admin_token(self, client_id: str | None, client_secret: str | None,
+                          form: dict[str, str]) -> dict[str, Any]:
         if form.get("grant_type") != "client_credentials":
-            return Reply(400, {"error": "unsupported_grant_type",
-                               "error_description": f"grant_type {form.get('grant_type')!r} is not supported here"})
+            raise OAuthError(400, "unsupported_grant_type",
+                             f"grant_type {form.get('grant_type')!r} is not supported here")
         with self._lock:
             if client_id is None or self.admin_clients.get(client_id) != client_secret:
-                return Reply(401, {"error": "invalid_client", "error_description": "Client authentication failed."})
+                raise OAuthError(401, "invalid_client", "Client authentication failed.")
             if ADMIN_SCOPE not in (form.get("scope") or "").split():
-                return Reply(400, {"error": "invalid_scope", "error_description": "The requested scope is invalid."})
+                raise OAuthError(400, "invalid_scope", "The requested scope is invalid.")
             token = secrets.token_urlsafe(32)
             self.tokens[token] = time.monotonic() + self.behaviour.token_lifetime
-        return Reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": self.behaviour.token_lifetime})
+        return {"access_token": token, "token_type": "Bearer", "expires_in": self.behaviour.token_lifetime}
 
     def token_valid(self, token: str | None) -> bool:
         with self._lock:
@@ -121,66 +126,72 @@ class Domain:
 
     # --- Apps ---------------------------------------------------------------------------------------------
 
-    def get_app(self, app_id: str, attributes: str | None) -> Reply:
+    def get_app(self, app_id: str, shape: Shape) -> tuple[dict[str, Any], str | None]:
+        """(the app as shaped, its ETag or None)."""
         with self._lock:
-            app = self.apps.get(app_id)
-            if app is None:
-                return _not_found(app_id)
-            return Reply(200, self._shape(app, attributes), self._etag(app_id))
+            return self._shaped(self._app(app_id), shape), self.etag(app_id)
 
-    def list_apps(self, filter_text: str | None, attributes: str | None, start_index: int = 1,
-                  count: int = 50) -> Reply:
+    def list_apps(self, page: Page, shape: Shape) -> dict[str, Any]:
+        """A SCIM ListResponse: the apps the filter matches, in order, one page of them."""
         try:
-            predicate = filters.parse(filter_text, CASE_INSENSITIVE) if filter_text else (lambda _r: True)
+            predicate = filters.parse(page.filter, CASE_INSENSITIVE) if page.filter else (lambda _r: True)
         except filters.FilterError as e:
-            return scim_error(400, f"Invalid filter: {e}", "error.common.validation.invalidFilter")
-        count = max(0, min(count, MAX_COUNT))
+            raise ScimError(400, f"Invalid filter: {e}", "error.common.validation.invalidFilter") from None
+        count, start = max(0, min(page.count, MAX_COUNT)), max(1, page.start_index)
         with self._lock:
             matches = [a for a in self.apps.values() if predicate(a)]
-            page = matches[max(0, start_index - 1): max(0, start_index - 1) + count]
-            return Reply(200, {"schemas": [LIST_SCHEMA], "totalResults": len(matches),
-                               "Resources": [self._shape(a, attributes) for a in page],
-                               "startIndex": start_index, "itemsPerPage": len(page)})
+            if page.sort_by:
+                matches.sort(key=lambda a: _sort_key(a, str(page.sort_by)), reverse=page.descending)
+            chosen = matches[start - 1: start - 1 + count]
+            return {"schemas": [LIST_SCHEMA], "totalResults": len(matches),
+                    "Resources": [self._shaped(a, shape) for a in chosen], "startIndex": start,
+                    "itemsPerPage": len(chosen)}
 
-    def patch_app(self, app_id: str, body: Any, attributes: str | None, if_match: str | None) -> Reply:
+    def patch_app(self, app_id: str, body: Any, shape: Shape, if_match: str | None) -> tuple[dict[str, Any],
+                                                                                          str | None]:
+        """Apply a PatchOp atomically: every operation is checked before any is applied."""
         with self._lock:
-            app = self.apps.get(app_id)
-            if app is None:
-                return _not_found(app_id)
-            if self.behaviour.etags and if_match and if_match != self._etag(app_id)["ETag"]:
-                return scim_error(412, "The resource was modified since it was read (If-Match does not match).",
-                                  "error.common.common.preconditionFailed")
-            problem, asked = _patch_changes(body)
-            if problem:
-                return problem
+            app = self._app(app_id)
+            if self.behaviour.etags and if_match and if_match != self.etag(app_id):
+                raise ScimError(412, "The resource was modified since it was read (If-Match does not match).",
+                                "error.common.common.preconditionFailed")
             canonical = {k.lower(): k for k in (*app, *INTEGER_ATTRIBUTES)}
-            changes = {canonical.get(k.lower(), k): v for k, v in asked.items()}
+            changes = {canonical.get(k.lower(), k): v for k, v in _patch_changes(body).items()}
             for attr, value in changes.items():
                 if attr in READ_ONLY:
-                    return scim_error(400, f"Attribute {attr} is read-only or immutable and cannot be modified.",
-                                      "error.common.validation.attributeNotUpdatable")
+                    raise ScimError(400, f"Attribute {attr} is read-only or immutable and cannot be modified.",
+                                    "error.common.validation.attributeNotUpdatable")
                 if attr in INTEGER_ATTRIBUTES and (type(value) is not int or value <= 0):
-                    return scim_error(400, f"Invalid value {json.dumps(value)} for attribute {attr}: a positive "
-                                      "integer is required.", "error.common.validation.invalidValue")
+                    raise ScimError(400, f"Invalid value {json.dumps(value)} for attribute {attr}: a positive "
+                                    "integer is required.", "error.common.validation.invalidValue")
             for attr, value in changes.items():
                 ceiling = self.behaviour.clamp.get(attr)
                 app[attr] = min(value, ceiling) if ceiling is not None and isinstance(value, int) else value
             self._touch(app_id)
-            return Reply(200, self._shape(app, attributes), self._etag(app_id))
+            return self._shaped(app, shape), self.etag(app_id)
 
-    def put_app(self, app_id: str, body: Any) -> Reply:
+    def put_app(self, app_id: str, body: Any) -> tuple[dict[str, Any], str | None]:
         """Full replace, as whole-app providers do it: every writable attribute from the body."""
         with self._lock:
-            app = self.apps.get(app_id)
-            if app is None:
-                return _not_found(app_id)
+            app = self._app(app_id)
             if not isinstance(body, dict):
-                return scim_error(400, "A JSON object is required.", "error.common.validation.invalidPayload")
+                raise ScimError(400, "A JSON object is required.", "error.common.validation.invalidPayload")
             kept = {k: v for k, v in app.items() if k in READ_ONLY}
             app.clear()
             app.update({k: v for k, v in body.items() if k not in READ_ONLY}, **kept)
             self._touch(app_id)
-            return Reply(200, self._shape(app, None), self._etag(app_id))
+            return self._shaped(app, Shape()), self.etag(app_id)
+
+    def app_named(self, name: str | None) -> dict[str, Any] | None:
+        """A copy of the app whose name (the OAuth client id) is `name`."""
+        with self._lock:
+            found = next((a for a in self.apps.values() if a.get("name") == name), None)
+            return copy.deepcopy(found) if found else None
+
+    def all_apps(self) -> list[dict[str, Any]]:
+        """Copies of every app, for readers outside the lock (the grants, the control API)."""
+        with self._lock:
+            return copy.deepcopy(list(self.apps.values()))
 
     def change_app(self, app_id: str, values: dict[str, Any]) -> bool:
         """Change an app behind the API's back (a console edit): drift and concurrency for tests."""
@@ -201,57 +212,52 @@ class Domain:
         meta = self.apps[app_id].setdefault("meta", {})
         meta["lastModified"] = _now()
 
-    def _etag(self, app_id: str) -> dict[str, str]:
-        return {"ETag": f'W/"{self._versions.get(app_id, 1)}"'} if self.behaviour.etags else {}
+    def etag(self, app_id: str) -> str | None:
+        return f'W/"{self._versions.get(app_id, 1)}"' if self.behaviour.etags else None
 
-    def _shape(self, app: dict[str, Any], attributes: str | None) -> dict[str, Any]:
-        """What IDCS returns: everything for a bare GET; else the named attributes plus the always-returned."""
-        if not attributes:
-            full = copy.deepcopy(app)
-            full.setdefault("meta", {})["location"] = f"{self.base_url}/admin/v1/Apps/{app['id']}"
-            return full
-        names = {a.strip().lower() for a in attributes.split(",") if a.strip()}
-        if "meta.version" in names and self.behaviour.etags:  # Oracle's SDK: meta.version equals the ETag
-            app = {**app, "meta": {**app.get("meta", {}), "version": self._etag(app["id"])["ETag"]}}
-        out = {k: copy.deepcopy(v) for k, v in app.items()
-               if k.lower() in names or k in ALWAYS_RETURNED or any(n.startswith(k.lower() + ".") for n in names)}
-        if "schemas" not in names:
-            out.pop("schemas", None)
-        if "meta" not in names and not any(n.startswith("meta.") for n in names):
-            out.pop("meta", None)
-        template = app.get("basedOnTemplate")
-        if isinstance(template, dict) and "basedontemplate" not in names:
-            out["basedOnTemplate"] = {"value": template.get("value")}
-        return out
+    def _app(self, app_id: str) -> dict[str, Any]:
+        app = self.apps.get(app_id)
+        if app is None:
+            raise ScimError(404, f"Resource {app_id} not found.", "error.common.validation.invalidReferenceResource")
+        return app
+
+    def _shaped(self, app: dict[str, Any], shape: Shape) -> dict[str, Any]:
+        app = {**app, "meta": {**app.get("meta", {}), "location": f"{self.base_url}/admin/v1/Apps/{app['id']}"}}
+        try:
+            return project(app, list(shape.attributes), list(shape.sets), self.etag(app["id"]))
+        except UnknownAttributeSet as e:
+            raise ScimError(400, str(e), "error.common.validation.invalidAttributeSet") from None
 
 
-def _not_found(app_id: str) -> Reply:
-    return scim_error(404, f"Resource {app_id} not found.", "error.common.validation.invalidReferenceResource")
+def _sort_key(app: dict[str, Any], attribute: str) -> tuple[bool, str]:
+    """Apps without the attribute sort last; names compare without regard to case, as IDCS compares them."""
+    value = next((v for k, v in app.items() if k.lower() == attribute.lower()), None)
+    return value is None, str(value).casefold() if value is not None else ""
 
 
-def _patch_changes(body: Any) -> tuple[Reply | None, dict[str, Any]]:
-    """The attribute changes a PatchOp asks for, or the 400 it deserves."""
+def _patch_changes(body: Any) -> dict[str, Any]:
+    """The attribute changes a PatchOp asks for; a malformed one is refused with 400."""
     if not isinstance(body, dict) or PATCH_SCHEMA not in (body.get("schemas") or []):
-        return scim_error(400, f"The request must carry schemas [{PATCH_SCHEMA}].",
-                          "error.common.validation.missingReqAttributes"), {}
+        raise ScimError(400, f"The request must carry schemas [{PATCH_SCHEMA}].",
+                        "error.common.validation.missingReqAttributes")
     operations = body.get("Operations")
     if not isinstance(operations, list) or not operations:
-        return scim_error(400, "Missing required attribute(s): Operations",
-                          "error.common.validation.missingReqAttributes"), {}
+        raise ScimError(400, "Missing required attribute(s): Operations",
+                        "error.common.validation.missingReqAttributes")
     changes: dict[str, Any] = {}
     for op in operations:
         kind = str(op.get("op", "")).lower() if isinstance(op, dict) else ""
         if kind not in ("replace", "add"):
-            return scim_error(400, f"Unsupported PATCH op {op.get('op') if isinstance(op, dict) else op!r}; use "
-                              "replace or add.", "error.common.validation.invalidPatchOp"), {}
+            raise ScimError(400, f"Unsupported PATCH op {op.get('op') if isinstance(op, dict) else op!r}; use "
+                            "replace or add.", "error.common.validation.invalidPatchOp")
         path = op.get("path")
         if path is None:
             if not isinstance(op.get("value"), dict):
-                return scim_error(400, "A PATCH op without path needs an object value.",
-                                  "error.common.validation.invalidPatchOp"), {}
+                raise ScimError(400, "A PATCH op without path needs an object value.",
+                                "error.common.validation.invalidPatchOp")
             changes.update(op["value"])
         elif not isinstance(path, str) or not path or "." in path or "[" in path:
-            return scim_error(400, f"Unsupported path {path!r}.", "error.common.validation.invalidPatchOp"), {}
+            raise ScimError(400, f"Unsupported path {path!r}.", "error.common.validation.invalidPatchOp")
         else:
             changes[path] = op.get("value")
-    return None, changes
+    return changes

@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .domain import Domain, Reply
+from .domain import Domain
+from .replies import ControlError, OAuthError
 
 OFFLINE = "offline_access"
 
@@ -28,10 +29,6 @@ class RefreshRecord:
     spent: bool = False
 
 
-def oauth_error(status: int, error: str, description: str) -> Reply:
-    return Reply(status, {"error": error, "error_description": description})
-
-
 class Grants:
     """Refresh tokens and the two user grants; client_credentials stays with the Domain (admin API)."""
 
@@ -41,25 +38,22 @@ class Grants:
         self.refresh: dict[str, RefreshRecord] = {}
         self._lock = threading.Lock()
 
-    def token(self, basic: tuple[str | None, str | None], form: dict[str, str]) -> Reply:
+    def token(self, basic: tuple[str | None, str | None], form: dict[str, str]) -> dict[str, Any]:
         grant = form.get("grant_type")
         if grant == "client_credentials":
             return self.domain.issue_admin_token(basic[0], basic[1], form)
         if grant not in ("password", "refresh_token"):
-            return oauth_error(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
-        client, problem = self._client(basic, form, grant)
-        if problem:
-            return problem
-        assert client is not None
+            raise OAuthError(400, "unsupported_grant_type", f"grant_type {grant!r} is not supported")
+        client = self._client(basic, form, grant)
         if grant == "password":
             return self._password(client, form)
         return self._refresh(client, form)
 
-    def mint(self, client_id: str, scope: str) -> Reply:
+    def mint(self, client_id: str, scope: str) -> dict[str, Any]:
         """A refresh token as if a user had just logged in (test helper behind /_emulator/)."""
-        client = next((a for a in self.domain.apps.values() if a.get("name") == client_id), None)
+        client = self.domain.app_named(client_id)
         if client is None:
-            return Reply(404, {"detail": f"no client {client_id!r}"})
+            raise ControlError(404, f"no client {client_id!r}")
         return self._issue(client, scope.split(), require_offline=True)
 
     def revoke(self, client_id: str) -> int:
@@ -69,68 +63,68 @@ class Grants:
                 r.spent = True
         return len(hits)
 
-    def _client(self, basic: tuple[str | None, str | None], form: dict[str, str],
-                grant: str) -> tuple[dict[str, Any] | None, Reply | None]:
+    def _client(self, basic: tuple[str | None, str | None], form: dict[str, str], grant: str) -> dict[str, Any]:
         client_id = basic[0] or form.get("client_id")
         secret = basic[1] if basic[0] else form.get("client_secret")
-        client = next((a for a in self.domain.apps.values() if a.get("name") == client_id), None)
+        client = self.domain.app_named(client_id)
         if client is None or not client.get("isOAuthClient") or not client.get("active", True):
-            return None, oauth_error(401, "invalid_client", "Client authentication failed.")
+            raise OAuthError(401, "invalid_client", "Client authentication failed.")
         if client.get("clientType", "confidential") != "public" and secret != client.get("clientSecret"):
-            return None, oauth_error(401, "invalid_client", "Client authentication failed.")
+            raise OAuthError(401, "invalid_client", "Client authentication failed.")
         if grant not in (client.get("allowedGrants") or []):
-            return None, oauth_error(400, "unauthorized_client",
+            raise OAuthError(400, "unauthorized_client",
                                      f"The client is not authorized to use the {grant} grant.")
-        return client, None
+        return client
 
-    def _password(self, client: dict[str, Any], form: dict[str, str]) -> Reply:
+    def _password(self, client: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
         if self.users.get(form.get("username", "")) != form.get("password") or not form.get("password"):
-            return oauth_error(400, "invalid_grant", "The user credentials are invalid.")
+            raise OAuthError(400, "invalid_grant", "The user credentials are invalid.")
         return self._issue(client, (form.get("scope") or "").split(), require_offline=False)
 
-    def _refresh(self, client: dict[str, Any], form: dict[str, str]) -> Reply:
+    def _refresh(self, client: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
         token = form.get("refresh_token") or ""
         with self._lock:
             record = self.refresh.get(token)
             if record is None or record.client_id != client["name"]:
-                return oauth_error(400, "invalid_grant", "The refresh token is invalid.")
+                raise OAuthError(400, "invalid_grant", "The refresh token is invalid.")
             if record.spent:
-                return oauth_error(400, "invalid_grant", "The refresh token has already been used or was revoked.")
+                raise OAuthError(400, "invalid_grant", "The refresh token has already been used or was revoked.")
             if record.expires_at <= time.monotonic():
-                return oauth_error(400, "invalid_grant", "The refresh token has expired.")
+                raise OAuthError(400, "invalid_grant", "The refresh token has expired.")
             asked = (form.get("scope") or "").split()
             if asked and not set(asked) <= set(record.scopes):
-                return oauth_error(400, "invalid_scope", "The requested scope exceeds the original grant.")
+                raise OAuthError(400, "invalid_scope", "The requested scope exceeds the original grant.")
             record.spent = True
         return self._issue(client, list(asked or record.scopes), require_offline=True)
 
-    def _issue(self, client: dict[str, Any], scopes: list[str] | tuple[str, ...], require_offline: bool) -> Reply:
+    def _issue(self, client: dict[str, Any], scopes: list[str] | tuple[str, ...],
+               require_offline: bool) -> dict[str, Any]:
         resource = self._resource(scopes)
         if resource is None:
-            return oauth_error(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+            raise OAuthError(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
         offline = OFFLINE in scopes
         if require_offline and not offline:
-            return oauth_error(400, "invalid_scope", "A refresh token needs the offline_access scope.")
+            raise OAuthError(400, "invalid_scope", "A refresh token needs the offline_access scope.")
         body: dict[str, Any] = {"access_token": secrets.token_urlsafe(24), "token_type": "Bearer",
                                 "expires_in": int(resource.get("accessTokenExpiry", 3600)), "scope": " ".join(scopes)}
         if offline:
             if not resource.get("allowOffline"):
-                return oauth_error(400, "invalid_scope", "The resource does not allow offline_access.")
+                raise OAuthError(400, "invalid_scope", "The resource does not allow offline_access.")
             if "refresh_token" not in (client.get("allowedGrants") or []):
-                return oauth_error(400, "unauthorized_client", "The client may not use refresh tokens.")
+                raise OAuthError(400, "unauthorized_client", "The client may not use refresh tokens.")
             new = secrets.token_urlsafe(32)
             with self._lock:
                 self.refresh[new] = RefreshRecord(client["name"], tuple(scopes), resource["id"],
                                                   time.monotonic() + int(resource.get("refreshTokenExpiry", 604800)))
             body["refresh_token"] = new
-        return Reply(200, body)
+        return body
 
     def _resource(self, scopes: list[str] | tuple[str, ...]) -> dict[str, Any] | None:
         """The resource app a scope names: its audience followed by one of its scope values."""
         for scope in scopes:
             if scope == OFFLINE:
                 continue
-            for app in self.domain.apps.values():
+            for app in self.domain.all_apps():
                 audience = app.get("audience") or ""
                 values = {s.get("value") for s in app.get("scopes") or []}
                 if app.get("isOAuthResource") and audience and scope.startswith(audience) and \

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from .domain import Reply
+from .replies import ControlError, MosaicError
 
 TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
 #: Fields a PUT may set (what the emulator models of a client); anything else is refused.
@@ -34,10 +34,6 @@ class _Refresh:
     expires_at: float
     chain_started: float
     spent: bool = False
-
-
-def mosaic_error(status: int, message: str | list[str]) -> Reply:
-    return Reply(status, {"message": message, "error_code": status})
 
 
 class Mosaic:
@@ -54,19 +50,19 @@ class Mosaic:
 
     # --- tokens -------------------------------------------------------------------------------------------
 
-    def client_token(self, form: dict[str, str]) -> Reply:
+    def client_token(self, form: dict[str, str]) -> dict[str, Any]:
         if form.get("grant_type") != "client_credentials":
-            return mosaic_error(400, ["grant_type must be client_credentials"])
+            raise MosaicError(400, ["grant_type must be client_credentials"])
         client_id, secret = form.get("client_id", ""), form.get("client_secret")
         is_management = client_id in self.management
         known = self.management.get(client_id) if is_management else self.clients.get(client_id, {}).get(
             "client_secret")
         if known is None or known != secret:
-            return mosaic_error(401, "Invalid client credentials")
+            raise MosaicError(401, "Invalid client credentials")
         token = secrets.token_urlsafe(24)
         with self._lock:
             self.tokens[token] = (client_id, time.monotonic() + 3600, is_management)
-        return Reply(200, {"access_token": token, "token_type": "Bearer", "expires_in": 3600})
+        return {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
 
     def _holder(self, bearer: str | None) -> tuple[str, bool] | None:
         record = self.tokens.get(bearer or "")
@@ -74,29 +70,29 @@ class Mosaic:
             return None
         return record[0], record[2]
 
-    def refresh_tokens(self, bearer: str | None, body: Any) -> Reply:
+    def refresh_tokens(self, bearer: str | None, body: Any) -> dict[str, Any]:
         with self._lock:
             holder = self._holder(bearer)
             if holder is None or holder[1]:
-                return mosaic_error(401, "Invalid token")
+                raise MosaicError(401, "Invalid token")
             if not isinstance(body, dict) or not isinstance(body.get("refresh_token"), str):
-                return mosaic_error(400, ["refresh_token must be a string"])
+                raise MosaicError(400, ["refresh_token must be a string"])
             record = self.refresh.get(body["refresh_token"])
             if record is None or record.client_id != holder[0]:
-                return mosaic_error(400, "Invalid refresh token")
+                raise MosaicError(400, "Invalid refresh token")
             if record.spent:
-                return mosaic_error(400, "Refresh token was already used or revoked")
+                raise MosaicError(400, "Refresh token was already used or revoked")
             if record.expires_at <= time.monotonic():
-                return mosaic_error(400, "Refresh token expired")
+                raise MosaicError(400, "Refresh token expired")
             record.spent = True
-            return Reply(200, self._pair(holder[0], record.chain_started))
+            return self._pair(holder[0], record.chain_started)
 
-    def mint(self, client_id: str) -> Reply:
+    def mint(self, client_id: str) -> dict[str, Any]:
         """A refresh token as a user login would give one (the start of a rotation chain)."""
         if client_id not in self.clients:
-            return Reply(404, {"detail": f"no Mosaic client {client_id!r}"})
+            raise ControlError(404, f"no Mosaic client {client_id!r}")
         with self._lock:
-            return Reply(200, self._pair(client_id, time.monotonic()))
+            return self._pair(client_id, time.monotonic())
 
     def revoke(self, client_id: str) -> int:
         with self._lock:
@@ -118,39 +114,35 @@ class Mosaic:
 
     # --- client management --------------------------------------------------------------------------------
 
-    def get_client(self, bearer: str | None, app_id: str, client_id: str) -> Reply:
+    def get_client(self, bearer: str | None, app_id: str, client_id: str) -> dict[str, Any]:
         with self._lock:
-            problem, client = self._managed_client(bearer, app_id, client_id)
-            return problem or Reply(200, self._shown(client))
+            return self._shown(self._managed_client(bearer, app_id, client_id))
 
-    def put_client(self, bearer: str | None, app_id: str, client_id: str, body: Any) -> Reply:
+    def put_client(self, bearer: str | None, app_id: str, client_id: str, body: Any) -> dict[str, Any]:
         with self._lock:
-            problem, client = self._managed_client(bearer, app_id, client_id)
-            if problem:
-                return problem
+            client = self._managed_client(bearer, app_id, client_id)
             invalid = _put_problems(body)
             if invalid:
-                return mosaic_error(400, invalid)
+                raise MosaicError(400, invalid)
             for key, value in body.items():
                 client[key] = copy.deepcopy(value)  # an object replaces the stored one whole
-            return Reply(200, self._shown(client))
+            return self._shown(client)
 
     def change_client(self, client_id: str, values: dict[str, Any]) -> None:
         """A portal edit behind the API's back: drift for tests."""
         with self._lock:
             self.clients[client_id].update(copy.deepcopy(values))
 
-    def _managed_client(self, bearer: str | None, app_id: str, client_id: str
-                        ) -> tuple[Reply | None, dict[str, Any]]:
+    def _managed_client(self, bearer: str | None, app_id: str, client_id: str) -> dict[str, Any]:
         holder = self._holder(bearer)
         if holder is None:
-            return mosaic_error(401, "Invalid token"), {}
+            raise MosaicError(401, "Invalid token")
         if not holder[1]:
-            return mosaic_error(403, "The token lacks the permissions apps:read and apps:edit"), {}
+            raise MosaicError(403, "The token lacks the permissions apps:read and apps:edit")
         client = self.clients.get(client_id)
         if client is None or client.get("app_id") != app_id:
-            return mosaic_error(404, f"Client {client_id} not found in application {app_id}"), {}
-        return None, client
+            raise MosaicError(404, f"Client {client_id} not found in application {app_id}")
+        return client
 
     def _shown(self, client: dict[str, Any]) -> dict[str, Any]:
         shown = {k: copy.deepcopy(v) for k, v in client.items() if k != "client_secret"}

@@ -1,0 +1,95 @@
+"""The emulator's own API under `/_emulator/`, for tests and demos: the request log, faults, drift, test tokens.
+
+Its requests are neither logged nor subject to faults.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .replies import ControlError, Reply
+from .routes import Request, Route
+
+if TYPE_CHECKING:
+    from .server import EmulatorServer
+
+
+def _spec(req: Request) -> dict[str, Any]:
+    body = req.json()
+    return body if isinstance(body, dict) else {}
+
+
+def requests_log(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, emu.requests_of())
+
+
+def clear_log(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+    emu.clear_requests()
+    return Reply(204)
+
+
+def faults(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    emu.set_faults(_spec(req))
+    return Reply(204)
+
+
+def reset(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+    emu.reset()
+    return Reply(204)
+
+
+def mint(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    spec = _spec(req)
+    return Reply(200, emu.grants.mint(str(spec.get("clientId")), str(spec.get("scope") or "")))
+
+
+def revoke(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, {"revoked": emu.grants.revoke(str(_spec(req).get("clientId")))})
+
+
+def oci_key(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    spec = _spec(req)
+    emu.domain.oci_keys[str(spec.get("keyId"))] = str(spec.get("publicKeyPem"))
+    return Reply(204)
+
+
+def mosaic_mint(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, emu.mosaic.mint(str(_spec(req).get("clientId"))))
+
+
+def mosaic_revoke(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, {"revoked": emu.mosaic.revoke(str(_spec(req).get("clientId")))})
+
+
+def all_apps(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, emu.domain.all_apps())
+
+
+def stored_app(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+    app = next((a for a in emu.domain.all_apps() if a["id"] == params["app_id"]), None)
+    if app is None:
+        raise ControlError(404, "no such app")
+    return Reply(200, app)
+
+
+def change_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+    """An edit behind the API's back (a console change): drift."""
+    if not emu.domain.change_app(params["app_id"], _spec(req)):
+        raise ControlError(404, "no such app")
+    return Reply(204)
+
+
+ROUTES = [
+    Route("GET", "/_emulator/requests", "control", requests_log),
+    Route("DELETE", "/_emulator/requests", "control", clear_log),
+    Route("POST", "/_emulator/faults", "control", faults),
+    Route("POST", "/_emulator/reset", "control", reset),
+    Route("POST", "/_emulator/refresh-tokens", "control", mint),
+    Route("POST", "/_emulator/refresh-tokens/revoke", "control", revoke),
+    Route("POST", "/_emulator/oci-keys", "control", oci_key),
+    Route("POST", "/_emulator/mosaic/refresh-tokens", "control", mosaic_mint),
+    Route("POST", "/_emulator/mosaic/refresh-tokens/revoke", "control", mosaic_revoke),
+    Route("GET", "/_emulator/apps", "control", all_apps),
+    Route("GET", "/_emulator/apps/{app_id}", "control", stored_app),
+    Route("PATCH", "/_emulator/apps/{app_id}", "control", change_app),
+]
