@@ -19,7 +19,7 @@ Object.defineProperty(exports, "authMethod", {
 });
 
 /**
- * Path of a PEM CA bundle to trust instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
+ * Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
  */
 export declare const caBundle: string | undefined;
 Object.defineProperty(exports, "caBundle", {
@@ -91,6 +91,17 @@ export declare const mosaicBaseUrl: string | undefined;
 Object.defineProperty(exports, "mosaicBaseUrl", {
     get() {
         return __config.get("mosaicBaseUrl");
+    },
+    enumerable: true,
+});
+
+/**
+ * Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic. Environment: MOSAIC_CA_BUNDLE.
+ */
+export declare const mosaicCaBundle: string | undefined;
+Object.defineProperty(exports, "mosaicCaBundle", {
+    get() {
+        return __config.get("mosaicCaBundle");
     },
     enumerable: true,
 });

@@ -22,7 +22,7 @@ func GetAuthMethod(ctx *pulumi.Context) string {
 	return value
 }
 
-// Path of a PEM CA bundle to trust instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
+// Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
 func GetCaBundle(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:caBundle")
 }
@@ -61,6 +61,11 @@ func GetMaxRequestsPerSecond(ctx *pulumi.Context) float64 {
 // Default base URL of RefreshGrantCheck(flavor="mosaic"), e.g. https://api.transmitsecurity.io (`mosaic:baseUrl` is still read for programs written before). Environment: MOSAIC_BASE_URL.
 func GetMosaicBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicBaseUrl")
+}
+
+// Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic. Environment: MOSAIC_CA_BUNDLE.
+func GetMosaicCaBundle(ctx *pulumi.Context) string {
+	return config.Get(ctx, "idcs:mosaicCaBundle")
 }
 
 // Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.

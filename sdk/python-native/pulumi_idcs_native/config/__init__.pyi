@@ -21,7 +21,7 @@ authMethod: str
 
 caBundle: Optional[str]
 """
-Path of a PEM CA bundle to trust instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
+Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
 """
 
 clientId: Optional[str]
@@ -52,6 +52,11 @@ Client-side limit on requests per second to the domain, shared by every resource
 mosaicBaseUrl: Optional[str]
 """
 Default base URL of RefreshGrantCheck(flavor="mosaic"), e.g. https://api.transmitsecurity.io (`mosaic:baseUrl` is still read for programs written before). Environment: MOSAIC_BASE_URL.
+"""
+
+mosaicCaBundle: Optional[str]
+"""
+Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic. Environment: MOSAIC_CA_BUNDLE.
 """
 
 mosaicClientId: Optional[str]

@@ -30,7 +30,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def ca_bundle(self) -> Optional[str]:
         """
-        Path of a PEM CA bundle to trust instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
+        Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on). Environment: IDCS_CA_BUNDLE.
         """
         return __config__.get('caBundle')
 
@@ -75,6 +75,13 @@ class _ExportableConfig(types.ModuleType):
         Default base URL of RefreshGrantCheck(flavor="mosaic"), e.g. https://api.transmitsecurity.io (`mosaic:baseUrl` is still read for programs written before). Environment: MOSAIC_BASE_URL.
         """
         return __config__.get('mosaicBaseUrl')
+
+    @_builtins.property
+    def mosaic_ca_bundle(self) -> Optional[str]:
+        """
+        Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic. Environment: MOSAIC_CA_BUNDLE.
+        """
+        return __config__.get('mosaicCaBundle')
 
     @_builtins.property
     def mosaic_client_id(self) -> Optional[str]:
