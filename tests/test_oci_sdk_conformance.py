@@ -35,8 +35,8 @@ class Bearer(requests.auth.AuthBase):
 def sdk(emulator: EmulatorServer) -> Iterator[IdentityDomainsClient]:
     token = requests.post(emulator.url + "/oauth2/v1/token", auth=(ADMIN_ID, ADMIN_SECRET), timeout=5, data={
         "grant_type": "client_credentials", "scope": "urn:opc:idm:__myscopes__"}).json()["access_token"]
-    placeholders = {"user": "ocid1.user.oc1..x", "tenancy": "ocid1.tenancy.oc1..x", "fingerprint": ":".join(["00"] * 16),
-                    "key_file": "/dev/null", "region": "eu-frankfurt-1"}
+    placeholders = {"user": "ocid1.user.oc1..x", "tenancy": "ocid1.tenancy.oc1..x",
+                    "fingerprint": ":".join(["00"] * 16), "key_file": "/dev/null", "region": "eu-frankfurt-1"}
     yield IdentityDomainsClient(placeholders, service_endpoint=emulator.url, signer=Bearer(token),
                                 retry_strategy=oci.retry.NoneRetryStrategy())
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,14 @@ class RefreshRecord:
     resource_app_id: str
     expires_at: float
     spent: bool = False
+
+
+def revoke_all(records: Iterable[Any], client_id: str) -> int:
+    """Spend every live refresh token of a client (as a user's logout or an admin's revoke would); how many."""
+    hits = [r for r in records if r.client_id == client_id and not r.spent]
+    for r in hits:
+        r.spent = True
+    return len(hits)
 
 
 class Grants:
@@ -58,10 +67,7 @@ class Grants:
 
     def revoke(self, client_id: str) -> int:
         with self._lock:
-            hits = [r for r in self.refresh.values() if r.client_id == client_id and not r.spent]
-            for r in hits:
-                r.spent = True
-        return len(hits)
+            return revoke_all(self.refresh.values(), client_id)
 
     def _client(self, basic: tuple[str | None, str | None], form: dict[str, str], grant: str) -> dict[str, Any]:
         client_id = basic[0] or form.get("client_id")

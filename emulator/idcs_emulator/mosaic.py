@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from .grants import revoke_all
 from .replies import ControlError, MosaicError
 
 TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
@@ -96,10 +97,7 @@ class Mosaic:
 
     def revoke(self, client_id: str) -> int:
         with self._lock:
-            hits = [r for r in self.refresh.values() if r.client_id == client_id and not r.spent]
-            for r in hits:
-                r.spent = True
-        return len(hits)
+            return revoke_all(self.refresh.values(), client_id)
 
     def _pair(self, client_id: str, chain_started: float) -> dict[str, Any]:
         ttl = self.clients[client_id].get("token_expiration") or {}

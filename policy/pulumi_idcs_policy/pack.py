@@ -66,23 +66,21 @@ def _checked(args: StackValidationArgs, report: Any) -> None:
                "is this app's access_token_expiry", urn)
 
 
+def _bounds_policy(name: str, description: str, validate: Any,
+                   defaults: dict[str, Any]) -> ResourceValidationPolicy:
+    """A mandatory policy of lifetime bounds, each bound configurable (seconds or a duration)."""
+    return ResourceValidationPolicy(
+        name=name, description=description, enforcement_level=EnforcementLevel.MANDATORY, validate=validate,
+        config_schema=PolicyConfigSchema(properties={k: {**_DURATION, "default": v} for k, v in defaults.items()}))
+
+
 POLICIES = [
-    ResourceValidationPolicy(
-        name="idcs-token-lifetime-bounds",
-        description="Access and refresh token lifetimes stay within the organisation's bounds.",
-        enforcement_level=EnforcementLevel.MANDATORY,
-        validate=_bounds,
-        config_schema=PolicyConfigSchema(properties={k: {**_DURATION, "default": v}
-                                                     for k, v in DEFAULT_BOUNDS.items()}),
-    ),
-    ResourceValidationPolicy(
-        name="idcs-mosaic-token-lifetime-bounds",
-        description="Transmit Mosaic client lifetimes stay within the organisation's bounds.",
-        enforcement_level=EnforcementLevel.MANDATORY,
-        validate=_mosaic_bounds,
-        config_schema=PolicyConfigSchema(properties={k: {**_DURATION, "default": v}
-                                                     for k, v in DEFAULT_MOSAIC_BOUNDS.items()}),
-    ),
+    _bounds_policy("idcs-token-lifetime-bounds",
+                   "Access and refresh token lifetimes stay within the organisation's bounds.", _bounds,
+                   DEFAULT_BOUNDS),
+    _bounds_policy("idcs-mosaic-token-lifetime-bounds",
+                   "Transmit Mosaic client lifetimes stay within the organisation's bounds.", _mosaic_bounds,
+                   DEFAULT_MOSAIC_BOUNDS),
     ResourceValidationPolicy(
         name="idcs-refresh-not-shorter-than-access",
         description="Refresh tokens live at least as long as the access tokens they renew.",
