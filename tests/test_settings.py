@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pulumi_idcs_provider.errors import ConfigurationError
 from pulumi_idcs_provider.settings import from_config
+from pulumi_idcs_provider.stack_config import StackSettings
 
 FULL = {"idcs:domainUrl": "https://idcs-1.identity.oraclecloud.com", "idcs:clientId": "c", "idcs:clientSecret": "s"}
 
@@ -44,3 +45,20 @@ def test_plain_http_is_allowed_for_loopback_only(url: str) -> None:
 def test_tls_verification_stays_on_with_a_ca_bundle() -> None:
     assert from_config(FULL, {}).verify is True
     assert from_config({**FULL, "idcs:caBundle": "/etc/ca.pem"}, {}).verify == "/etc/ca.pem"
+
+
+def test_settings_are_resolved_once_per_configuration_and_shared() -> None:
+    resolved = StackSettings(FULL, {"IDCS_CA_BUNDLE": "/etc/ca.pem", "MOSAIC_CA_BUNDLE": "/etc/mosaic.pem"})
+    assert resolved.connection() is resolved.connection()  # every resource type gets the same settings (and client)
+    assert resolved.connection().ca_bundle == "/etc/ca.pem"
+    assert resolved.flavor_host("mosaic")[1] == "/etc/mosaic.pem"  # Mosaic's own CA, never the domain's
+    assert resolved.flavor_host("idcs") == (FULL["idcs:domainUrl"].rstrip("/"), "/etc/ca.pem")
+
+
+def test_an_unusable_part_fails_the_same_way_for_everyone_who_asks() -> None:
+    resolved = StackSettings({**FULL, "idcs:connections": "{}"}, {})
+    for _ in range(2):
+        with pytest.raises(ConfigurationError, match="no connection 'eu'") as err:
+            resolved.connection("eu")
+        assert err.value.key is None or err.value.key == "idcs:connections"
+    assert resolved.connection().domain_url  # the stack's own connection is still fine

@@ -45,7 +45,8 @@ class Mosaic:
         self.management = {m["client_id"]: m["client_secret"] for m in management}
         self.tokens: dict[str, tuple[str, float, bool]] = {}  # token -> (client id, expires at, management)
         self.refresh: dict[str, _Refresh] = {}
-        #: The Applications endpoints wrap their answers in {"result": ...}; the client spec shows them bare.
+        #: How the service answers (not a model fact): the Applications endpoints wrap their answers in
+        #: {"result": ...}; the client spec shows them bare.
         self.wrap_results = False
         self._lock = threading.Lock()
 
@@ -143,8 +144,7 @@ class Mosaic:
         return client
 
     def _shown(self, client: dict[str, Any]) -> dict[str, Any]:
-        shown = {k: copy.deepcopy(v) for k, v in client.items() if k != "client_secret"}
-        return {"result": shown} if self.wrap_results else shown
+        return {k: copy.deepcopy(v) for k, v in client.items() if k != "client_secret"}
 
 
 def _put_problems(body: Any) -> list[str]:

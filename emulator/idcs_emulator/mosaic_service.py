@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .replies import Reply
 from .routes import Request, Route
@@ -22,11 +22,16 @@ def refresh(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply
 
 
 def get_client(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
-    return Reply(200, emu.mosaic.get_client(req.bearer(), params["app_id"], params["client_id"]))
+    return _client_reply(emu, emu.mosaic.get_client(req.bearer(), params["app_id"], params["client_id"]))
 
 
 def put_client(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
-    return Reply(200, emu.mosaic.put_client(req.bearer(), params["app_id"], params["client_id"], req.json()))
+    return _client_reply(emu, emu.mosaic.put_client(req.bearer(), params["app_id"], params["client_id"], req.json()))
+
+
+def _client_reply(emu: EmulatorServer, client: dict[str, Any]) -> Reply:
+    """A client, bare or wrapped in {"result": ...} as the Applications endpoints answer (docs/mosaic-api.md)."""
+    return Reply(200, {"result": client} if emu.mosaic.wrap_results else client)
 
 
 ROUTES = [
