@@ -37,7 +37,7 @@ from idcs_emulator import Domain, EmulatorServer  # noqa: E402
 from idcs_emulator.generate import demo_seed, generated_app_id, with_generated_apps  # noqa: E402
 from provider_server import ProviderServer  # noqa: E402
 from pulumi import automation as auto  # noqa: E402
-from pulumi_idcs_provider.client import RateLimiter  # noqa: E402
+from pulumi_idcs_provider.pacing import RateLimiter  # noqa: E402
 
 ADMIN = ("idcs-admin-client", "emulator-admin-secret-0004")
 PROGRAM = '''
