@@ -1,21 +1,20 @@
 """The IDCS Apps API as this package uses it: read, find and PATCH apps, through one `Transport` and one auth.
 
-Reads follow an online rule that keeps a run's requests bounded by the stack, never by the domain (see
-`IdcsClient._listed`). One client per connection serves the whole provider process (the dynamic provider server
-runs four worker threads), so a `pulumi up` of many resources asks for one admin token, not one each.
+What a run has read, and when it lists the domain instead, is `AppReads`' business (app_reads.py). One client per
+connection serves the whole provider process (the dynamic provider server runs four worker threads), so a
+`pulumi up` of many resources asks for one admin token, not one each.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
 from . import scim
+from .app_reads import PAGE_SIZE, AppReads
 from .auth import BearerAuth, ClientCredentials, oci_signer
 from .errors import (
     AppNotFoundError,
@@ -32,29 +31,11 @@ ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
 SCIM_JSON = "application/scim+json"
 __all__ = ["ADMIN_SCOPE", "IdcsClient", "client_for"]
 
-#: Apps a listing page holds (the most IDCS serves).
-PAGE_SIZE = 1000
 #: What a listing asks for: a listed app has no ETag header, and meta.version is defined to equal it.
 LISTING_ATTRIBUTES = APP_ATTRIBUTES + ",meta.version"
-#: How long a listing answers reads for (one deployment rarely lasts longer; a new one lists again).
-LISTING_MAX_AGE_SECONDS = 300.0
 #: The hint a TLS failure deserves.
 CA_HINT = ("If the domain sits behind a proxy with its own CA, set idcs:caBundle (or $IDCS_CA_BUNDLE) to that CA's "
            "PEM file (verification stays on)")
-
-
-@dataclass
-class _Listing:
-    """Every app of the domain, attribute-limited, as of `taken_at` (monotonic); None until taken."""
-
-    apps: dict[str, AppExpiries] | None = None
-    taken_at: float = 0.0
-    single_reads: int = 0
-    pages: int | None = None  # what listing the domain costs, once a probe has counted its apps
-    lock: threading.RLock = field(default_factory=threading.RLock)
-
-    def fresh(self) -> bool:
-        return self.apps is not None and time.monotonic() - self.taken_at < LISTING_MAX_AGE_SECONDS
 
 
 _CLIENTS_LOCK = threading.Lock()
@@ -95,9 +76,7 @@ class IdcsClient:
         self.transport = transport or transport_for(settings)
         self._auth = auth
         self._auth_lock = threading.Lock()
-        self._listing = _Listing()
-        self._recent: dict[str, tuple[AppExpiries, float]] = {}
-        self._resolved: dict[tuple[str, str], str] = {}  # (attribute, casefolded value) -> app id
+        self.reads = AppReads(self.transport.clock)
 
     def __repr__(self) -> str:
         return f"IdcsClient(domain_url={self.settings.domain_url!r}, client_id={self.settings.client_id!r})"
@@ -113,41 +92,30 @@ class IdcsClient:
     # --- Apps -------------------------------------------------------------------------------------------
 
     def get_app(self, app_id: str, label: str) -> AppExpiries | None:
-        """The app's identity and expiries, or None when it does not exist.
-
-        One deployment reads an app several times (refresh then diff, diff then update): the first read of a run
-        answers the others, and our own PATCH answers replace it.
-        """
-        with self._listing.lock:
-            recent = self._recent.get(app_id)
-        if recent is not None and time.monotonic() - recent[1] < LISTING_MAX_AGE_SECONDS:
-            return recent[0]
-        listed, apps = self._listed()
-        if listed:
+        """The app's identity and expiries, or None when it does not exist (answered from this run's reads when
+        it can be: see `AppReads`)."""
+        recent = self.reads.recent(app_id)
+        if recent is not None:
+            return recent
+        apps = self.reads.listing(self._count_apps, self._list_apps)
+        if apps is not None:
             return apps.get(app_id)
         resp = self._admin("GET", f"/admin/v1/Apps/{app_id}", label, "read", params={"attributes": APP_ATTRIBUTES},
                            allow=(404,))
         if resp.status_code == 404:
             return None
         app = _app(resp)
-        self._remember(app)
+        self.reads.remember(app)
         return app
-
-    def _remember(self, app: AppExpiries) -> None:
-        with self._listing.lock:
-            self._recent[app.id] = (app, time.monotonic())
-            if self._listing.apps is not None:
-                self._listing.apps[app.id] = app
 
     def find_app(self, attribute: str, value: str, label: str) -> AppExpiries:
         """The one app whose `name` or `displayName` equals value. Both are unique in a domain and `caseExact:
         false` in Oracle's App schema, so a domain's filter ignores case: the listing path does the same."""
-        with self._listing.lock:
-            known = self._resolved.get((attribute, value.casefold()))
+        known = self.reads.resolved(attribute, value)
         if known is not None and (app := self.get_app(known, label)) is not None:
             return app  # resolved earlier in this run (check, then create)
-        listed, apps = self._listed()
-        if listed:
+        apps = self.reads.listing(self._count_apps, self._list_apps)
+        if apps is not None:
             field_name = "name" if attribute == "name" else "display_name"
             resources: list[Any] = [a for a in apps.values()
                                     if (getattr(a, field_name) or "").casefold() == value.casefold()]
@@ -160,9 +128,7 @@ class IdcsClient:
         if len(resources) > 1:
             raise AppNotFoundError(f"{len(resources)} apps have {attribute} {value!r}: use appId to say which one")
         found = resources[0] if isinstance(resources[0], AppExpiries) else AppExpiries.model_validate(resources[0])
-        self._remember(found)
-        with self._listing.lock:
-            self._resolved[(attribute, value.casefold())] = found.id
+        self.reads.resolve(attribute, value, found)
         return found
 
     def _search(self, attribute: str, value: str, label: str) -> list[Any]:
@@ -184,11 +150,7 @@ class IdcsClient:
                 raise ConcurrentChangeError(
                     f"app {label} was changed by someone else while this run updated it (HTTP 412 twice on "
                     "If-Match): run `pulumi refresh` and `pulumi up` again")
-            with self._listing.lock:
-                self._recent.pop(app.id, None)
-                if self._listing.apps is not None:
-                    self._listing.apps.pop(app.id, None)
-                self._listing.taken_at = 0.0  # a listing that missed a change is stale
+            self.reads.forget(app.id)
             fresh = self.get_app(app.id, label)
             if fresh is None:
                 raise AppNotFoundError(f"app {label} was deleted while this run updated it")
@@ -200,38 +162,15 @@ class IdcsClient:
             raise ReadAfterWriteError(
                 f"IDCS accepted the update of app {label} but did not store the values sent ({said}). The domain "
                 "clamps or ignores this value: choose one it keeps")
-        self._remember(patched)
+        self.reads.remember(patched)
         return patched
 
-    def _listed(self) -> tuple[bool, dict[str, AppExpiries]]:
-        """(True, apps) when reads are answered from a listing of the domain; (False, {}) for a read one by one.
-
-        The online rule that keeps a run's reads bounded by the stack, never by the domain: read apps one by one
-        until the reads spent equal what listing the domain costs (L = ceil(M / 1000) pages, counted by one
-        `count=0` probe at the third read, so that runs of one or two apps never pay for it), then list. A run of
-        N apps reads at most max(2, L) apps singly, probes once and lists L pages: with the token, never more than
-        2 (min(N, L) + 1) + 2 requests (docs/performance.md, "The read bound").
-        """
-        listing = self._listing
-        with listing.lock:  # held while probing and listing: the other threads wait instead of reading singly
-            if listing.fresh():
-                return True, listing.apps or {}
-            listing.single_reads += 1
-            if listing.single_reads <= 2:
-                return False, {}
-            if listing.pages is None:
-                listing.pages = self._count_pages()
-            if listing.single_reads <= listing.pages:
-                return False, {}
-            self._take_listing()
-            return True, listing.apps or {}
-
-    def _count_pages(self) -> int:
+    def _count_apps(self) -> int:
         body = self._admin("GET", "/admin/v1/Apps", "(all apps)", "count",
                            params={"attributes": "id", "count": "0"}).json()
-        return max(1, -(-int(body.get("totalResults") or 0) // PAGE_SIZE))
+        return int(body.get("totalResults") or 0)
 
-    def _take_listing(self) -> None:
+    def _list_apps(self) -> dict[str, AppExpiries]:
         apps: dict[str, AppExpiries] = {}
         start, total = 1, None
         while total is None or start <= total:
@@ -243,8 +182,7 @@ class IdcsClient:
             if not page:
                 break
             start += len(page)
-        self._listing.apps, self._listing.taken_at = apps, time.monotonic()
-        self._listing.pages = -(-len(apps) // PAGE_SIZE) or 1
+        return apps
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
