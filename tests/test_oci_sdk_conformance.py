@@ -122,3 +122,17 @@ def test_the_never_set_adds_nothing_to_what_is_always_returned(sdk: IdentityDoma
     app = sdk.get_app(MOBILE, attribute_sets=["never"]).data
     assert (app.id, app.display_name, app.is_alias_app) == (MOBILE, "MobileApp", False)
     assert app.access_token_expiry is None and app.client_secret is None and app.name is None
+
+
+def test_put_replaces_the_writable_attributes_as_whole_app_tools_do(sdk: IdentityDomainsClient,
+                                                                    emulator: EmulatorServer) -> None:
+    """What whole-app providers send (and this package never does): every writable attribute, read-only ones kept."""
+    read = sdk.get_app(PARTNER)
+    whole, etag = read.data, read.headers["ETag"]
+    whole.access_token_expiry, whole.name = 900, "ignored: name is immutable"
+    resp = sdk.put_app(PARTNER, app=whole, if_match=etag)
+    assert resp.data.access_token_expiry == 900 and resp.data.refresh_token_expiry == 86400
+    assert emulator.domain.apps[PARTNER]["name"] == "e1c3a5b7d9f14b3d5f7a9c1e3b5d7f91"
+    with pytest.raises(oci.exceptions.ServiceError) as err:
+        sdk.put_app(PARTNER, app=whole, if_match=etag)  # a second PUT on the first read's version
+    assert err.value.status == 412

@@ -152,9 +152,7 @@ class Domain:
         """Apply a PatchOp atomically: every operation is checked before any is applied."""
         with self._lock:
             app = self._app(app_id)
-            if self.behaviour.etags and if_match and if_match != self.etag(app_id):
-                raise ScimError(412, "The resource was modified since it was read (If-Match does not match).",
-                                "error.common.common.preconditionFailed")
+            self._check_version(app_id, if_match)
             canonical = {k.lower(): k for k in (*app, *INTEGER_ATTRIBUTES)}
             changes = {canonical.get(k.lower(), k): v for k, v in _patch_changes(body).items()}
             for attr, value in changes.items():
@@ -170,10 +168,11 @@ class Domain:
             self._touch(app_id)
             return self._shaped(app, shape), self.etag(app_id)
 
-    def put_app(self, app_id: str, body: Any) -> tuple[dict[str, Any], str | None]:
+    def put_app(self, app_id: str, body: Any, if_match: str | None = None) -> tuple[dict[str, Any], str | None]:
         """Full replace, as whole-app providers do it: every writable attribute from the body."""
         with self._lock:
             app = self._app(app_id)
+            self._check_version(app_id, if_match)
             if not isinstance(body, dict):
                 raise ScimError(400, "A JSON object is required.", "error.common.validation.invalidPayload")
             kept = {k: v for k, v in app.items() if k in READ_ONLY}
@@ -214,6 +213,11 @@ class Domain:
 
     def etag(self, app_id: str) -> str | None:
         return f'W/"{self._versions.get(app_id, 1)}"' if self.behaviour.etags else None
+
+    def _check_version(self, app_id: str, if_match: str | None) -> None:
+        if self.behaviour.etags and if_match and if_match != self.etag(app_id):
+            raise ScimError(412, "The resource was modified since it was read (If-Match does not match).",
+                            "error.common.common.preconditionFailed")
 
     def _app(self, app_id: str) -> dict[str, Any]:
         app = self.apps.get(app_id)

@@ -57,7 +57,7 @@ def patch_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Repl
 
 def put_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
     _authorised(emu, req)
-    app, etag = emu.domain.put_app(params["app_id"], req.json())
+    app, etag = emu.domain.put_app(params["app_id"], req.json(), req.header("If-Match"))
     return _scim(req, 200, app, etag)
 
 
