@@ -54,11 +54,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return nil, err
 	}
-	info := req.GetInfo()
-	programDir, entry, root := req.GetPwd(), req.GetProgram(), req.GetPwd()
-	if info != nil {
-		programDir, entry, root = info.ProgramDirectory, info.EntryPoint, info.RootDirectory
-	}
+	programDir, entry, root := langhost.Program(req) // entry "." lets cmd/run read package.json's "main"
 	script, err := runScript(programDir)
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
@@ -70,9 +66,6 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		"--root-directory", root}
 	if req.GetDryRun() {
 		args = append(args, "--dry-run")
-	}
-	if entry == "" {
-		entry = "." // cmd/run then takes the entry point from package.json's "main"
 	}
 	args = append(append(args, entry), req.GetArgs()...)
 	cmd := exec.CommandContext(ctx, "node", args...)

@@ -62,15 +62,8 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return nil, err
 	}
-	info := req.GetInfo()
-	programDir, entry, root := req.GetPwd(), req.GetProgram(), req.GetPwd()
-	if info != nil {
-		programDir, entry, root = info.ProgramDirectory, info.EntryPoint, info.RootDirectory
-	}
-	if entry == "" {
-		entry = "."
-	}
-	interpreter, extraEnv := python(info)
+	programDir, entry, root := langhost.Program(req)
+	interpreter, extraEnv := python(req.GetInfo())
 	args := []string{"-u", h.execScript,
 		"--monitor", req.GetMonitorAddress(),
 		"--engine", engineAddress,

@@ -120,6 +120,19 @@ func ConfigEnv(req *pulumirpc.RunRequest) ([]string, error) {
 	return []string{"PULUMI_CONFIG=" + string(config), "PULUMI_CONFIG_SECRET_KEYS=" + string(secretKeys)}, nil
 }
 
+// Program says where the program to run is: its directory, its entry point ("." when unset: the runner then
+// finds it itself) and the project's root directory.
+func Program(req *pulumirpc.RunRequest) (dir, entry, root string) {
+	dir, entry, root = req.GetPwd(), req.GetProgram(), req.GetPwd()
+	if info := req.GetInfo(); info != nil {
+		dir, entry, root = info.ProgramDirectory, info.EntryPoint, info.RootDirectory
+	}
+	if entry == "" {
+		entry = "."
+	}
+	return dir, entry, root
+}
+
 // RunResponse tells the engine how the program's process ended (err from exec.Cmd.Run; runner names it).
 func RunResponse(err error, runner string) *pulumirpc.RunResponse {
 	var exitErr *exec.ExitError
