@@ -11,8 +11,10 @@ from provider_server import ProviderServer
 
 # (inputs, failing property, words the reason must contain)
 BAD = [
-    ({"appId": MOBILE, "accessTokenExpiry": -5}, "accessTokenExpiry", "not positive"),
-    ({"appId": MOBILE, "accessTokenExpiry": 0}, "accessTokenExpiry", "not positive"),
+    ({"appId": MOBILE, "accessTokenExpiry": -5}, "accessTokenExpiry", "access tokens must live between 60 s"),
+    ({"appId": MOBILE, "accessTokenExpiry": 0}, "accessTokenExpiry", "0 is 0 s, but access tokens must"),
+    ({"appId": MOBILE, "refreshTokenExpiry": -5}, "refreshTokenExpiry", "refresh tokens must live at least 60 s"),
+    ({"appId": MOBILE, "accessTokenExpiry": "0s"}, "accessTokenExpiry", "not positive"),
     ({"appId": MOBILE, "accessTokenExpiry": 3600.5}, "accessTokenExpiry", "not a whole number"),
     ({"appId": MOBILE, "accessTokenExpiry": True}, "accessTokenExpiry", "boolean"),
     ({"appId": MOBILE, "accessTokenExpiry": "1 hour"}, "accessTokenExpiry", "not a duration"),

@@ -32,7 +32,8 @@ def test_search_and_listing_resolve_a_name_the_same_way(stack_config: dict[str, 
         for app_id in (RESOURCE_OWNER, PARTNER):  # two single reads: the rest of the run reads from a listing
             listing_path.up({"__name": app_id, "appId": app_id, "accessTokenExpiry": 900})
         id_, _, outs = listing_path.up({"appDisplayName": "MOBILEAPP", "accessTokenExpiry": 1200})
-    assert id_ == MOBILE and outs["appDisplayName"] == "MobileApp"
+    assert id_ == MOBILE and outs["appDisplayName"] == "MOBILEAPP"  # as the program wrote it: no diff next time
+    assert "renamedTo" not in outs  # another case of the same name is no rename
     assert [r["query"].get("count") for r in emulator.requests_of("list")] == ["0", "1000"]  # probe, listing
     assert emulator.requests_of("search") == []  # the name was found in the listing
     assert not emulator.requests_of("get")[2:]  # the third app came from the listing

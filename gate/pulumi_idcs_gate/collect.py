@@ -37,14 +37,19 @@ class Findings:
     violations: list[Violation] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     applied: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> outputs the last up stored
+    planned: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> the program's inputs (policy run)
     error: str | None = None
 
 
 def _policy_listener(found: Findings) -> Any:
+    """Violations, and each resource's inputs, so that a violation row can name its app and value."""
     def listen(event: auto.EngineEvent) -> None:
         p = event.policy_event
         if p is not None:
             found.violations.append(Violation(p.policy_name, p.enforcement_level, p.message.strip(), p.resource_urn))
+        pre = event.resource_pre_event
+        if pre is not None and pre.metadata.new is not None:
+            found.planned[pre.metadata.urn] = dict(pre.metadata.new.inputs or {})
     return listen
 
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .collect import Findings, Step
+from .collect import Findings, Step, Violation
 
 #: The lifetimes each resource type manages, by wire name, under both front doors.
 ATTRIBUTES = {
@@ -15,7 +15,9 @@ ATTRIBUTES = {
     "ClientTokenTimeouts": ("accessTokenTtl", "refreshTokenTtl", "maxRefreshRotate", "sessionExpiration"),
 }
 CHECK = "RefreshGrantCheck"
-ORDER = {"policy violation": 0, "drift": 1, "pending change": 2, "in sync": 3}
+ORDER = {"policy violation": 0, "drift": 1, "renamed": 1, "pending change": 2, "in sync": 3}
+#: Where AppTokenExpiry keeps an app's live name when the program's identifier no longer names it.
+RENAMED = "renamedTo"
 QUIET_OPS = {"same", "read", "refresh"}
 
 
@@ -64,10 +66,16 @@ def _whole(value: Any) -> int | None:
 
 
 def _app_label(outputs: dict[str, Any]) -> str:
+    """The app as the domain names it now: its live name first (after a console rename too), then its id."""
     if outputs.get("clientId"):
         return f"{outputs['clientId']} (application {outputs.get('appId')})"
-    name = outputs.get("appDisplayName") or outputs.get("appName")
-    return f"{name} ({outputs.get('appId')})" if name else str(outputs.get("appId") or "—")
+    live = dict(outputs)
+    if outputs.get(RENAMED) and outputs.get("identifiedBy") in ("appName", "appDisplayName"):
+        live[str(outputs["identifiedBy"])] = outputs[RENAMED]
+    name = live.get("appDisplayName") or live.get("appName")
+    if name and outputs.get("appId"):
+        return f"{name} ({outputs['appId']})"
+    return str(name or outputs.get("appId") or "—")
 
 
 def _status(live: int | None, desired: int | None, applied: int | None) -> str:
@@ -81,7 +89,7 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
     label = _app_label({**applied, **step.live})
     if step.op == "delete":
         return [Row(_name(step.urn), label, "—", None, None, "pending change", "no longer in the program")]
-    rows = []
+    rows = _rename_rows(step)
     for attribute in attributes:
         desired = _whole(step.desired.get(attribute))
         if desired is None:
@@ -91,6 +99,29 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
                         _status(live, desired, _whole(applied.get(attribute))),
                         "new: adopted by the next up" if step.op == "create" else ""))
     return rows
+
+
+def _rename_rows(step: Step) -> list[Row]:
+    """An app renamed in the console: the program's identifier names no app now. Nothing breaks (the id is the
+    handle), but the program should say the new name: one row with the name and what to write."""
+    new = step.live.get(RENAMED)
+    wire = str(step.live.get("identifiedBy") or "appDisplayName")
+    if not new:
+        return []
+    old = step.desired.get(wire, step.live.get(wire))
+    note = (f"{wire} {json.dumps(old, ensure_ascii=False)} names no app now: write {wire}: "
+            f"{json.dumps(new, ensure_ascii=False)} (or appId: {json.dumps(step.live.get('appId'))}) in the program")
+    return [Row(_name(step.urn), _app_label(step.live), wire, None, None, "renamed", note)]
+
+
+def _violation_row(v: Violation, found: Findings) -> Row:
+    """A policy violation, with the app it is about and, when the message names a lifetime, its desired value."""
+    inputs = found.planned.get(v.urn or "", {})
+    state = {**inputs, **found.applied.get(v.urn or "", {})}
+    known = [a for names in ATTRIBUTES.values() for a in names]
+    attribute = next((a for a in sorted(known, key=v.message.find) if a in v.message), "—")
+    return Row(_name(v.urn) if v.urn else "(stack)", _app_label(state) if state else "—", attribute, None,
+               _whole(inputs.get(attribute)), "policy violation", f"{v.policy} ({v.level}): {v.message}")
 
 
 def _check_row(step: Step, applied: dict[str, Any]) -> CheckRow:
@@ -104,8 +135,7 @@ def _check_row(step: Step, applied: dict[str, Any]) -> CheckRow:
 
 
 def build(found: Findings) -> tuple[list[Row], list[CheckRow]]:
-    rows = [Row(_name(v.urn) if v.urn else "(stack)", "—", "—", None, None, "policy violation",
-                f"{v.policy} ({v.level}): {v.message}") for v in found.violations]
+    rows = [_violation_row(v, found) for v in found.violations]
     checks = []
     for step in found.steps:
         kind, applied = _kind(step.type), found.applied.get(step.urn, {})
@@ -130,6 +160,12 @@ VERDICT = {0: "clean: policies pass and the domain matches the program", 1: "dri
            2: "a mandatory policy was violated", 3: "the gate could not run"}
 
 
+def cell(text: object) -> str:
+    """Text safe in a Markdown table cell: a newline or a pipe would end the cell (or the row) on GitHub."""
+    lines = [line.strip() for line in str(text).replace("\r", "").split("\n") if line.strip()]
+    return "<br>".join(lines).replace("|", "\\|")
+
+
 def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], error: str | None) -> str:
     lines = [f"### pulumi-idcs gate: `{stack}`: {VERDICT[code]} (exit {code})", ""]
     if error:
@@ -138,12 +174,13 @@ def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], err
         lines += ["| resource | app | attribute | live | desired | status |", "|---|---|---|---|---|---|"]
         for r in rows:
             status = (f"**{r.status}**" if r.status != "in sync" else r.status) + (f" ({r.note})" if r.note else "")
-            lines.append(f"| {r.resource} | {r.app} | {r.attribute} | {human(r.live)} | {human(r.desired)} | "
-                         f"{status} |")
+            lines.append(f"| {cell(r.resource)} | {cell(r.app)} | {r.attribute} | {human(r.live)} | "
+                         f"{human(r.desired)} | {cell(status)} |")
         lines.append("")
     if checks:
         lines += ["| refresh check | client | last checked | expires_in | result |", "|---|---|---|---|---|"]
-        lines += [f"| {c.check} | {c.client} | {c.checked_at} | {human(c.expires_in)} | {c.result} |" for c in checks]
+        lines += [f"| {cell(c.check)} | {cell(c.client)} | {c.checked_at} | {human(c.expires_in)} | {cell(c.result)} |"
+                  for c in checks]
         lines.append("")
     return "\n".join(lines)
 

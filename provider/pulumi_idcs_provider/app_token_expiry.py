@@ -1,8 +1,10 @@
 """The dynamic provider behind `pulumi_idcs.AppTokenExpiry`: adopt an app, manage its two expiries only.
 
 The app's id is the resource's handle once created: names are resolved at create and when the identifier in the
-program changes, never again behind the user's back. Whatever `up` would refuse, `check` and `diff` refuse first
-(they run during preview, before anything is written).
+program changes, never again behind the user's back. So the identifier is stored as the program wrote it (names
+compare without regard to case, as IDCS compares them), and a refresh never rewrites it: an app renamed in the
+console is reported in `renamedTo`, and nothing else changes until the program names it again. Whatever `up`
+would refuse, `check` and `diff` refuse first (they run during preview, before anything is written).
 
 The class is pickled *by reference* into every resource's state (`__provider`): never rename or move it, and
 keep instances free of attributes. Connection settings come from `configure()` and live at module level.
@@ -10,6 +12,7 @@ keep instances free of attributes. Connection settings come from `configure()` a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,12 +34,15 @@ from .client import IdcsClient, client_for
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, Failure, check_inputs
 from .settings import same_domain_url
+from .spelling import shown
 
 ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
 #: The SDK passes the resource's name under this hidden input, so that messages can name the resources.
 NAME_KEY = "__name"
+#: The output that holds an app's live name when the program's identifier no longer names it.
+RENAMED = "renamedTo"
 
 
 def current_client(props: Mapping[str, Any]) -> IdcsClient:
@@ -91,13 +97,14 @@ class AppTokenExpiryProvider(ResourceProvider):
         return UpdateResult(_outputs(inputs, live, originals, client, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        app = current_client(props).get_app(id_, _label(props) if props.get("appId") else repr(id_))
+        app = current_client(props).get_app(id_, _label(props) if props.get("appId") else shown(id_))
         if app is None:
             return ReadResult("", {})
         identified_by = props.get("identifiedBy") or next((w for w in IDENTIFIERS if props.get(w)), "appId")
         managed = [a for a in EXPIRY_ATTRIBUTES if props.get(a) is not None]
-        outs = {k: v for k, v in props.items() if not k.startswith("__") and k not in IDENTIFIERS}
+        outs = {k: v for k, v in props.items() if not k.startswith("__") and k not in (*IDENTIFIERS, RENAMED)}
         outs.update(_identity(app), identifiedBy=identified_by, onDelete=props.get("onDelete", "retain"))
+        outs.update(_as_written(identified_by, props.get(identified_by) or outs[identified_by], app))
         for a in managed:
             outs[a] = app.value(a)
             outs.setdefault(ORIGINAL[a], app.value(a))
@@ -131,6 +138,7 @@ class Verdict:
     inputs_changed: bool = False       # the program changed: the engine's input diff shows each property
     drift: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # property -> (live, wanted)
     restamp: bool = False              # only the stored spelling of the domain URL changes
+    renamed: str | None = None         # the app's live name when the program's name no longer names it
 
     @property
     def changes(self) -> bool:
@@ -162,7 +170,8 @@ def verdict(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdi
     ownership.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
     drift = {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}
     return Verdict(inputs_changed=_inputs_changed(inputs, olds), drift=drift,
-                   restamp=olds.get("domainUrl") != client.settings.domain_url)
+                   restamp=olds.get("domainUrl") != client.settings.domain_url,
+                   renamed=_as_written(*inputs.identifier(), app).get(RENAMED))
 
 
 def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -182,7 +191,7 @@ def imported(app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(outputs, inputs) of an app adopted as it is, from its id alone (`pulumi import`): both expiries managed
     at their live values, "retain" on delete; None when no such app exists."""
     client = current_client({})
-    app = client.get_app(app_id, f"with id {app_id!r}")
+    app = client.get_app(app_id, f"with id {shown(app_id)}")
     if app is None:
         return None
     inputs: dict[str, Any] = {"appId": app.id, "onDelete": "retain"}
@@ -220,7 +229,7 @@ def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[st
         target = _resolve(client, inputs)
     except AppNotFoundError as e:
         raise AppNotFoundError(f"{wire}: {e}. The app this resource manages (id {app.id}) is called "
-                               f"{app.display_name!r} now") from None
+                               f"{shown(app.display_name)} now") from None
     return None if target.id == app.id else Verdict(replaces=(wire,))
 
 
@@ -234,7 +243,7 @@ def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, A
         except AppNotFoundError:
             pass
     raise AppNotFoundError(
-        f"app {_label(olds)} no longer exists in {client.settings.domain_url}, and no app has {wire} {value!r}: "
+        f"app {_label(olds)} no longer exists in {client.settings.domain_url}, and no app has {wire} {shown(value)}: "
         f"run `pulumi refresh` to drop it from the stack, or point {wire} at another app")
 
 
@@ -293,13 +302,13 @@ def _inputs_changed(inputs: AppTokenExpiryInputs, olds: Mapping[str, Any]) -> bo
 def _resolve(client: IdcsClient, inputs: AppTokenExpiryInputs) -> AppExpiries:
     wire, value = inputs.identifier()
     if wire == "appId":
-        app = client.get_app(value, f"with id {value!r}")
+        app = client.get_app(value, f"with id {shown(value)}")
         if app is None:
             raise AppNotFoundError(
-                f"no app with id {value!r} in {client.settings.domain_url}: check the id (Apps > the app > its "
+                f"no app with id {shown(value)} in {client.settings.domain_url}: check the id (Apps > the app > its "
                 "URL), or identify the app by appName (its client id) or appDisplayName")
         return app
-    return client.find_app(RESOLVED[wire], value, f"{RESOLVED[wire]} {value!r}")
+    return client.find_app(RESOLVED[wire], value, f"{RESOLVED[wire]} {shown(value)}")
 
 
 def _apply(client: IdcsClient, app: AppExpiries, desired: Mapping[str, int]) -> AppExpiries:
@@ -312,10 +321,27 @@ def _identity(app: AppExpiries) -> dict[str, Any]:
     return {"appId": app.id, "appName": app.name, "appDisplayName": app.display_name}
 
 
+def _as_written(wire: str, value: str, app: AppExpiries) -> dict[str, str]:
+    """The identifier as the program wrote it, and `renamedTo` when that no longer names the app (a console
+    rename): stored in place of the live spelling, so that neither case nor a rename becomes a change."""
+    live = _identity(app)[wire]
+    return {wire: value} if _same_identifier(wire, value, live) else {wire: value, RENAMED: live}
+
+
+def rename_advice(props: Mapping[str, Any], live_name: str) -> str:
+    """What to tell the user when the app was renamed in the console: nothing breaks, but the program is stale."""
+    wire, value = _inputs(props).identifier()
+    return (f"{wire} {json.dumps(value, ensure_ascii=False)} no longer names an app: the app this resource manages "
+            f"is called {json.dumps(live_name, ensure_ascii=False)} in the domain now. Nothing changes (the app's id "
+            f"is the handle); write {wire}: {json.dumps(live_name, ensure_ascii=False)} in the program, or "
+            "identify it by appId")
+
+
 def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping[str, Any],
              client: IdcsClient, props: Mapping[str, Any]) -> dict[str, Any]:
     outs: dict[str, Any] = {**_identity(live), "identifiedBy": inputs.identifier()[0], "onDelete": inputs.on_delete,
                             "domainUrl": client.settings.domain_url}
+    outs.update(_as_written(*inputs.identifier(), live))
     for key in ("connection", NAME_KEY):
         if props.get(key):
             outs[key] = props[key]
@@ -327,9 +353,9 @@ def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping
 
 
 def _label_app(app: AppExpiries) -> str:
-    return f"{app.display_name!r} (id {app.id})" if app.display_name else f"id {app.id}"
+    return f"{shown(app.display_name)} (id {app.id})" if app.display_name else f"id {app.id}"
 
 
 def _label(props: Mapping[str, Any]) -> str:
     name = props.get("appDisplayName") or props.get("appName")
-    return f"{name!r} (id {props.get('appId')})" if name else f"id {props.get('appId')}"
+    return f"{shown(name)} (id {props.get('appId')})" if name else f"id {props.get('appId')}"

@@ -16,6 +16,7 @@ import requests
 
 from .errors import ConfigurationError
 from .pacing import SYSTEM_CLOCK, Clock
+from .spelling import shown
 from .transport import Transport
 
 #: Renew a token this long before the server says it expires.
@@ -92,7 +93,7 @@ def oci_signer(config_file: str, profile: str) -> requests.auth.AuthBase:
     except (oci.exceptions.ConfigFileNotFound, oci.exceptions.ProfileNotFound,
             oci.exceptions.InvalidConfig, oci.exceptions.InvalidKeyFilePath) as e:
         raise ConfigurationError(
-            f"cannot use OCI profile {profile!r} of {config_file} (idcs:ociConfigFile, idcs:ociProfile): "
+            f"cannot use OCI profile {shown(profile)} of {config_file} (idcs:ociConfigFile, idcs:ociProfile): "
             f"{type(e).__name__}") from None
     signer: requests.auth.AuthBase = oci.signer.Signer(
         tenancy=config["tenancy"], user=config["user"], fingerprint=config["fingerprint"],

@@ -25,6 +25,7 @@ from .errors import (
 )
 from .models import APP_ATTRIBUTES, AppExpiries
 from .settings import ConnectionSettings
+from .spelling import shown
 from .transport import Transport, TransportError
 
 ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
@@ -123,10 +124,10 @@ class IdcsClient:
             resources = self._search(attribute, value, label)
         if not resources:
             raise AppNotFoundError(
-                f"no app in {self.settings.domain_url} has {attribute} {value!r}: check the name (IDCS compares "
+                f"no app in {self.settings.domain_url} has {attribute} {shown(value)}: check the name (IDCS compares "
                 "it without regard to case), that the admin client may read Apps, or use appId")
         if len(resources) > 1:
-            raise AppNotFoundError(f"{len(resources)} apps have {attribute} {value!r}: use appId to say which one")
+            raise AppNotFoundError(f"{len(resources)} apps have {attribute} {shown(value)}: use appId to say which one")
         found = resources[0] if isinstance(resources[0], AppExpiries) else AppExpiries.model_validate(resources[0])
         self.reads.resolve(attribute, value, found)
         return found
@@ -232,7 +233,8 @@ def _token_error(resp: requests.Response, client_id: str) -> IdcsError:
     error = body.get("error") if isinstance(body, dict) else None
     description = body.get("error_description") if isinstance(body, dict) else None
     return IdcsError(
-        f"the admin client {client_id!r} could not get a token: HTTP {resp.status_code}"
-        f"{', ' + str(error) if error else ''}{': ' + str(description) if description else ''}. Check idcs:clientId "
+        f"the admin client {shown(client_id)} could not get a token: HTTP {resp.status_code}"
+        f"{', ' + str(error) if error else ''}{': ' + str(description).rstrip('.') if description else ''}. "
+        "Check idcs:clientId "
         "and idcs:clientSecret, and that the client app is active and allowed the client_credentials grant")
 

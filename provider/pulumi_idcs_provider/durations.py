@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .spelling import shown
+
 #: IDCS stores expiries as integers; anything past a signed 32-bit int cannot be a real lifetime.
 MAX_SECONDS = 2**31 - 1
 
@@ -26,18 +28,19 @@ class DurationError(ValueError):
     """A value that is not a whole, positive number of seconds."""
 
 
-def parse_seconds(value: object) -> int:
-    """Whole positive seconds from an int, an integral float (the engine sends numbers as floats) or text."""
+def parse_seconds(value: object, positive: bool = True) -> int:
+    """Whole positive seconds from an int, an integral float (the engine sends numbers as floats) or text. With
+    `positive=False` a number below one is returned, for a caller that names its own lower bound."""
     if isinstance(value, bool):
-        raise DurationError(f"{value!r} is a boolean; give whole seconds or a duration such as {FORMS}")
+        raise DurationError(f"{shown(value)} is a boolean; give whole seconds or a duration such as {FORMS}")
     if isinstance(value, float):
         if not value.is_integer():
-            raise DurationError(f"{value!r} is not a whole number of seconds")
+            raise DurationError(f"{shown(value)} is not a whole number of seconds")
         value = int(value)
     if isinstance(value, int):
-        return _positive(value, repr(value))
+        return _positive(value, shown(value)) if positive or value > MAX_SECONDS else value
     if isinstance(value, str):
-        return _positive(_parse_text(value), repr(value))
+        return _positive(_parse_text(value), shown(value))
     raise DurationError(f"expected whole seconds or a duration such as {FORMS}, got {type(value).__name__}")
 
 
@@ -50,7 +53,7 @@ def _parse_text(text: str) -> int:
     if s[0] in "Pp":
         return _parse_iso(s.upper(), text)
     if "M" in s:
-        raise DurationError(f"{text!r} is ambiguous: an upper-case M reads as months, which have no fixed length; "
+        raise DurationError(f"{shown(text)} is ambiguous: an upper-case M reads as months, which have no fixed length; "
                             'write minutes as "m" (for example "15m") and long spans in days ("180d")')
     pos, total = 0, 0
     for m in _SHORT.finditer(s.lower()):
@@ -59,7 +62,7 @@ def _parse_text(text: str) -> int:
         total += int(m.group(1)) * _UNIT_SECONDS[m.group(2)]
         pos = m.end()
     if pos != len(s) or pos == 0:
-        raise DurationError(f"{text!r} is not a duration; use {FORMS}")
+        raise DurationError(f"{shown(text)} is not a duration; use {FORMS}")
     return total
 
 
@@ -68,7 +71,7 @@ def _parse_iso(s: str, original: str) -> int:
     if m is None or s in ("P", "PT") or s.endswith("T"):
         calendar = re.search(r"[0-9]+[YM]", s.split("T")[0])
         hint = " (years and months have no fixed length: use days)" if calendar else ""
-        raise DurationError(f"{original!r} is not an ISO 8601 duration we accept{hint}; use {FORMS}")
+        raise DurationError(f"{shown(original)} is not an ISO 8601 duration we accept{hint}; use {FORMS}")
     return sum(int(m.group(k) or 0) * _UNIT_SECONDS[k] for k in ("w", "d", "h", "m", "s"))
 
 

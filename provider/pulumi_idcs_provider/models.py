@@ -13,6 +13,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from .durations import DurationError, describe, parse_seconds
+from .spelling import shown
 
 #: Oracle documents 60 s to one year for accessTokenExpiry.
 ACCESS_MIN, ACCESS_MAX = 60, 365 * 86400
@@ -50,7 +51,7 @@ class AppTokenExpiryInputs(_Wire):
             raise PydanticCustomError(
                 "idcs", "{value} is not a plain IDCS app id (letters, digits, '-' and '_' only, like "
                 "'9fc12da9eecd4927a9ef88512ce5612e'); to find an app by client id or name use appName or "
-                "appDisplayName", {"value": repr(v)})
+                "appDisplayName", {"value": shown(v)})
         return v
 
     @field_validator("app_name", "app_display_name", mode="before")
@@ -60,7 +61,7 @@ class AppTokenExpiryInputs(_Wire):
             return v
         if not isinstance(v, str) or not v.strip() or len(v) > 1024:
             raise PydanticCustomError("idcs", "{value} is not an app name: give the non-empty text IDCS shows",
-                                      {"value": repr(v)})
+                                      {"value": shown(v)})
         return v
 
     @field_validator("access_token_expiry", mode="before")
@@ -78,7 +79,7 @@ class AppTokenExpiryInputs(_Wire):
     def _connection_name(cls, v: object) -> object:
         if v is not None and (not isinstance(v, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", v)):
             raise PydanticCustomError("idcs", "{value} is not a connection name (letters, digits, '-', '_'): it "
-                                      "names an entry of the idcs:connections stack config", {"value": repr(v)})
+                                      "names an entry of the idcs:connections stack config", {"value": shown(v)})
         return v
 
     @field_validator("on_delete", mode="before")
@@ -89,7 +90,7 @@ class AppTokenExpiryInputs(_Wire):
         if v not in ("retain", "restore"):
             raise PydanticCustomError(
                 "idcs", '{value} is not an onDelete mode: use "retain" (leave the values) or "restore" (put back '
-                "the values found when the app was adopted)", {"value": repr(v)})
+                "the values found when the app was adopted)", {"value": shown(v)})
         return v
 
     def identifier(self) -> tuple[str, str]:
@@ -105,25 +106,25 @@ class AppTokenExpiryInputs(_Wire):
         return {a: v for a in EXPIRY_ATTRIBUTES if (v := getattr(self, _snake(a))) is not None}
 
 
-def seconds_field(v: object) -> int | None:
+def seconds_field(v: object, positive: bool = True) -> int | None:
     """A pydantic before-validator body: whole seconds from any accepted form, or the parser's reason."""
     if v is None:
         return None
     try:
-        return parse_seconds(v)
+        return parse_seconds(v, positive)
     except DurationError as e:
         raise PydanticCustomError("idcs", "{reason}", {"reason": str(e)}) from None
 
 
 def _seconds_in_range(v: object, low: int, high: int | None, what: str) -> object:
-    seconds = seconds_field(v)
+    seconds = seconds_field(v, positive=False)  # below the bound, whatever the sign: the bound is the message
     if seconds is None:
         return None
     if seconds < low or (high is not None and seconds > high):
         bound = f"between {describe(low)} and {describe(high)}" if high else f"at least {describe(low)}"
-        hint = f'; did you mean "{seconds}d"?' if seconds < low and seconds <= 90 else ""
+        hint = f'; did you mean "{seconds}d"?' if 0 < seconds < low and seconds <= 90 else ""
         raise PydanticCustomError("idcs", "{value} is {seconds} s, but {what} must live {bound}{hint}",
-                                  {"value": repr(v), "seconds": seconds, "what": what, "bound": bound, "hint": hint})
+                                  {"value": shown(v), "seconds": seconds, "what": what, "bound": bound, "hint": hint})
     return seconds
 
 

@@ -17,6 +17,7 @@ import requests
 from .auth import BearerAuth, ClientCredentials
 from .errors import IdcsError
 from .settings import MosaicSettings
+from .spelling import shown
 from .transport import Transport, TransportError
 
 
@@ -68,7 +69,7 @@ class MosaicClient:
                                           **kwargs)
         except TransportError as e:
             hint = ". Set idcs:mosaicCaBundle (or $MOSAIC_CA_BUNDLE) to the CA's PEM file" if e.tls else ""
-            raise MosaicApiError(f"could not {action} client {client_id!r} of application {app_id!r}: {e}"
+            raise MosaicApiError(f"could not {action} client {shown(client_id)} of application {shown(app_id)}: {e}"
                                  + hint) from None
         if resp.ok or resp.status_code == 404:
             return resp
@@ -76,8 +77,8 @@ class MosaicClient:
 
     def _token_refused(self, resp: requests.Response) -> MosaicApiError:
         return MosaicApiError(
-            f"the Mosaic management app {self.settings.client_id!r} could not get a token: HTTP "
-            f"{resp.status_code}, {_message(resp)}. Check idcs:mosaicClientId and idcs:mosaicClientSecret")
+            f"the Mosaic management app {shown(self.settings.client_id)} could not get a token: HTTP "
+            f"{resp.status_code}, {_message(resp).rstrip('.')}. Check idcs:mosaicClientId and idcs:mosaicClientSecret")
 
 
 def _unwrapped(resp: requests.Response) -> dict[str, Any]:
@@ -100,5 +101,5 @@ def _message(resp: requests.Response) -> str:
 
 
 def _api_error(resp: requests.Response, action: str, app_id: str, client_id: str) -> MosaicApiError:
-    return MosaicApiError(f"Mosaic refused to {action} client {client_id!r} of application {app_id!r}: "
+    return MosaicApiError(f"Mosaic refused to {action} client {shown(client_id)} of application {shown(app_id)}: "
                           f"HTTP {resp.status_code}, {_message(resp)}")

@@ -34,6 +34,7 @@ from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import seconds_field
 from .mosaic_client import MosaicClient, mosaic_client_for
+from .spelling import shown
 
 #: Each managed lifetime by wire name: (object it lives in, or None for a top-level field; key there).
 FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
@@ -63,7 +64,7 @@ class ClientTokenTimeoutsInputs(BaseModel):
         if not isinstance(v, str) or not _PLAIN_ID.fullmatch(v):
             raise PydanticCustomError("idcs", "{value} is not a Mosaic id (letters, digits, '.', '_', '~', '-'), as "
                                       "the portal shows it in the application's and the client's settings",
-                                      {"value": repr(v)})
+                                      {"value": shown(v)})
         return v
 
     @field_validator("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate", "session_expiration",
@@ -79,14 +80,14 @@ class ClientTokenTimeoutsInputs(BaseModel):
             return "retain"
         if v not in ("retain", "restore"):
             raise PydanticCustomError("idcs", '{value} is not an onDelete mode: use "retain" or "restore"',
-                                      {"value": repr(v)})
+                                      {"value": shown(v)})
         return v
 
     def desired(self) -> dict[str, int]:
         return {w: v for w in FIELDS if (v := getattr(self, _snake(w))) is not None}
 
     def label(self) -> str:
-        return f"client {self.client_id!r} of application {self.app_id!r}"
+        return f"client {shown(self.client_id)} of application {shown(self.app_id)}"
 
 
 def _snake(wire: str) -> str:

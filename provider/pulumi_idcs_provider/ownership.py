@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 
 from .errors import IdcsError
+from .spelling import shown
 
 _LOCK = threading.Lock()
 #: (domain, app id) -> the resource that manages it in this deployment (its name).
@@ -33,7 +34,7 @@ def claim(domain: str, app_id: str, owner: str, label: str) -> None:
     if contested:
         first, second = sorted(contested)  # the engine checks resources concurrently: keep the text stable
         raise OwnershipError(
-            f"app {label} is managed by two resources of this deployment, {first!r} and {second!r} (whatever "
+            f"app {label} is managed by two resources of this deployment, {shown(first)} and {shown(second)} (whatever "
             "identifiers they use, they resolve to the same app): one app, one owner. Remove one of them; to move "
             "the management, delete one and change the other in the same update")
 

@@ -36,6 +36,7 @@ from . import stack_config
 from .durations import describe
 from .models import seconds_field
 from .settings import endpoint_problem
+from .spelling import shown
 from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
 
@@ -61,7 +62,7 @@ class RefreshGrantCheckInputs(BaseModel):
     def _flavor(cls, v: object) -> object:
         if v not in FLAVORS:
             raise PydanticCustomError("idcs", '{value} is not a flavor: use "idcs", "mosaic" or "oauth2" (with '
-                                      "tokenUrl)", {"value": repr(v)})
+                                      "tokenUrl)", {"value": shown(v)})
         return v
 
     @field_validator("client_id", "refresh_token", mode="before")
@@ -157,7 +158,7 @@ def _expectation_failure(inputs: RefreshGrantCheckInputs, answer: TokenAnswer) -
     expected = inputs.expect_access_token_expiry
     if expected is None:
         return None
-    who = f"refresh grant check for client {inputs.client_id!r} ({inputs.flavor})"
+    who = f"refresh grant check for client {shown(inputs.client_id)} ({inputs.flavor})"
     if answer.expires_in is None:
         return f"{who}: the token server did not say expires_in, so expectAccessTokenExpiry cannot be verified"
     if answer.expires_in > expected:

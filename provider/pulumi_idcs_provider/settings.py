@@ -6,6 +6,7 @@ the `__provider` blob in state, and a rotated secret would not reach refresh or 
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import os
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from .errors import ConfigurationError
+from .spelling import shown
 
 #: (stack config key, environment variable) for each setting.
 KEYS = {
@@ -42,6 +44,30 @@ MOSAIC_CA_BUNDLE = ("idcs:mosaicCaBundle", "MOSAIC_CA_BUNDLE")
 #: A way out when a resource's restore cannot be done: every delete leaves the values as they are.
 SKIP_RESTORE = ("idcs:skipRestore", "IDCS_SKIP_RESTORE")
 AUTH_METHODS = ("oauth", "oci-api-key")
+#: Every `idcs:` key this provider reads: another that looks like one of these is a typo worth naming.
+KNOWN_KEYS = frozenset({*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, *(key for key, _ in MOSAIC_KEYS.values()),
+                        MOSAIC_CA_BUNDLE[0], SKIP_RESTORE[0]})
+
+
+def misspelt_keys(config: Mapping[str, Any]) -> dict[str, str]:
+    """{key given: the known key it looks like} for config keys that are not ours but nearly are
+    (`idcs:domainURL`, `idcs:clientSecert`)."""
+    found = {}
+    for key in config:
+        if key in KNOWN_KEYS or not key.casefold().startswith("idcs:"):
+            continue
+        same_case = [k for k in KNOWN_KEYS if k.casefold() == key.casefold()]
+        close = same_case or difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.85)
+        if close:
+            found[key] = close[0]
+    return found
+
+
+def _typo_hint(config: Mapping[str, Any], wanted: list[str]) -> str:
+    """' (idcs:domainURL is set: did you mean idcs:domainUrl?)' for the missing keys that were misspelt."""
+    hints = [f"{given} is set: did you mean {known}?" for given, known in misspelt_keys(config).items()
+             if known in wanted]
+    return f" ({'; '.join(hints)})" if hints else ""
 
 
 class ConnectionSettings(BaseModel):
@@ -80,19 +106,20 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
     if connection:
         found.update(_named_connection(config, connection))
     if found.get("auth_method", "oauth") not in AUTH_METHODS:
-        raise ConfigurationError(f"idcs:authMethod {found['auth_method']!r} is not one of {', '.join(AUTH_METHODS)}",
-                                 key=KEYS["auth_method"][0])
+        raise ConfigurationError(f"idcs:authMethod {shown(found['auth_method'])} is not one of "
+                                 f"{', '.join(AUTH_METHODS)}", key=KEYS["auth_method"][0])
     needed = ["domain_url"] if found.get("auth_method") == "oci-api-key" else [
         "domain_url", "client_id", "client_secret"]
     missing = [f for f in needed if f not in found]
     if missing and connection:
         raise ConfigurationError(key=CONNECTIONS_KEY, message=
-            f"connection {connection!r} lacks " + ", ".join(f"{CONNECTIONS_KEY}.{connection}.{_camel(f)}"
+            f"connection {shown(connection)} lacks " + ", ".join(f"{CONNECTIONS_KEY}.{connection}.{_camel(f)}"
                                                               for f in missing))
     if missing:
         wanted = "; ".join(f"{KEYS[f][0]} (or ${KEYS[f][1]})" for f in missing)
+        hint = _typo_hint(config, [KEYS[f][0] for f in missing])
         raise ConfigurationError(key=KEYS[missing[0]][0], message=
-            f"missing IDCS connection settings: {wanted}. Set them with `pulumi config set idcs:domainUrl "
+            f"missing IDCS connection settings: {wanted}{hint}. Set them with `pulumi config set idcs:domainUrl "
             "https://idcs-....identity.oraclecloud.com`, `pulumi config set idcs:clientId ...` and "
             "`pulumi config set --secret idcs:clientSecret ...`, or export the environment variables")
     url_key = f"{CONNECTIONS_KEY}.{connection}.domainUrl" if connection else KEYS["domain_url"][0]
@@ -104,7 +131,7 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
             rate = 0.0
         if not rate > 0:
             raise ConfigurationError(
-                f"idcs:maxRequestsPerSecond must be a positive number, not {found['max_requests_per_second']!r}",
+                f"idcs:maxRequestsPerSecond must be a positive number, not {shown(found['max_requests_per_second'])}",
                 key=KEYS["max_requests_per_second"][0])
         found["max_requests_per_second"] = rate
     return ConnectionSettings(**found)
@@ -138,6 +165,7 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
     missing = [f for f in MOSAIC_KEYS if f not in found]
     if missing:
         wanted = "; ".join(f"{MOSAIC_KEYS[f][0]} (or ${MOSAIC_KEYS[f][1]})" for f in missing)
+        wanted += _typo_hint(config, [MOSAIC_KEYS[f][0] for f in missing])
         raise ConfigurationError(
             f"missing Transmit Mosaic settings: {wanted}: the API host (e.g. https://api.transmitsecurity.io) and a "
             "management app allowed apps:read and apps:edit (`pulumi config set --secret idcs:mosaicClientSecret "
@@ -152,7 +180,9 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
 def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """(key, reason) for each setting that is given but unusable: what the plugin's CheckConfig refuses at preview.
     Settings that are simply absent are not judged here: only resources that need them fail, naming the key."""
-    found: list[tuple[str, str]] = []
+    found = [(given, f"{given} is not a setting of this provider: did you mean {known}? Move the value with "
+              f"`pulumi config rm {given}` and `pulumi config set {known} ...`")
+             for given, known in misspelt_keys(config).items()]
     given = {k for k in (*(key for key, _ in KEYS.values()), CONNECTIONS_KEY) if config.get(k) not in (None, "")}
     url_key = KEYS["domain_url"][0]
     if url_key in given:
@@ -203,15 +233,15 @@ def endpoint_problem(url: str, example: str) -> str | None:
     try:
         parts.port  # noqa: B018 (a port that is not a number raises here)
     except ValueError:
-        return f"{url!r} has a port that is not a number"
+        return f"{shown(url)} has a port that is not a number"
     if parts.scheme.lower() not in ("https", "http") or not parts.hostname:
-        return f"{url!r} is not a URL like {example}"
+        return f"{shown(url)} is not a URL like {example}"
     if "@" in parts.netloc:
         return (f"{parts.scheme}://…@{parts.hostname} carries credentials in the URL: they would be sent as HTTP "
                 "Basic auth and kept in plain text in the stack config. Remove them (and use idcs:clientId and "
                 "a secret idcs:clientSecret)")
     if parts.scheme.lower() == "http" and not _is_loopback(parts.hostname):
-        return (f"{url!r} uses plain http for a non-loopback host: use https (plain http is only allowed for a "
+        return (f"{shown(url)} uses plain http for a non-loopback host: use https (plain http is only allowed for a "
                 "local emulator on 127.0.0.1, ::1 or localhost)")
     return None
 
@@ -225,7 +255,7 @@ def _named_connection(config: Mapping[str, Any], name: str) -> dict[str, Any]:
     entry = table.get(name) if isinstance(table, dict) else None
     if not isinstance(entry, dict):
         raise ConfigurationError(
-            f"no connection {name!r}: set {CONNECTIONS_KEY}.{name}.domainUrl, .clientId and (with --secret) "
+            f"no connection {shown(name)}: set {CONNECTIONS_KEY}.{name}.domainUrl, .clientId and (with --secret) "
             f".clientSecret, e.g. `pulumi config set --path {CONNECTIONS_KEY}.{name}.domainUrl https://...`")
     return {field: entry[_camel(field)] for field in KEYS if entry.get(_camel(field)) not in (None, "")}
 
@@ -245,7 +275,8 @@ def normalise_domain_url(url: str, key: str = "idcs:domainUrl") -> str:
     parts = urlsplit(url.strip())
     if parts.query or parts.fragment or parts.path.strip("/") or url.strip().endswith(("?", "#")):
         raise ConfigurationError(
-            f"{key} {url!r} must be the domain's base URL only, with no path, query or fragment (not .../admin/v1)",
+            f"{key} {shown(url)} must be the domain's base URL only, with no path, query or fragment "
+            "(not .../admin/v1)",
             key=key)
     scheme, host = parts.scheme.lower(), str(parts.hostname)
     netloc = f"[{host}]" if ":" in host else host

@@ -14,6 +14,7 @@ from typing import Any
 import requests
 
 from .errors import IdcsError
+from .spelling import shown
 from .transport import Transport, TransportError
 
 
@@ -131,7 +132,7 @@ def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
 
 
 def _who(ex: Exchange) -> str:
-    return f"refresh grant check for client {ex.client_id!r} ({ex.flavor})"
+    return f"refresh grant check for client {shown(ex.client_id)} ({ex.flavor})"
 
 
 def _json(resp: requests.Response) -> dict[str, Any]:

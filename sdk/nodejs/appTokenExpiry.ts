@@ -39,7 +39,7 @@ export class AppTokenExpiry extends pulumi.CustomResource {
      */
     declare public readonly accessTokenExpiry: pulumi.Output<number | undefined>;
     /**
-     * The adopted app's display name.
+     * The adopted app's display name; when the program identifies the app by appDisplayName, as the program wrote it (names compare without regard to case).
      */
     declare public readonly appDisplayName: pulumi.Output<string>;
     /**
@@ -47,7 +47,7 @@ export class AppTokenExpiry extends pulumi.CustomResource {
      */
     declare public readonly appId: pulumi.Output<string>;
     /**
-     * The adopted app's name (OAuth client id).
+     * The adopted app's name (OAuth client id); when the program identifies the app by appName, as the program wrote it.
      */
     declare public readonly appName: pulumi.Output<string>;
     /**
@@ -78,6 +78,10 @@ export class AppTokenExpiry extends pulumi.CustomResource {
      * Live refreshTokenExpiry in seconds (absent when not managed).
      */
     declare public readonly refreshTokenExpiry: pulumi.Output<number | undefined>;
+    /**
+     * The app's live name or display name when the identifier the program wrote (appName or appDisplayName) no longer names it, after a rename in the console; absent otherwise. Nothing changes until the program names the app again: the app's id is the handle.
+     */
+    declare public /*out*/ readonly renamedTo: pulumi.Output<string | undefined>;
 
     /**
      * Create a AppTokenExpiry resource with the given unique name, arguments, and options.
@@ -101,6 +105,7 @@ export class AppTokenExpiry extends pulumi.CustomResource {
             resourceInputs["identifiedBy"] = undefined /*out*/;
             resourceInputs["originalAccessTokenExpiry"] = undefined /*out*/;
             resourceInputs["originalRefreshTokenExpiry"] = undefined /*out*/;
+            resourceInputs["renamedTo"] = undefined /*out*/;
         } else {
             resourceInputs["accessTokenExpiry"] = undefined /*out*/;
             resourceInputs["appDisplayName"] = undefined /*out*/;
@@ -113,6 +118,7 @@ export class AppTokenExpiry extends pulumi.CustomResource {
             resourceInputs["originalAccessTokenExpiry"] = undefined /*out*/;
             resourceInputs["originalRefreshTokenExpiry"] = undefined /*out*/;
             resourceInputs["refreshTokenExpiry"] = undefined /*out*/;
+            resourceInputs["renamedTo"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(AppTokenExpiry.__pulumiType, name, resourceInputs, opts);

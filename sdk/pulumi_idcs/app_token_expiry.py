@@ -13,7 +13,7 @@ Expiry = int | str
 
 #: Every output, by wire name (the state and schema.json use these names).
 OUTPUTS = (
-    "appId", "appName", "appDisplayName", "identifiedBy", "accessTokenExpiry", "refreshTokenExpiry",
+    "appId", "appName", "appDisplayName", "identifiedBy", "renamedTo", "accessTokenExpiry", "refreshTokenExpiry",
     "originalAccessTokenExpiry", "originalRefreshTokenExpiry", "domainUrl", "onDelete", "connection",
 )
 
@@ -139,6 +139,11 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
     def identified_by(self) -> pulumi.Output[str]:
         """Which identifier the program used: "appId", "appName" or "appDisplayName"."""
         return self.__dict__["identifiedBy"]  # type: ignore[no-any-return]
+
+    @property
+    def renamed_to(self) -> pulumi.Output[str | None]:
+        """The app's live name when the identifier the program wrote no longer names it (renamed in the console)."""
+        return self.__dict__["renamedTo"]  # type: ignore[no-any-return]
 
     @property
     def access_token_expiry(self) -> pulumi.Output[int | None]:

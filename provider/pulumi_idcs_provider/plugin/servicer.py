@@ -20,13 +20,13 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .. import app_token_expiry as ate
-from .. import stack_config
+from .. import spelling, stack_config
 from ..errors import IdcsError
 from ..models import EXPIRY_ATTRIBUTES
 from ..mosaic_timeouts import ClientTokenTimeoutsProvider
 from ..refresh_grant_check import RefreshGrantCheckProvider
 from ..settings import config_problems
-from . import wire
+from . import stack_owners, wire
 from .engine_log import warn
 
 APP = "idcs:index:AppTokenExpiry"
@@ -60,8 +60,10 @@ def _with_owner(props: Mapping[str, Any], urn: str) -> dict[str, Any]:
 
 
 def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Our own errors reach the user as their message alone (no traceback), with no secret in them."""
+    """Our own errors reach the user as their message alone (no traceback), with no secret in them, and values
+    in them are spelt as the program (YAML, TypeScript, Go) writes them."""
     def call(self: Any, request: Any, context: grpc.ServicerContext) -> Any:
+        spelling.use_json()
         try:
             return method(self, request, context)
         except IdcsError as e:
@@ -80,12 +82,13 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: grpc.ServicerContext) -> Any:
         return provider_pb2.GetSchemaResponse(schema=wire.schema_text())
 
+    @errors_as_status
     def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
         news = wire.props_in(request.news, keep_unknowns=False)
         config = {NAMESPACE + k: v for k, v in news.items() if not k.startswith("__") and k != "version"}
         failures = [provider_pb2.CheckFailure(property=key.removeprefix(NAMESPACE), reason=reason)
                     for key, reason in config_problems(_config_values(config))]
-        return provider_pb2.CheckResponse(inputs=request.news, failures=failures)
+        return provider_pb2.CheckResponse(inputs=wire.config_out(request.news), failures=failures)
 
     def DiffConfig(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
         """A changed configuration updates the provider in place: it never replaces every resource."""
@@ -105,7 +108,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         olds, news = wire.props_in(request.olds), wire.props_in(request.news)
         result = _core(request.urn).check(olds, _with_owner(news, request.urn))
         failures = [provider_pb2.CheckFailure(property=f.property, reason=f.reason) for f in result.failures]
-        return provider_pb2.CheckResponse(inputs=wire.props_out(result.inputs or {}), failures=failures)
+        secrets = wire.secret_inputs(type_of(request.urn)) | wire.arrived_secret(request.news)
+        return provider_pb2.CheckResponse(inputs=wire.props_out(result.inputs or {}, secrets), failures=failures)
 
     @errors_as_status
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
@@ -121,13 +125,14 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     @errors_as_status
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
         token, props = type_of(request.urn), _with_owner(wire.props_in(request.properties), request.urn)
+        secrets = _secret_outputs(token, request.properties)
         if request.preview:  # never write during a preview: show what create would store
             if token == APP:
                 id_, outs = ate.planned({}, props)
-                return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(outs, token))
-            return provider_pb2.CreateResponse(properties=wire.props_out(_plain(props), token))
+                return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(outs, secrets))
+            return provider_pb2.CreateResponse(properties=wire.props_out(_plain(props), secrets))
         result = _core(request.urn).create(props)
-        outs = wire.props_out(result.outs or {}, token)
+        outs = wire.props_out(result.outs or {}, secrets)
         _fail_with_state(context, token, result.id, outs, request.properties, result.outs or {})
         return provider_pb2.CreateResponse(id=result.id, properties=outs)
 
@@ -135,28 +140,33 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
         token = type_of(request.urn)
         olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
+        secrets = _secret_outputs(token, request.news, request.olds)
         if request.preview:
             outs = ate.planned(olds, news)[1] if token == APP else {**olds, **_plain(news)}
-            return provider_pb2.UpdateResponse(properties=wire.props_out(outs, token))
+            return provider_pb2.UpdateResponse(properties=wire.props_out(outs, secrets))
         result = _core(request.urn).update(request.id, olds, news)
-        outs = wire.props_out(result.outs or {}, token)
+        outs = wire.props_out(result.outs or {}, secrets)
         _fail_with_state(context, token, request.id, outs, request.news, result.outs or {})
         return provider_pb2.UpdateResponse(properties=outs)
 
     @errors_as_status
     def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
         token, props = type_of(request.urn), wire.props_in(request.properties, False)
+        secrets = _secret_outputs(token, request.properties, request.inputs)
+        input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)
         if not props:  # `pulumi import` and `opts.import_`: nothing but the id
+            _refuse_a_second_owner(request.urn, request.id, token)
             found = ate.imported(request.id) if token == APP else None
             if found is None:
                 return provider_pb2.ReadResponse(id="")
             outs, inputs = found
-            return provider_pb2.ReadResponse(id=request.id, properties=wire.props_out(outs, token),
-                                             inputs=wire.props_out(inputs))
+            return provider_pb2.ReadResponse(id=request.id, properties=wire.props_out(outs, secrets),
+                                             inputs=wire.props_out(inputs, input_secrets))
+        old_inputs = wire.props_in(request.inputs, False)
         result = _core(request.urn).read(request.id, _with_owner(props, request.urn))
-        inputs = result.inputs if result.inputs is not None else wire.props_in(request.inputs, False)
-        return provider_pb2.ReadResponse(id=result.id or "", properties=wire.props_out(result.outs or {}, token),
-                                         inputs=wire.props_out(inputs) if result.id else None)
+        inputs = result.inputs if result.inputs is not None else old_inputs
+        return provider_pb2.ReadResponse(id=result.id or "", properties=wire.props_out(result.outs or {}, secrets),
+                                         inputs=wire.props_out(inputs, input_secrets) if result.id else None)
 
     @errors_as_status
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
@@ -179,7 +189,12 @@ def _app_diff(urn: str, verdict: ate.Verdict, olds: Mapping[str, Any], old_input
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE_REPLACE, input_diff=False))
     for prop, (live, wanted) in sorted(verdict.drift.items()):
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
-        warn(urn, f"{prop} is {live} in the domain, the program wants {wanted}")
+        applied = olds.get(prop)
+        if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
+            also = "" if applied == wanted else f" (the last up set {applied})"
+            warn(urn, f"{prop} is {live} in the domain{also}, the program wants {wanted}")
+    if verdict.renamed is not None:
+        warn(urn, ate.rename_advice(news, verdict.renamed))
     for prop in EXPIRY_ATTRIBUTES:
         original = olds.get(ate.ORIGINAL[prop])
         if old_inputs.get(prop) is not None and news.get(prop) is None and original is not None:
@@ -199,6 +214,30 @@ def _fail_with_state(context: grpc.ServicerContext, token: str, id_: str, outs: 
     failure = plain_outs.get("failure") if token == CHECK else None
     if failure:
         wire.init_failed(context, id_, outs, inputs, str(failure))
+
+
+def _refuse_a_second_owner(urn: str, app_id: str, token: str) -> None:
+    """`pulumi import` of an app another resource of the stack manages: refused, naming it, before anything is
+    stored (the engine would store it protected, and only the next preview would see two owners)."""
+    if token != APP:
+        return
+    try:
+        owners = stack_owners.owners_of(urn, app_id)
+    except stack_owners.StackUnreadable as e:
+        warn(urn, f"could not read the stack to check that no other resource manages app {app_id} ({e}); the next "
+                  "preview checks it")
+        return
+    if owners:
+        raise IdcsError(
+            f"app {app_id} is already managed by {' and '.join(map(spelling.shown, owners))} in this stack: importing "
+            "it would give it two owners, which the next preview refuses. To move its management to a new name, "
+            "rename that resource in the program with an alias instead (README, \"Renaming, recreating, moving, "
+            "un-managing\")")
+
+
+def _secret_outputs(token: str, *inputs: Any) -> frozenset[str]:
+    """What an answer's outputs must wrap: schema.json's secret outputs and inputs, and whatever arrived secret."""
+    return wire.secret_outputs(token) | wire.secret_inputs(token) | wire.arrived_secret(*inputs)
 
 
 def _plain(props: Mapping[str, Any]) -> dict[str, Any]:

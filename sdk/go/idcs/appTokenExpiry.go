@@ -17,11 +17,11 @@ type AppTokenExpiry struct {
 
 	// Live accessTokenExpiry in seconds (absent when not managed).
 	AccessTokenExpiry pulumi.IntPtrOutput `pulumi:"accessTokenExpiry"`
-	// The adopted app's display name.
+	// The adopted app's display name; when the program identifies the app by appDisplayName, as the program wrote it (names compare without regard to case).
 	AppDisplayName pulumi.StringOutput `pulumi:"appDisplayName"`
 	// The adopted app's id (also the resource id).
 	AppId pulumi.StringOutput `pulumi:"appId"`
-	// The adopted app's name (OAuth client id).
+	// The adopted app's name (OAuth client id); when the program identifies the app by appName, as the program wrote it.
 	AppName pulumi.StringOutput `pulumi:"appName"`
 	// The named connection used (absent for the stack's settings).
 	Connection pulumi.StringPtrOutput `pulumi:"connection"`
@@ -37,6 +37,8 @@ type AppTokenExpiry struct {
 	OriginalRefreshTokenExpiry pulumi.IntPtrOutput `pulumi:"originalRefreshTokenExpiry"`
 	// Live refreshTokenExpiry in seconds (absent when not managed).
 	RefreshTokenExpiry pulumi.IntPtrOutput `pulumi:"refreshTokenExpiry"`
+	// The app's live name or display name when the identifier the program wrote (appName or appDisplayName) no longer names it, after a rename in the console; absent otherwise. Nothing changes until the program names the app again: the app's id is the handle.
+	RenamedTo pulumi.StringPtrOutput `pulumi:"renamedTo"`
 }
 
 // NewAppTokenExpiry registers a new resource with the given unique name, arguments, and options.
@@ -158,7 +160,7 @@ func (o AppTokenExpiryOutput) AccessTokenExpiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *AppTokenExpiry) pulumi.IntPtrOutput { return v.AccessTokenExpiry }).(pulumi.IntPtrOutput)
 }
 
-// The adopted app's display name.
+// The adopted app's display name; when the program identifies the app by appDisplayName, as the program wrote it (names compare without regard to case).
 func (o AppTokenExpiryOutput) AppDisplayName() pulumi.StringOutput {
 	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringOutput { return v.AppDisplayName }).(pulumi.StringOutput)
 }
@@ -168,7 +170,7 @@ func (o AppTokenExpiryOutput) AppId() pulumi.StringOutput {
 	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringOutput { return v.AppId }).(pulumi.StringOutput)
 }
 
-// The adopted app's name (OAuth client id).
+// The adopted app's name (OAuth client id); when the program identifies the app by appName, as the program wrote it.
 func (o AppTokenExpiryOutput) AppName() pulumi.StringOutput {
 	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringOutput { return v.AppName }).(pulumi.StringOutput)
 }
@@ -206,6 +208,11 @@ func (o AppTokenExpiryOutput) OriginalRefreshTokenExpiry() pulumi.IntPtrOutput {
 // Live refreshTokenExpiry in seconds (absent when not managed).
 func (o AppTokenExpiryOutput) RefreshTokenExpiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *AppTokenExpiry) pulumi.IntPtrOutput { return v.RefreshTokenExpiry }).(pulumi.IntPtrOutput)
+}
+
+// The app's live name or display name when the identifier the program wrote (appName or appDisplayName) no longer names it, after a rename in the console; absent otherwise. Nothing changes until the program names the app again: the app's id is the handle.
+func (o AppTokenExpiryOutput) RenamedTo() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringPtrOutput { return v.RenamedTo }).(pulumi.StringPtrOutput)
 }
 
 func init() {

@@ -219,6 +219,7 @@ class AppTokenExpiry(pulumi.CustomResource):
             __props__.__dict__["identified_by"] = None
             __props__.__dict__["original_access_token_expiry"] = None
             __props__.__dict__["original_refresh_token_expiry"] = None
+            __props__.__dict__["renamed_to"] = None
         super(AppTokenExpiry, __self__).__init__(
             'idcs:index:AppTokenExpiry',
             resource_name,
@@ -252,6 +253,7 @@ class AppTokenExpiry(pulumi.CustomResource):
         __props__.__dict__["original_access_token_expiry"] = None
         __props__.__dict__["original_refresh_token_expiry"] = None
         __props__.__dict__["refresh_token_expiry"] = None
+        __props__.__dict__["renamed_to"] = None
         return AppTokenExpiry(resource_name, opts=opts, __props__=__props__)
 
     @_builtins.property
@@ -266,7 +268,7 @@ class AppTokenExpiry(pulumi.CustomResource):
     @pulumi.getter(name="appDisplayName")
     def app_display_name(self) -> pulumi.Output[_builtins.str]:
         """
-        The adopted app's display name.
+        The adopted app's display name; when the program identifies the app by appDisplayName, as the program wrote it (names compare without regard to case).
         """
         return pulumi.get(self, "app_display_name")
 
@@ -282,7 +284,7 @@ class AppTokenExpiry(pulumi.CustomResource):
     @pulumi.getter(name="appName")
     def app_name(self) -> pulumi.Output[_builtins.str]:
         """
-        The adopted app's name (OAuth client id).
+        The adopted app's name (OAuth client id); when the program identifies the app by appName, as the program wrote it.
         """
         return pulumi.get(self, "app_name")
 
@@ -341,4 +343,12 @@ class AppTokenExpiry(pulumi.CustomResource):
         Live refreshTokenExpiry in seconds (absent when not managed).
         """
         return pulumi.get(self, "refresh_token_expiry")
+
+    @_builtins.property
+    @pulumi.getter(name="renamedTo")
+    def renamed_to(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The app's live name or display name when the identifier the program wrote (appName or appDisplayName) no longer names it, after a rename in the console; absent otherwise. Nothing changes until the program names the app again: the app's id is the handle.
+        """
+        return pulumi.get(self, "renamed_to")
 

@@ -1,0 +1,58 @@
+"""Who already manages an app in this stack, read from the stack's own state: for `pulumi import` only.
+
+During `pulumi import` the engine shows a provider nothing of the stack: the other resources are carried over as
+"same" steps, which call no provider, and only Read and Check run for the imported one (docs/design.md, "One owner
+per app"). So the one-owner rule cannot be judged from what the engine sends. The stack's checkpoint can be read:
+`pulumi stack export` with the CLI and the backend of the running command (both in this process's environment).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from typing import Any
+
+#: Both front doors' type of an adopted app in state.
+APP_TYPES = ("idcs:index:AppTokenExpiry", "pulumi-python:dynamic/idcs:AppTokenExpiry")
+
+
+class StackUnreadable(Exception):
+    """The stack's checkpoint could not be read; the message says why (never a secret: no value is shown)."""
+
+
+def stack_and_project(urn: str) -> tuple[str, str]:
+    """("test", "idcs-yaml") from urn:pulumi:test::idcs-yaml::type::name."""
+    head, project = urn.split("::")[:2]
+    return head.split(":", 2)[2], project
+
+
+def owners_of(urn: str, app_id: str) -> list[str]:
+    """The names of the stack's other resources that manage app `app_id` (an empty list when none do)."""
+    stack, _project = stack_and_project(urn)
+    resources = _exported(stack).get("deployment", {}).get("resources") or []
+    return sorted(str(r["urn"]).rsplit("::", 1)[-1] for r in resources if _manages(r, app_id) and r["urn"] != urn)
+
+
+def _manages(resource: dict[str, Any], app_id: str) -> bool:
+    outputs = resource.get("outputs") or {}
+    return (resource.get("type") in APP_TYPES and not resource.get("delete")
+            and app_id in (resource.get("id"), outputs.get("appId")))
+
+
+def _exported(stack: str) -> dict[str, Any]:
+    cli = shutil.which("pulumi")
+    if cli is None:
+        raise StackUnreadable("no pulumi on PATH")
+    try:
+        done = subprocess.run([cli, "stack", "export", "--stack", stack], capture_output=True, text=True,  # noqa: S603
+                              timeout=120, env=os.environ, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise StackUnreadable(type(e).__name__) from None
+    if done.returncode != 0:
+        raise StackUnreadable((done.stderr.strip().splitlines() or ["pulumi stack export failed"])[-1])
+    try:
+        return dict(json.loads(done.stdout))
+    except ValueError:
+        raise StackUnreadable("pulumi stack export did not print JSON") from None
