@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,13 @@ def write_program(work: Path | str, source: str) -> None:
 
 def outputs(stack: auto.Stack) -> dict[str, Any]:
     return {k: v.value for k, v in stack.outputs().items()}
+
+
+def exported_text(stack: auto.Stack) -> str:
+    """`pulumi stack export` as a user runs it, without --show-secrets (the Automation API's export_stack shows
+    them): the text a secret must never be found in."""
+    ws = stack.workspace
+    assert isinstance(ws, auto.LocalWorkspace)
+    done = subprocess.run(["pulumi", "stack", "export", "--stack", stack.name], cwd=ws.work_dir,
+                          env={**os.environ, **ws.env_vars}, check=True, capture_output=True, text=True, timeout=120)
+    return done.stdout

@@ -112,7 +112,9 @@ def config_out(news: struct_pb2.Struct, extra: frozenset[str] = frozenset()) -> 
         value = out.fields[key]
         if key in secret_config() | extra:
             _wrap_value(value)
-        elif value.HasField("struct_value") and not _is_wrapped(value):  # idcs:connections
+        elif value.HasField("string_value") and '"clientSecret"' in value.string_value:  # idcs:connections as JSON
+            _wrap_value(value)
+        elif value.HasField("struct_value") and not _is_wrapped(value):  # idcs:connections as an object
             for entry in value.struct_value.fields.values():
                 if entry.HasField("struct_value") and "clientSecret" in entry.struct_value.fields:
                     _wrap_value(entry.struct_value.fields["clientSecret"])
