@@ -85,8 +85,13 @@ def yaml_stack(tmp: Path, project: str, config: dict[str, tuple[str, bool]]) -> 
     virtualenv, as `plugins.providers` in examples/yaml points at it."""
     work = tmp / "yaml"
     work.mkdir(parents=True)
-    (work / "Pulumi.yaml").write_text(project.replace("path: ../../.venv/bin", f"path: {ROOT / '.venv' / 'bin'}"))
+    write_yaml(work, project)
     return new_stack(tmp, work, config)
+
+
+def write_yaml(work: Path | str, project: str) -> None:
+    """The YAML program's Pulumi.yaml, its plugin path pointed at this repository's virtualenv."""
+    Path(work, "Pulumi.yaml").write_text(project.replace("path: ../../.venv/bin", f"path: {ROOT / '.venv' / 'bin'}"))
 
 
 def write_program(work: Path | str, source: str) -> None:
@@ -106,3 +111,11 @@ def exported_text(stack: auto.Stack) -> str:
     done = subprocess.run(["pulumi", "stack", "export", "--stack", stack.name], cwd=ws.work_dir,
                           env={**os.environ, **ws.env_vars}, check=True, capture_output=True, text=True, timeout=120)
     return done.stdout
+
+
+def run_gate(stack: auto.Stack, *extra: str) -> subprocess.CompletedProcess[str]:
+    """scripts/gate in the stack's program directory, as a pipeline job runs it."""
+    env = {**os.environ, "PATH": cli_path(), "PULUMI_STACK": stack.name, **stack.workspace.env_vars}
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    return subprocess.run([str(ROOT / "scripts" / "gate"), *extra], cwd=stack.workspace.work_dir, env=env,
+                          capture_output=True, text=True, timeout=300)

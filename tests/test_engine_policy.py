@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
-from engine import ROOT, cli_path, open_stack, program_stack
+from engine import ROOT, open_stack, program_stack, run_gate
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
@@ -56,11 +55,8 @@ def test_requiring_a_check_per_app_flags_the_apps_without_one(stack: auto.Stack,
     assert "mobile has no RefreshGrantCheck" in str(err.value)
 
 
-def gate(stack: auto.Stack, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": cli_path(), "PULUMI_STACK": "test", **stack.workspace.env_vars}
-    env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run([str(ROOT / "scripts" / "gate"), *extra], cwd=stack.workspace.work_dir, env=env,
-                          capture_output=True, text=True, timeout=300)
+def gate(stack: auto.Stack, _tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_gate(stack, *extra)
 
 
 def test_gate_exit_codes_and_report(stack: auto.Stack, emulator: EmulatorServer, tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ from .settings import (
     MosaicSettings,
     connection_names,
     from_config,
+    misspelt_keys,
     mosaic_settings,
     restore_skipped,
 )
@@ -93,13 +94,16 @@ _SETTINGS: StackSettings | None = None
 
 
 def remember(req: ConfigureRequest) -> None:
-    remember_values({key: req.config.get(key) for key in READ_KEYS})
+    # pulumi.dynamic's Config offers no way to list its keys; its dict is read (when there) only to name typos.
+    every = getattr(req.config, "_props", None)
+    remember_values({**(every if isinstance(every, dict) else {}), **{key: req.config.get(key) for key in READ_KEYS}})
 
 
 def remember_values(config: Mapping[str, Any]) -> None:
-    """Keep the keys we read (namespaced, like "idcs:domainUrl"); anything else is dropped."""
+    """Keep the keys we read (namespaced, like "idcs:domainUrl") and misspelt ones (to name them in errors);
+    anything else is dropped."""
     global _SETTINGS
-    values = {key: config.get(key) for key in READ_KEYS}
+    values = {key: config.get(key) for key in (*READ_KEYS, *misspelt_keys(config))}
     with _LOCK:
         _CONFIG.clear()
         _CONFIG.update({k: v for k, v in values.items() if v is not None})

@@ -189,10 +189,10 @@ def _app_diff(urn: str, verdict: ate.Verdict, olds: Mapping[str, Any], old_input
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE_REPLACE, input_diff=False))
     for prop, (live, wanted) in sorted(verdict.drift.items()):
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
-        applied = olds.get(prop)
+        applied, shown = olds.get(prop), spelling.shown
         if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
-            also = "" if applied == wanted else f" (the last up set {applied})"
-            warn(urn, f"{prop} is {live} in the domain{also}, the program wants {wanted}")
+            also = "" if applied == wanted else f" (the last up set {shown(applied)})"
+            warn(urn, f"{prop} is {shown(live)} in the domain{also}, the program wants {shown(wanted)}")
     if verdict.renamed is not None:
         warn(urn, ate.rename_advice(news, verdict.renamed))
     for prop in EXPIRY_ATTRIBUTES:
