@@ -113,9 +113,14 @@ def exported_text(stack: auto.Stack) -> str:
     return done.stdout
 
 
-def run_gate(stack: auto.Stack, *extra: str) -> subprocess.CompletedProcess[str]:
-    """scripts/gate in the stack's program directory, as a pipeline job runs it."""
-    env = {**os.environ, "PATH": cli_path(), "PULUMI_STACK": stack.name, **stack.workspace.env_vars}
+def run_gate(stack: auto.Stack, *extra: str, selected: bool = True) -> subprocess.CompletedProcess[str]:
+    """scripts/gate in the stack's program directory, as a pipeline job runs it (with PULUMI_STACK set unless
+    not `selected`)."""
+    env = {**os.environ, "PATH": cli_path(), **stack.workspace.env_vars}
+    if selected:
+        env["PULUMI_STACK"] = stack.name
+    else:
+        env.pop("PULUMI_STACK", None)
     env.pop("GITHUB_STEP_SUMMARY", None)
     return subprocess.run([str(ROOT / "scripts" / "gate"), *extra], cwd=stack.workspace.work_dir, env=env,
                           capture_output=True, text=True, timeout=300)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import ADMIN_ID, ADMIN_SECRET, RESOURCE_OWNER
-from engine import ROOT, new_stack
+from engine import ROOT, exported_text, new_stack
 from idcs_emulator import EmulatorServer
 
 pytestmark = pytest.mark.engine
@@ -24,11 +24,14 @@ def seed(emu: EmulatorServer) -> str:
 
 def test_the_typescript_example_up_preview_drift_destroy(tmp_path: Path, emulator: EmulatorServer) -> None:
     assert (EXAMPLE / "bin" / "index.js").is_file(), "run scripts/setup (it compiles the example)"
+    first_seed = seed(emulator)
     config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
-              "idcs:clientSecret": (ADMIN_SECRET, True), "idcs-typescript:mobileRefreshToken": (seed(emulator), True)}
+              "idcs:clientSecret": (ADMIN_SECRET, True), "idcs-typescript:mobileRefreshToken": (first_seed, True)}
     stack = new_stack(tmp_path, EXAMPLE, config)
     try:
-        stack.up()
+        printed = stack.up().stdout
+        tokens = [ADMIN_SECRET, first_seed, *emulator.grants.refresh]  # the seed and the rotated token
+        assert len(tokens) >= 3 and not [t for t in tokens if t in exported_text(stack) or t in printed]
         assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 7200
         assert stack.outputs()["mobileExpiresIn"].value == 7200
         types = {r["type"] for r in stack.export_stack().deployment["resources"]}

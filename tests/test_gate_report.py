@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pulumi_idcs_gate.collect import Findings, Step, Violation
+from pulumi_idcs_gate.collect import Findings, Step, Violation, one_line
 from pulumi_idcs_gate.report import as_json, build, exit_code, human, markdown
 
 APP = "idcs:index:AppTokenExpiry"
@@ -33,7 +33,7 @@ def test_statuses_follow_live_desired_and_applied_and_come_worst_first() -> None
         ("drifted", "drift"), ("edited", "pending change"), ("new", "pending change"), ("synced", "in sync")]
     assert rows[0].app == "Drifted (id-drifted)" and (rows[0].live, rows[0].desired) == (100, 900)
     assert exit_code(found, rows) == 1
-    text = markdown("prod", 1, rows, [], None)
+    text = markdown("prod", 1, rows, [], found)
     assert "| drifted | Drifted (id-drifted) | accessTokenExpiry | 100 (1m40s) | 900 (15m) | **drift** |" in text
 
 
@@ -44,8 +44,8 @@ def test_policy_violations_lead_and_decide_the_exit_code() -> None:
     assert rows[0].status == "policy violation" and rows[0].resource == "mobile"
     assert exit_code(found, rows) == 2
     report = json.loads(as_json("prod", 2, rows, [], None))
-    assert report["verdict"] == "a mandatory policy was violated" and report["rows"][0]["note"].startswith(
-        "idcs-token-lifetime-bounds (mandatory)")
+    assert report["version"] == 1 and report["verdict"] == "a mandatory policy was violated"
+    assert report["rows"][0]["note"].startswith("idcs-token-lifetime-bounds (mandatory)")
 
 
 def test_a_clean_stack_and_a_failed_run() -> None:
@@ -53,6 +53,7 @@ def test_a_clean_stack_and_a_failed_run() -> None:
     assert exit_code(clean, build(clean)[0]) == 0
     broken = Findings(error="error: the admin client could not get a token")
     assert exit_code(broken, build(broken)[0]) == 3
+    assert "**error: the admin client could not get a token**" in markdown("prod", 3, [], [], broken)
 
 
 def test_refresh_checks_report_their_last_result() -> None:
@@ -64,3 +65,47 @@ def test_refresh_checks_report_their_last_result() -> None:
     _, checks = build(Findings(steps=[check, failed]))
     assert [(c.check, c.result) for c in checks] == [
         ("mobile-refresh", "passed"), ("web", "failed: lives 7200 s; runs again at the next up")]
+
+
+def test_a_violation_row_names_the_app_attribute_and_desired_value_on_one_line() -> None:
+    urn = URN.format("mobile")
+    found = Findings(violations=[Violation("idcs-token-lifetime-bounds", "mandatory",
+                                           "Access and refresh token lifetimes stay within bounds.\n"
+                                           "accessTokenExpiry is 172800 s (2d) | too long", urn)],
+                     planned={urn: {"appId": "5b0c", "accessTokenExpiry": 172800.0}},
+                     steps=[step("mobile", {"refreshTokenExpiry": 86400.0}, {"refreshTokenExpiry": 7200.0})])
+    rows, _ = build(found)
+    assert [(r.status, r.attribute, r.desired) for r in rows] == [
+        ("policy violation", "accessTokenExpiry", 172800), ("pending change", "refreshTokenExpiry", 7200)]
+    assert rows[0].app == "5b0c"
+    table = [line for line in markdown("prod", 2, rows, [], found).splitlines() if line.startswith("| mobile")]
+    assert len(table) == 2 and all(line.count(" | ") == 5 for line in table)
+    assert "bounds.<br>accessTokenExpiry is 172800 s (2d) \\| too long" in table[0]
+    report = json.loads(as_json("prod", 2, rows, [], None))
+    assert report["version"] == 1 and report["rows"][0]["attribute"] == "accessTokenExpiry"
+
+
+def test_a_replacement_is_one_set_of_rows_for_the_app_up_adopts() -> None:
+    old = {"appId": "old-id", "appDisplayName": "Old", "accessTokenExpiry": 28800.0}
+    new = {"appId": "new-id", "appDisplayName": "New", "originalAccessTokenExpiry": 3600.0}
+    steps = [Step(op, URN.format("app"), APP, old, {"appId": "new-id", "accessTokenExpiry": 28800.0}, new)
+             for op in ("create-replacement", "replace", "delete-replaced")]
+    rows, _ = build(Findings(steps=steps))
+    assert [(r.app, r.live, r.desired, r.status) for r in rows] == [("New (new-id)", 3600, 28800, "pending change")]
+    assert "instead of Old (old-id)" in rows[0].note
+
+
+def test_a_renamed_app_is_one_row_saying_what_to_write() -> None:
+    renamed = step("mobile", {"identifiedBy": "appDisplayName", "appDisplayName": "MobileApp",
+                              "renamedTo": 'It\'s "new"', "accessTokenExpiry": 900.0},
+                   {"appDisplayName": "MobileApp", "accessTokenExpiry": 900.0}, op="same")
+    rows, _ = build(Findings(steps=[renamed]))
+    assert [(r.status, r.attribute) for r in rows] == [("renamed", "appDisplayName"), ("in sync", "accessTokenExpiry")]
+    assert rows[0].app == 'It\'s "new" (id-mobile)'
+    assert 'write appDisplayName: "It\'s \\"new\\""' in rows[0].note
+
+
+def test_the_error_is_the_clis_last_error_line() -> None:
+    text = ("code: 255\n stdout: Previewing update (test):\n stderr: error: preview failed\n"
+            "error: no stack named 'nosuch' found\n")
+    assert one_line(text) == "error: no stack named 'nosuch' found"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from pulumi_idcs_policy.rules import (
     Bounds,
     StackResource,
@@ -80,3 +83,30 @@ def test_mosaic_bounds_name_the_property_and_are_configurable() -> None:
         "accessTokenTtl is 172800 s (2d); this organisation allows 300 s (5m) to 86400 s (1d)",
         "maxRefreshRotate is 60 s (1m); this organisation allows 3600 s (1h) to 31536000 s (365d)"]
     assert len(mosaic_bounds_violations({"accessTokenTtl": 1800.0}, {"maxAccessTokenTtl": "15m"})) == 1
+
+
+def test_policy_config_mistakes_are_named_by_key() -> None:
+    from pulumi_idcs_policy.rules import config_problems
+    assert config_problems({"idcs-token-lifetime-bounds": {"maxAccessTokenExpry": "1h"}}) == [
+        "idcs-token-lifetime-bounds.maxAccessTokenExpry is not a setting of this policy: did you mean "
+        "maxAccessTokenExpiry?"]
+    assert config_problems({"idcs-token-lifetime-bounds": {"minAccessTokenExpiry": "2h",
+                                                           "maxAccessTokenExpiry": "1h"}}) == [
+        "idcs-token-lifetime-bounds.minAccessTokenExpiry (7200 s (2h)) is above "
+        "idcs-token-lifetime-bounds.maxAccessTokenExpiry (3600 s (1h)): every lifetime would violate it"]
+    assert "is not a duration" in config_problems({"idcs-token-lifetime-bounds": {"maxAccessTokenExpiry": "banana"}})[0]
+    assert config_problems({"idcs-one-owner": "mandatory"})[0].endswith("did you mean idcs-one-owner-per-app?")
+    assert config_problems({"idcs-refresh-grant-checked": "mandatory", "all": "advisory",
+                            "idcs-mosaic-token-lifetime-bounds": {"maxAccessTokenTtl": "15m"}}) == []
+
+
+def test_the_gate_refuses_a_wrong_policy_config_file_naming_it_and_writes_its_json(tmp_path: Path) -> None:
+    from pulumi_idcs_gate.__main__ import main
+    config, report = tmp_path / "policy.json", tmp_path / "gate.json"
+    config.write_text(json.dumps({"idcs-token-lifetime-bounds": {"maxAccessTokenExpiry": "banana"}}))
+    assert main(["--policy-config", str(config), "--cwd", str(tmp_path), "--json", str(report)]) == 3
+    written = json.loads(report.read_text())
+    assert written["exitCode"] == 3 and written["version"] == 1
+    assert written["error"] == (f'--policy-config {config}: idcs-token-lifetime-bounds.maxAccessTokenExpiry: '
+                                '"banana" is not a duration; use "3600", "90s", "15m", "1h", "7d", "2w", "1h30m", '
+                                '"PT1H", "P7D"')

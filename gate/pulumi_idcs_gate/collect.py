@@ -30,6 +30,7 @@ class Step:
     type: str
     live: dict[str, Any]         # outputs as the refresh read them (the domain as it is)
     desired: dict[str, Any]      # the program's checked inputs
+    planned: dict[str, Any] = field(default_factory=dict)  # what the step would store (a replacement's new app)
 
 
 @dataclass
@@ -38,7 +39,8 @@ class Findings:
     steps: list[Step] = field(default_factory=list)
     applied: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> outputs the last up stored
     planned: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> the program's inputs (policy run)
-    error: str | None = None
+    error: str | None = None      # why the gate could not judge, on one line
+    details: str | None = None    # the CLI's last lines, for people
 
 
 def _policy_listener(found: Findings) -> Any:
@@ -66,30 +68,37 @@ def _step_listener(found: Findings) -> Any:
             return
         old, new = meta.old, meta.new
         found.steps.append(Step(op, meta.urn, meta.type, dict((old.outputs if old else None) or {}),
-                                dict((new.inputs if new else None) or {})))
+                                dict((new.inputs if new else None) or {}), dict((new.outputs if new else None) or {})))
     return listen
 
 
 def collect(stack: auto.Stack, policy_packs: list[str], policy_configs: list[str]) -> Findings:
-    """Both previews; nothing is written to the domain or the state."""
+    """Both previews; nothing is written to the domain or the state. A policy violation does not stop the drift
+    preview: a reviewer sees every pending change beside every violation."""
     found = Findings()
     try:
         stack.preview(policy_packs=policy_packs, policy_pack_configs=policy_configs or None,
                       on_event=_policy_listener(found))
     except auto.CommandError as e:
         if not any(v.level == "mandatory" for v in found.violations):
-            found.error = _last_lines(str(e))
-            return found
-    if any(v.level == "mandatory" for v in found.violations):
-        return found  # the drift preview would say nothing more that matters
+            return _failed(found, str(e))
     deployment = stack.export_stack().deployment or {}
     found.applied = {r["urn"]: dict(r.get("outputs") or {}) for r in deployment.get("resources", [])}
     try:
         stack.preview(refresh=True, on_event=_step_listener(found))
     except auto.CommandError as e:
-        found.error = _last_lines(str(e))
+        _failed(found, str(e))
     return found
 
 
-def _last_lines(text: str, count: int = 12) -> str:
-    return "\n".join(line for line in text.strip().splitlines()[-count:])
+def _failed(found: Findings, text: str) -> Findings:
+    found.error, found.details = one_line(text), "\n".join(text.strip().splitlines()[-12:])
+    return found
+
+
+def one_line(text: str) -> str:
+    """The line that says what went wrong: the CLI's last `error:` line (not its summary), else the last line."""
+    lines = [" ".join(line.split()) for line in text.strip().splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error:") and "preview failed" not in line.lower()]
+    chosen = (errors or lines or ["unknown error"])[-1]
+    return chosen if len(chosen) <= 600 else chosen[:597] + "..."

@@ -4,6 +4,7 @@ refresh check, its last result. Markdown for people (a pull request, a job summa
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,6 +16,11 @@ ATTRIBUTES = {
     "ClientTokenTimeouts": ("accessTokenTtl", "refreshTokenTtl", "maxRefreshRotate", "sessionExpiration"),
 }
 CHECK = "RefreshGrantCheck"
+#: Steps of a replacement other than the "replace" itself: they would repeat its rows.
+REPLACEMENT_PARTS = {"create-replacement", "delete-replaced", "discard-replaced", "read-replacement",
+                     "remove-pending-replace", "import-replacement"}
+#: The JSON report's format; a change that is not a pure addition increments it.
+JSON_VERSION = 1
 ORDER = {"policy violation": 0, "drift": 1, "renamed": 1, "pending change": 2, "in sync": 3}
 #: Where AppTokenExpiry keeps an app's live name when the program's identifier no longer names it.
 RENAMED = "renamedTo"
@@ -87,6 +93,8 @@ def _status(live: int | None, desired: int | None, applied: int | None) -> str:
 def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
     attributes = ATTRIBUTES[_kind(step.type)]
     label = _app_label({**applied, **step.live})
+    if step.op == "replace":
+        return _replacement_rows(step, attributes)
     if step.op == "delete":
         return [Row(_name(step.urn), label, "—", None, None, "pending change", "no longer in the program")]
     rows = _rename_rows(step)
@@ -98,6 +106,21 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
         rows.append(Row(_name(step.urn), label, attribute, live, desired,
                         _status(live, desired, _whole(applied.get(attribute))),
                         "new: adopted by the next up" if step.op == "create" else ""))
+    return rows
+
+
+def _replacement_rows(step: Step, attributes: tuple[str, ...]) -> list[Row]:
+    """A replacement: `up` adopts another app. Its rows show that app and its live values (what the plugin's
+    preview read as the new originals; unknown through the dynamic door, which reads them at `up`)."""
+    new_app = step.planned if step.planned.get("appId") or step.planned.get("clientId") else step.desired
+    old = _app_label(step.live)
+    rows = []
+    for attribute in attributes:
+        desired = _whole(step.desired.get(attribute))
+        if desired is not None:
+            original = "original" + attribute[0].upper() + attribute[1:]
+            rows.append(Row(_name(step.urn), _app_label(new_app), attribute, _whole(step.planned.get(original)),
+                            desired, "pending change", f"replace: up adopts this app instead of {old}"))
     return rows
 
 
@@ -138,6 +161,8 @@ def build(found: Findings) -> tuple[list[Row], list[CheckRow]]:
     rows = [_violation_row(v, found) for v in found.violations]
     checks = []
     for step in found.steps:
+        if step.op in REPLACEMENT_PARTS:
+            continue
         kind, applied = _kind(step.type), found.applied.get(step.urn, {})
         if kind in ATTRIBUTES:
             rows += _lifetime_rows(step, applied)
@@ -166,10 +191,12 @@ def cell(text: object) -> str:
     return "<br>".join(lines).replace("|", "\\|")
 
 
-def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], error: str | None) -> str:
+def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], found: Findings) -> str:
     lines = [f"### pulumi-idcs gate: `{stack}`: {VERDICT[code]} (exit {code})", ""]
-    if error:
-        lines += ["```", error, "```", ""]
+    if found.error:
+        lines += [f"**{cell(found.error)}**", ""]
+    if found.details:
+        lines += ["```", found.details, "```", ""]
     if rows:
         lines += ["| resource | app | attribute | live | desired | status |", "|---|---|---|---|---|---|"]
         for r in rows:
@@ -186,5 +213,11 @@ def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], err
 
 
 def as_json(stack: str, code: int, rows: list[Row], checks: list[CheckRow], error: str | None) -> str:
-    return json.dumps({"stack": stack, "exitCode": code, "verdict": VERDICT[code], "error": error,
-                       "rows": [asdict(r) for r in rows], "checks": [asdict(c) for c in checks]}, indent=1)
+    """One naming style (camelCase, as the state and schema.json); `version` says the format."""
+    return json.dumps({"version": JSON_VERSION, "stack": stack, "exitCode": code, "verdict": VERDICT[code],
+                       "error": error, "rows": [_camel(asdict(r)) for r in rows],
+                       "checks": [_camel(asdict(c)) for c in checks]}, indent=1, ensure_ascii=False)
+
+
+def _camel(row: dict[str, Any]) -> dict[str, Any]:
+    return {re.sub(r"_([a-z])", lambda m: m.group(1).upper(), k): v for k, v in row.items()}

@@ -13,6 +13,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UnknownValueError
 
 from .rules import (
     APP_TYPES,
@@ -22,25 +23,40 @@ from .rules import (
     Bounds,
     StackResource,
     bounds_violations,
+    config_problems,
     mosaic_bounds_violations,
     ordering_violations,
     shared_apps,
     unchecked_apps,
 )
 
-_DURATION = {"type": ["integer", "string"], "description": "seconds, or a duration such as \"15m\" or \"7d\""}
+#: The engine checks each setting against this before the pack runs: a word that is no duration ("banana") is
+#: refused naming the policy and the key. What a schema cannot say (an unknown key, a minimum above its maximum) the
+#: bounds policies refuse by name, and the gate checks in each --policy-config file before anything runs.
+_DURATION = {"type": ["integer", "string"], "pattern": r"^\s*([0-9]+|([0-9]+[smhdw])+|[Pp][0-9WDTHMSwdthms]+)\s*$",
+             "description": "seconds, or a duration such as \"15m\" or \"7d\""}
+
+
+def _checked_config(policy: str, config: Any) -> Any:
+    """The policy's config, or a clear error naming each wrong key (reported by the engine for the policy)."""
+    problems = config_problems({policy: dict(config or {})})
+    if problems:
+        raise ValueError("policy configuration: " + "; ".join(problems))
+    return config
 
 
 def _bounds(args: ResourceValidationArgs, report: Any) -> None:
     if args.resource_type not in APP_TYPES:
         return
-    for message in bounds_violations(args.props, Bounds.from_config(args.get_config())):
+    config = _checked_config("idcs-token-lifetime-bounds", args.get_config())
+    for message in bounds_violations(args.props, Bounds.from_config(config)):
         report(message)
 
 
 def _mosaic_bounds(args: ResourceValidationArgs, report: Any) -> None:
     if args.resource_type in MOSAIC_TYPES:
-        for message in mosaic_bounds_violations(args.props, args.get_config()):
+        config = _checked_config("idcs-mosaic-token-lifetime-bounds", args.get_config())
+        for message in mosaic_bounds_violations(args.props, config):
             report(message)
 
 
@@ -50,9 +66,27 @@ def _ordering(args: ResourceValidationArgs, report: Any) -> None:
             report(message)
 
 
+#: What the stack rules read of a resource: nothing else is touched, so a value that cannot be known at preview
+#: (a RefreshGrantCheck's checkedAt exported by the program, say) never keeps the one-owner rule from running.
+_STACK_KEYS = ("appId", "appName", "appDisplayName", "connection", "domainUrl")
+
+
 def _resources(args: StackValidationArgs) -> list[StackResource]:
-    return [StackResource(r.urn, r.resource_type, tuple(d.urn for d in r.dependencies), dict(r.props or {}))
+    return [StackResource(r.urn, r.resource_type, tuple(d.urn for d in r.dependencies), _known(r.props))
             for r in args.resources]
+
+
+def _known(props: Any) -> dict[str, Any]:
+    """The properties the stack rules read, where known; one not known yet is left out (and not judged)."""
+    found = {}
+    for key in _STACK_KEYS:
+        try:
+            value = props.get(key) if props is not None else None
+        except UnknownValueError:
+            continue
+        if value is not None:
+            found[key] = value
+    return found
 
 
 def _one_owner(args: StackValidationArgs, report: Any) -> None:

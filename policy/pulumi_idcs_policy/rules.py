@@ -6,6 +6,7 @@ not known yet during preview is simply absent, and is not judged.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,3 +127,66 @@ def shared_apps(resources: Iterable[StackResource]) -> list[str]:
             names = " and ".join(repr(u.rsplit("::", 1)[-1]) for u in group)
             found.append(f"{names} manage the same app ({prop} {value!r}): one app, one owner. Remove one of them")
     return found
+
+
+#: Each policy of the pack and the settings its configuration takes (with their defaults): one table for the pack,
+#: the gate's check of policy config files, and the docs.
+POLICY_SETTINGS: dict[str, Mapping[str, str]] = {
+    "idcs-token-lifetime-bounds": DEFAULT_BOUNDS,
+    "idcs-mosaic-token-lifetime-bounds": DEFAULT_MOSAIC_BOUNDS,
+    "idcs-refresh-not-shorter-than-access": {},
+    "idcs-one-owner-per-app": {},
+    "idcs-refresh-grant-checked": {},
+}
+ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
+
+
+def config_problems(document: Mapping[str, Any]) -> list[str]:
+    """What is wrong in a policy pack config document ({policy: level or {enforcementLevel, settings}}), each
+    naming its key: unknown policies and settings (with the one meant), values that are not durations, a minimum
+    above its maximum. An empty list when it is right."""
+    found = []
+    for policy, value in document.items():
+        if policy == "all":
+            continue
+        known = POLICY_SETTINGS.get(policy)
+        if known is None:
+            found.append(f"{policy} is not a policy of this pack{_meant(policy, POLICY_SETTINGS)}")
+            continue
+        if isinstance(value, str):
+            if value not in ENFORCEMENT_LEVELS:
+                found.append(f"{policy}: {value!r} is not an enforcement level ({', '.join(ENFORCEMENT_LEVELS)})")
+            continue
+        if not isinstance(value, Mapping):
+            found.append(f"{policy} must be an enforcement level or an object of settings")
+            continue
+        found += _settings_problems(policy, value, known)
+    return found
+
+
+def _settings_problems(policy: str, value: Mapping[str, Any], known: Mapping[str, str]) -> list[str]:
+    found, seconds = [], {}
+    for key, setting in value.items():
+        if key == "enforcementLevel":
+            continue
+        if key not in known:
+            found.append(f"{policy}.{key} is not a setting of this policy{_meant(key, known)}")
+            continue
+        try:
+            seconds[key] = parse_seconds(setting)
+        except DurationError as e:
+            found.append(f"{policy}.{key}: {e}")
+    for key, default in known.items():
+        if key.startswith("min") and "max" + key[3:] in known:
+            high_key = "max" + key[3:]
+            low = seconds.get(key, parse_seconds(default))
+            high = seconds.get(high_key, parse_seconds(known[high_key]))
+            if low > high:
+                found.append(f"{policy}.{key} ({describe(low)}) is above {policy}.{high_key} ({describe(high)}): "
+                             "every lifetime would violate it")
+    return found
+
+
+def _meant(given: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(given, list(known), n=1, cutoff=0.75)
+    return f": did you mean {close[0]}?" if close else f" (known: {', '.join(known) or 'none'})"

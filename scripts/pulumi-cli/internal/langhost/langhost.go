@@ -108,12 +108,21 @@ func EngineAddress() string {
 const userActionableExit = 32
 
 // ConfigEnv is the stack configuration as the SDKs' runners read it: PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS.
+// A stack with no config is an empty object and an empty list, as upstream's hosts send it: a nil map would be
+// JSON null, which the Python runner cannot read (`'NoneType' object has no attribute 'items'`).
 func ConfigEnv(req *pulumirpc.RunRequest) ([]string, error) {
-	config, err := json.Marshal(req.GetConfig())
+	values, keys := req.GetConfig(), req.GetConfigSecretKeys()
+	if values == nil {
+		values = map[string]string{}
+	}
+	if keys == nil {
+		keys = []string{}
+	}
+	config, err := json.Marshal(values)
 	if err != nil {
 		return nil, err
 	}
-	secretKeys, err := json.Marshal(req.GetConfigSecretKeys())
+	secretKeys, err := json.Marshal(keys)
 	if err != nil {
 		return nil, err
 	}
