@@ -139,9 +139,12 @@ def test_a_retry_after_past_the_budget_gives_up_with_the_status(client: IdcsClie
                                                                 clock: FakeClock) -> None:
     mocked.get(DOMAIN + "/admin/v1/Apps/a1", status=429, headers={"Retry-After": "3600"},
                json=scim_error(429, "error.common.common.tooManyRequests", "Too many requests."))
-    with pytest.raises(IdcsApiError, match="HTTP 429"):
+    with pytest.raises(IdcsError) as err:
         client.get_app("a1", "One")
     assert clock.sleeps == []  # an hour is past the 60 s budget: no point waiting
+    assert str(err.value).startswith(f"could not read app One: throttled by {DOMAIN} (HTTP 429) on 1 attempts over "
+                                     "0 s; it asked to wait 3600 s more, beyond the retry budget of 60 s. Nothing was "
+                                     "changed by the throttled request")
 
 
 def test_404_and_400_are_not_retried(client: IdcsClient, mocked: responses.RequestsMock) -> None:

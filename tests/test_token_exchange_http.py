@@ -97,3 +97,33 @@ def test_repr_hides_secrets() -> None:
     ex = Exchange("idcs", "cid", SECRET, RT, "https://as.example.com/token")
     assert repr(ex) == "Exchange(flavor='idcs', client_id='cid', url='https://as.example.com/token')"
     assert str(ex) == repr(ex) and SECRET not in f"{ex!r} {ex}" and RT not in f"{ex!r} {ex}"
+
+
+def test_a_throttled_exchange_says_the_token_was_not_spent() -> None:
+    ex = Exchange("idcs", "cid", SECRET, RT, "https://idcs-1.example.com/oauth2/v1/token")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, status=429, headers={"Retry-After": "120"})
+        with pytest.raises(ExchangeError) as err:
+            exchange(ex)
+    assert "asked to wait 120 s more, beyond the retry budget of 90 s" in str(err.value)
+    assert "The refresh token was not spent" in str(err.value) and RT not in str(err.value)
+
+
+def test_a_scim_error_keeps_its_message_id_detail_and_ecid() -> None:
+    ex = Exchange("idcs", "cid", SECRET, RT, "https://idcs-1.example.com/oauth2/v1/token")
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"], "status": "403", "detail": "Access denied.",
+            "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error": {"messageId": "error.common.denied"}}
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, status=403, json=body, headers={"X-ORACLE-DMS-ECID": "ecid-123"})
+        with pytest.raises(ExchangeError) as err:
+            exchange(ex)
+    assert str(err.value) == ("refresh grant check for client 'cid' (idcs): could not refresh: HTTP 403, messageId "
+                              "error.common.denied, Access denied. (ECID ecid-123, quote it to Oracle support)")
+
+
+def test_a_token_url_answering_html_gets_a_hint() -> None:
+    ex = Exchange("oauth2", "cid", SECRET, RT, "https://as.example.com/login")
+    with responses.RequestsMock() as rsps:
+        rsps.post(ex.url, body="<html>sign in</html>", content_type="text/html")
+        with pytest.raises(ExchangeError, match=r"the answer is text/html, not JSON\. Is the URL the token endpoint"):
+            exchange(ex)

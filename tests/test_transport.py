@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +10,7 @@ import requests
 import responses
 from fake_clock import FakeClock
 from pulumi_idcs_provider.pacing import RateLimiter, RetryPolicy
-from pulumi_idcs_provider.transport import Transport, TransportError
+from pulumi_idcs_provider.transport import ThrottledError, Transport, TransportError
 
 URL = "https://idcs-0123.identity.oraclecloud.com"
 
@@ -79,3 +80,28 @@ def test_attempts_are_bounded_and_the_last_status_is_answered(mocked: responses.
         mocked.get(URL + "/x", status=502)
     assert transport(clock).request("GET", "/x").status_code == 502
     assert len(mocked.calls) == 4 and len(clock.sleeps) == 3
+
+
+def test_throttling_is_waited_out_for_the_whole_budget_and_slows_the_run_down(
+        mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
+    clock = FakeClock()
+    for _ in range(7):  # more 429s (without Retry-After) than the 4 attempts other errors get
+        mocked.get(URL + "/x", status=429)
+    mocked.get(URL + "/x", json={})
+    paced = transport(clock, per_second=10)
+    with caplog.at_level(logging.WARNING):
+        assert paced.request("GET", "/x").status_code == 200
+    assert len(mocked.calls) == 8
+    assert paced._limiter is not None and paced._limiter.per_second == pytest.approx(0.5)  # halved to the floor
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "slowing down to 4.5 requests a second" in warnings[0]  # said once
+
+
+def test_a_wait_beyond_the_budget_says_so(mocked: responses.RequestsMock) -> None:
+    clock = FakeClock()
+    mocked.post(URL + "/token", status=429, headers={"Retry-After": "120"})
+    with pytest.raises(ThrottledError) as err:
+        transport(clock).request("POST", "/token", replay_safe=False)
+    assert str(err.value) == (f"throttled by {URL} (HTTP 429) on 1 attempts over 0 s; it asked to wait 120 s more, "
+                              "beyond the retry budget of 90 s")
+    assert clock.sleeps == [] and len(mocked.calls) == 1

@@ -26,7 +26,7 @@ from .errors import (
 from .models import APP_ATTRIBUTES, AppExpiries
 from .settings import ConnectionSettings
 from .spelling import shown
-from .transport import Transport, TransportError
+from .transport import ThrottledError, Transport, TransportError
 
 ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
 SCIM_JSON = "application/scim+json"
@@ -37,6 +37,8 @@ LISTING_ATTRIBUTES = APP_ATTRIBUTES + ",meta.version"
 #: The hint a TLS failure deserves.
 CA_HINT = ("If the domain sits behind a proxy with its own CA, set idcs:caBundle (or $IDCS_CA_BUNDLE) to that CA's "
            "PEM file (verification stays on)")
+THROTTLE_HINT = ("Nothing was changed by the throttled request. Run again later, or set idcs:maxRequestsPerSecond to "
+                 "the domain's limit (a free domain allows 150 a minute: 2.5)")
 
 
 _CLIENTS_LOCK = threading.Lock()
@@ -195,6 +197,8 @@ class IdcsClient:
             sent["Content-Type"] = SCIM_JSON
         try:
             resp = self.transport.request(method, path, headers=sent, auth=self.auth, **kwargs)
+        except ThrottledError as e:
+            raise IdcsError(f"could not {action} app {label}: {e}. {THROTTLE_HINT}") from None
         except TransportError as e:
             raise IdcsError(f"could not {action} app {label}: {e}" + (f". {CA_HINT}" if e.tls else "")) from None
         if resp.ok or resp.status_code in allow:

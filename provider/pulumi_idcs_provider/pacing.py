@@ -44,10 +44,10 @@ SYSTEM_CLOCK: Clock = SystemClock()
 class RetryPolicy:
     """Exponential backoff with full jitter, bounded in attempts and in total time."""
 
-    attempts: int = 5
+    attempts: int = 5            # for errors other than throttling, which is retried for the whole budget
     base_seconds: float = 0.5
     cap_seconds: float = 10.0
-    budget_seconds: float = 60.0
+    budget_seconds: float = 90.0  # a per-minute window (a free domain: 150 a minute) frees within 60 s
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
@@ -63,6 +63,8 @@ class RateLimiter:
     """
 
     HEADROOM = 0.9
+    #: The slowest a run slows down to after 429s: one request every two seconds.
+    FLOOR = 0.5
 
     def __init__(self, per_second: float, clock: Clock = SYSTEM_CLOCK) -> None:
         self.per_second = per_second * self.HEADROOM
@@ -71,6 +73,13 @@ class RateLimiter:
         self._tokens = self.capacity
         self._stamp = clock.monotonic()
         self._lock = threading.Lock()
+
+    def slow_down(self) -> tuple[float, float]:
+        """Halve the pace (not below FLOOR); (the pace before, the pace now), in requests a second."""
+        with self._lock:
+            before = self.per_second
+            self.per_second = max(self.FLOOR, self.per_second / 2)
+            return before, self.per_second
 
     def acquire(self) -> None:
         with self._lock:

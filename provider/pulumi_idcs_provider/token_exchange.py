@@ -13,9 +13,10 @@ from typing import Any
 
 import requests
 
+from . import scim
 from .errors import IdcsError
 from .spelling import shown
-from .transport import Transport, TransportError
+from .transport import ThrottledError, Transport, TransportError
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ def _post(ex: Exchange, url: str, *, replay_safe: bool = False, **kwargs: Any) -
     """A POST through the shared transport; a refresh grant is never replayed after a dropped connection."""
     try:
         return Transport(url, verify=ex.verify).request("POST", replay_safe=replay_safe, **kwargs)
+    except ThrottledError as e:
+        raise ExchangeError(f"{_who(ex)}: {e}. The refresh token was not spent (a server never processes a "
+                            "request it answers 429): run again later") from None
     except TransportError as e:
         if e.tls:
             raise ExchangeError(f"{_who(ex)}: {e}. {CA_HINTS[ex.flavor]}") from None
@@ -104,7 +108,10 @@ def _answer(ex: Exchange, resp: requests.Response, action: str) -> TokenAnswer:
         raise _error(ex, resp, action)
     body = _json(resp)
     if not body.get("access_token"):
-        raise ExchangeError(f"{_who(ex)}: HTTP {resp.status_code} but no access_token in the answer")
+        kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
+        hint = "" if "json" in kind else (f": the answer is {kind}, not JSON. Is the URL the token endpoint (for "
+                                          "IDCS …/oauth2/v1/token), not a login or a discovery page?")
+        raise ExchangeError(f"{_who(ex)}: HTTP {resp.status_code} but no access_token in the answer{hint}")
     return TokenAnswer(expires_in=_whole(body.get("expires_in")), token_type=body.get("token_type"),
                        scope=body.get("scope"), refresh_token=body.get("refresh_token"))
 
@@ -126,9 +133,14 @@ def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
     elif "message" in body:  # Mosaic
         message = body["message"]
         reason = "; ".join(map(str, message)) if isinstance(message, list) else str(message)
+    elif any(scim.error_fields(body)):  # a SCIM error (IDCS in front of its token endpoint)
+        message_id, detail = scim.error_fields(body)
+        reason = f"messageId {message_id or 'none'}, {detail or 'no detail given'}"
     else:
         reason = "no error description in the answer"
-    return ExchangeError(f"{_who(ex)}: could not {action}: HTTP {resp.status_code}, {reason}")
+    ecid = resp.headers.get("X-ORACLE-DMS-ECID")
+    quote = f" (ECID {ecid}, quote it to Oracle support)" if ecid else ""
+    return ExchangeError(f"{_who(ex)}: could not {action}: HTTP {resp.status_code}, {reason}{quote}")
 
 
 def _who(ex: Exchange) -> str:

@@ -49,6 +49,17 @@ class TransportError(IdcsError):
         self.tls = tls
 
 
+class ThrottledError(TransportError):
+    """The server kept answering 429 until the retry budget ran out, or asked to wait longer than the budget.
+    The request was not processed (a 429 never is): a refresh token sent with it was not spent."""
+
+    def __init__(self, url: str, attempts: int, spent: float, wanted: float | None, budget: float) -> None:
+        self.url, self.attempts, self.spent, self.wanted, self.budget = url, attempts, spent, wanted, budget
+        ask = f"; it asked to wait {wanted:.0f} s more" if wanted is not None else ""
+        super().__init__(f"throttled by {url} (HTTP 429) on {attempts} attempts over {spent:.0f} s{ask}, beyond "
+                         f"the retry budget of {budget:.0f} s")
+
+
 class Transport:
     """Requests to one base URL. Thread-safe; one per connection, shared by every resource of a run."""
 
@@ -62,6 +73,7 @@ class Transport:
         self.clock = clock
         self._session = session
         self._limiter = RateLimiter(per_second, clock) if per_second else None
+        self._warned = False
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r})"
@@ -86,15 +98,32 @@ class Transport:
             resp, problem, retry_after = self._once(prepared, replay_safe)
             if problem is None and resp is not None:
                 return resp
+            throttled = resp is not None and resp.status_code == 429
+            if throttled:
+                self._slow_down()
             delay = self.retry.delay(attempt, retry_after)
             attempt += 1
             spent = self.clock.monotonic() - started
-            if attempt >= self.retry.attempts or spent + delay > self.retry.budget_seconds:
+            if spent + delay > self.retry.budget_seconds or (not throttled and attempt >= self.retry.attempts):
+                if throttled:  # throttling is waited out while the budget lasts, however many attempts that takes
+                    raise ThrottledError(self.base_url, attempt, spent, retry_after, self.retry.budget_seconds)
                 if resp is not None:
                     return resp  # the API client turns the status into its own error
                 raise TransportError(f"{problem} from {self.base_url} on {attempt} attempts over {spent:.0f} s")
             log.info("%s %s: %s, retry %d in %.1f s", method, url, problem, attempt, delay)
             self.clock.sleep(delay)
+
+    def _slow_down(self) -> None:
+        """A 429 says the domain's limit is below ours: pace at half the rate for the rest of the run, and say so
+        the first time (later 429s of the same run halve again, down to one request every two seconds)."""
+        if self._limiter is None:
+            return
+        before, now = self._limiter.slow_down()
+        if before != now and not self._warned:
+            self._warned = True
+            log.warning("%s answers HTTP 429 (throttled): slowing down to %.1f requests a second for the rest of "
+                        "this run; set idcs:maxRequestsPerSecond to the domain's limit to avoid it", self.base_url,
+                        now)
 
     def _once(self, prepared: requests.PreparedRequest,
               replay_safe: bool) -> tuple[requests.Response | None, str | None, float | None]:
