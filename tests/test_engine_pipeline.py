@@ -5,6 +5,8 @@ replacement reported as the app `up` will adopt, and the gate's error paths keep
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,9 +58,11 @@ def test_one_owner_across_both_doors_is_refused_at_preview_whatever_the_program_
     text = str(refused.value)
     assert "mandatory: [idcs-one-owner-per-app]" in text or "idcs-one-owner-per-app" in text
     assert "can't run policy" not in text
-    with pytest.raises(auto.CommandError):
-        stack.up(policy_packs=[PACK])
-    assert emulator.requests_of("patch") == []  # refused before anything was written
+    ws = stack.workspace
+    up = subprocess.run(["pulumi", "up", "--yes", "--policy-pack", PACK, "--stack", "test"], cwd=ws.work_dir,
+                        env={**os.environ, **ws.env_vars}, capture_output=True, text=True, timeout=300, check=False)
+    assert up.returncode != 0 and "idcs-one-owner-per-app" in up.stdout + up.stderr
+    assert emulator.requests_of("patch") == []  # `pulumi up` previews first: refused before anything was written
     gate = run_gate(stack, "--policy-pack", PACK)
     assert gate.returncode == 2, gate.stdout + gate.stderr
 
@@ -92,3 +96,27 @@ def test_every_gate_error_exits_3_with_one_line_and_its_json(tmp_path: Path, emu
     assert "Traceback" not in gate.stderr
     written = json.loads(report.read_text())
     assert written["exitCode"] == 3 and written["error"] and "\n" not in written["error"]
+
+
+def test_the_scheduled_gate_says_what_it_can_tell_of_a_refresh_check(tmp_path: Path, emulator: EmulatorServer) -> None:
+    """The gate never exchanges (that would spend the token without keeping its successor): a due check is a
+    pending change, and an `up` that failed (a revoked token: invalid_grant) is said, not hidden behind "passed"."""
+    seed = requests.post(emulator.url + "/_emulator/refresh-tokens", timeout=5,
+                         json={"clientId": MOBILE_NAME, "scope": SCOPE}).json()["refresh_token"]
+    stack = program_stack(tmp_path, f'idcs.RefreshGrantCheck("chk", flavor="idcs", client_id="{MOBILE_NAME}",\n'
+                                    f'    refresh_token="{seed}", scope="{SCOPE}", recheck_after="1s")\n',
+                          connection(emulator))
+    stack.up()  # proves the grant; 1 s later the check is due
+    requests.post(emulator.url + "/_emulator/refresh-tokens/revoke", json={"clientId": MOBILE_NAME}, timeout=5)
+    emulator.clear_requests()
+    due = run_gate(stack, "--json", str(tmp_path / "due.json"), "--report", str(tmp_path / "due.md"))
+    assert due.returncode == 1, due.stdout + due.stderr
+    assert json.loads((tmp_path / "due.json").read_text())["checks"][0]["result"] == (
+        "the last up proved it; due: the next up exchanges again")
+    assert "never exchanges a refresh token" in (tmp_path / "due.md").read_text()
+    assert emulator.requests_of() == []  # nothing exchanged, nothing spent
+    with pytest.raises(auto.CommandError, match="invalid_grant"):
+        stack.up()
+    after = run_gate(stack, "--report", str(tmp_path / "after.md"))
+    assert after.returncode == 1
+    assert "The last `pulumi up` (" in (tmp_path / "after.md").read_text()

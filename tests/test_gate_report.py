@@ -64,7 +64,8 @@ def test_refresh_checks_report_their_last_result() -> None:
                   {"clientId": "web", "checkedAt": "2026-11-22T05:00:00Z", "failure": "lives 7200 s"}, {})
     _, checks = build(Findings(steps=[check, failed]))
     assert [(c.check, c.result) for c in checks] == [
-        ("mobile-refresh", "passed"), ("web", "failed: lives 7200 s; runs again at the next up")]
+        ("mobile-refresh", "the last up proved it"),
+        ("web", "the last up failed it: lives 7200 s; due: the next up exchanges again")]
 
 
 def test_a_violation_row_names_the_app_attribute_and_desired_value_on_one_line() -> None:

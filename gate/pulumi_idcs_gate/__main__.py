@@ -61,13 +61,13 @@ def select(args: argparse.Namespace) -> auto.Stack:
 def check_policy_configs(files: list[str]) -> None:
     """Each --policy-config file, judged before anything runs: the engine ignores an unknown key (and so would
     leave its bound unenforced), and a minimum above its maximum would make every app "violate"."""
-    spelling.use_json()  # the files are JSON: quote values as JSON does
     for name in files:
         try:
             document = json.loads(Path(name).read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise GateError(f"--policy-config {name}: {one_line(str(e))}") from None
-        problems = config_problems(document) if isinstance(document, dict) else ["not a JSON object of policies"]
+        with spelling.json_spelling():  # the files are JSON: quote values as JSON does
+            problems = config_problems(document) if isinstance(document, dict) else ["not a JSON object"]
         if problems:
             raise GateError(f"--policy-config {name}: {'; '.join(problems)}")
 

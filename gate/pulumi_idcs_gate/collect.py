@@ -39,6 +39,7 @@ class Findings:
     steps: list[Step] = field(default_factory=list)
     applied: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> outputs the last up stored
     planned: dict[str, dict[str, Any]] = field(default_factory=dict)   # urn -> the program's inputs (policy run)
+    last_update_failed: str | None = None  # when the stack's last `pulumi up` failed, its start time
     error: str | None = None      # why the gate could not judge, on one line
     details: str | None = None    # the CLI's last lines, for people
 
@@ -82,6 +83,7 @@ def collect(stack: auto.Stack, policy_packs: list[str], policy_configs: list[str
     except auto.CommandError as e:
         if not any(v.level == "mandatory" for v in found.violations):
             return _failed(found, str(e))
+    found.last_update_failed = _last_update_failed(stack)
     deployment = stack.export_stack().deployment or {}
     found.applied = {r["urn"]: dict(r.get("outputs") or {}) for r in deployment.get("resources", [])}
     try:
@@ -89,6 +91,13 @@ def collect(stack: auto.Stack, policy_packs: list[str], policy_configs: list[str
     except auto.CommandError as e:
         _failed(found, str(e))
     return found
+
+
+def _last_update_failed(stack: auto.Stack) -> str | None:
+    """The start time of the stack's last update when it failed: the state then predates what it tried."""
+    history = stack.history(page_size=1, show_secrets=False)
+    last = history[0] if history else None
+    return str(last.start_time) if last and last.kind == "update" and last.result == "failed" else None
 
 
 def _failed(found: Findings, text: str) -> Findings:

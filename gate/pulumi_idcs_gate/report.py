@@ -150,9 +150,10 @@ def _violation_row(v: Violation, found: Findings) -> Row:
 def _check_row(step: Step, applied: dict[str, Any]) -> CheckRow:
     state = {**applied, **step.live}
     failure = state.get("failure")
-    result = f"failed: {failure}" if failure else ("passed" if state.get("checkedAt") else "not run yet")
+    result = (f"the last up failed it: {failure}" if failure
+              else "the last up proved it" if state.get("checkedAt") else "not run yet")
     if step.op not in QUIET_OPS:
-        result += "; runs again at the next up"
+        result += "; due: the next up exchanges again"
     return CheckRow(_name(step.urn), str(state.get("clientId") or "—"), str(state.get("checkedAt") or "—"),
                     _whole(state.get("expiresIn")), result)
 
@@ -204,7 +205,13 @@ def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], fou
             lines.append(f"| {cell(r.resource)} | {cell(r.app)} | {r.attribute} | {human(r.live)} | "
                          f"{human(r.desired)} | {cell(status)} |")
         lines.append("")
+    if found.last_update_failed:
+        lines += [f"The last `pulumi up` ({found.last_update_failed}) failed: what it tried is not in these rows, "
+                  "and a refresh check it failed (an `invalid_grant`, say) still shows its result from before.", ""]
     if checks:
+        lines += ["The gate never exchanges a refresh token: an exchange spends it, and only `pulumi up` keeps its "
+                  "successor. A check row says what the last `up` proved; a token revoked since then is found by the "
+                  "next `up`.", ""]
         lines += ["| refresh check | client | last checked | expires_in | result |", "|---|---|---|---|---|"]
         lines += [f"| {cell(c.check)} | {cell(c.client)} | {c.checked_at} | {human(c.expires_in)} | {cell(c.result)} |"
                   for c in checks]

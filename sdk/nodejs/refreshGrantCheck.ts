@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 /**
- * Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from the `mosaic:baseUrl` stack config (or $MOSAIC_BASE_URL).
+ * Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from idcs:mosaicBaseUrl (or $MOSAIC_BASE_URL).
  */
 export class RefreshGrantCheck extends pulumi.CustomResource {
     /**
@@ -34,6 +34,9 @@ export class RefreshGrantCheck extends pulumi.CustomResource {
         return obj['__pulumiType'] === RefreshGrantCheck.__pulumiType;
     }
 
+    /**
+     * Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
+     */
     declare public readonly baseUrl: pulumi.Output<string | undefined>;
     /**
      * When the last exchange ran (UTC, ISO 8601).
@@ -145,7 +148,7 @@ export class RefreshGrantCheck extends pulumi.CustomResource {
  */
 export interface RefreshGrantCheckArgs {
     /**
-     * Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or mosaic:baseUrl (mosaic).
+     * Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
      */
     baseUrl?: pulumi.Input<string | undefined>;
     /**

@@ -21,8 +21,9 @@ _INPUT_NAMES = {"flavor": "flavor", "client_id": "clientId", "client_secret": "c
                 "expect_access_token_expiry": "expectAccessTokenExpiry", "recheck_after": "recheckAfter"}
 
 
-class RefreshGrantCheckError(Exception):
-    """The exchange worked (its new refresh token is saved) but the answer broke an expectation."""
+class RefreshGrantCheckError(pulumi.RunError):
+    """The exchange worked (its new refresh token is saved) but the answer broke an expectation. A RunError: the
+    CLI shows its message alone, with no traceback (the expectation failed, not the program)."""
 
 
 class RefreshGrantCheck(Resource, module="idcs", name="RefreshGrantCheck"):

@@ -63,9 +63,9 @@ def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
     """Our own errors reach the user as their message alone (no traceback), with no secret in them, and values
     in them are spelt as the program (YAML, TypeScript, Go) writes them."""
     def call(self: Any, request: Any, context: grpc.ServicerContext) -> Any:
-        spelling.use_json()
         try:
-            return method(self, request, context)
+            with spelling.json_spelling():
+                return method(self, request, context)
         except IdcsError as e:
             context.abort(grpc.StatusCode.UNKNOWN, str(e))
     call.__name__, call.__doc__ = method.__name__, method.__doc__

@@ -12,10 +12,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from the `mosaic:baseUrl` stack config (or $MOSAIC_BASE_URL).
+// Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from idcs:mosaicBaseUrl (or $MOSAIC_BASE_URL).
 type RefreshGrantCheck struct {
 	pulumi.CustomResourceState
 
+	// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
 	BaseUrl pulumi.StringPtrOutput `pulumi:"baseUrl"`
 	// When the last exchange ran (UTC, ISO 8601).
 	CheckedAt pulumi.StringOutput `pulumi:"checkedAt"`
@@ -103,7 +104,7 @@ func (RefreshGrantCheckState) ElementType() reflect.Type {
 }
 
 type refreshGrantCheckArgs struct {
-	// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or mosaic:baseUrl (mosaic).
+	// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
 	BaseUrl *string `pulumi:"baseUrl"`
 	// The OAuth client whose refresh grant is checked.
 	ClientId string `pulumi:"clientId"`
@@ -125,7 +126,7 @@ type refreshGrantCheckArgs struct {
 
 // The set of arguments for constructing a RefreshGrantCheck resource.
 type RefreshGrantCheckArgs struct {
-	// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or mosaic:baseUrl (mosaic).
+	// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
 	BaseUrl pulumi.StringPtrInput
 	// The OAuth client whose refresh grant is checked.
 	ClientId pulumi.StringInput
@@ -182,6 +183,7 @@ func (o RefreshGrantCheckOutput) ToRefreshGrantCheckOutputWithContext(ctx contex
 	return o
 }
 
+// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
 func (o RefreshGrantCheckOutput) BaseUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringPtrOutput { return v.BaseUrl }).(pulumi.StringPtrOutput)
 }

@@ -34,7 +34,7 @@ class RefreshGrantCheckArgs:
         :param pulumi.Input[_builtins.str] client_id: The OAuth client whose refresh grant is checked.
         :param pulumi.Input[_builtins.str] flavor: "idcs", "mosaic" or "oauth2" (with tokenUrl).
         :param pulumi.Input[_builtins.str] refresh_token: The seed refresh token, from one user login with offline_access.
-        :param pulumi.Input[_builtins.str] base_url: Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or mosaic:baseUrl (mosaic).
+        :param pulumi.Input[_builtins.str] base_url: Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
         :param pulumi.Input[_builtins.str] client_secret: Its secret (required for mosaic; left out for a public client).
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] expect_access_token_expiry: Fail when the new access token lives longer (seconds or a duration). In IDCS expires_in comes from the resource app: tie this to that app's AppTokenExpiry.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] recheck_after: Run the exchange again when the last success is older than this (seconds or a duration).
@@ -97,7 +97,7 @@ class RefreshGrantCheckArgs:
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or mosaic:baseUrl (mosaic).
+        Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
         """
         return pulumi.get(self, "base_url")
 
@@ -183,11 +183,11 @@ class RefreshGrantCheck(pulumi.CustomResource):
                  token_url: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
-        Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from the `mosaic:baseUrl` stack config (or $MOSAIC_BASE_URL).
+        Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from idcs:mosaicBaseUrl (or $MOSAIC_BASE_URL).
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[_builtins.str] base_url: Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or mosaic:baseUrl (mosaic).
+        :param pulumi.Input[_builtins.str] base_url: Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
         :param pulumi.Input[_builtins.str] client_id: The OAuth client whose refresh grant is checked.
         :param pulumi.Input[_builtins.str] client_secret: Its secret (required for mosaic; left out for a public client).
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] expect_access_token_expiry: Fail when the new access token lives longer (seconds or a duration). In IDCS expires_in comes from the resource app: tie this to that app's AppTokenExpiry.
@@ -204,7 +204,7 @@ class RefreshGrantCheck(pulumi.CustomResource):
                  args: RefreshGrantCheckArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from the `mosaic:baseUrl` stack config (or $MOSAIC_BASE_URL).
+        Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST {base}/cis/v1/auth/token/refresh) or any RFC 6749 section 6 endpoint. Refresh tokens rotate: the newest is kept as a secret output and used next time; a changed seed token wins. Runs on create, when an input changes, after a failed check and when the last success is older than recheckAfter. A refused exchange fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new token, records `failure` and fails the program. Mosaic's default base URL comes from idcs:mosaicBaseUrl (or $MOSAIC_BASE_URL).
 
         :param str resource_name: The name of the resource.
         :param RefreshGrantCheckArgs args: The arguments to use to populate this resource's properties.
@@ -307,6 +307,9 @@ class RefreshGrantCheck(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
+        """
         return pulumi.get(self, "base_url")
 
     @_builtins.property

@@ -51,7 +51,7 @@ Client-side limit on requests per second to the domain, shared by every resource
 
 mosaicBaseUrl: Optional[str]
 """
-Default base URL of RefreshGrantCheck(flavor="mosaic"), e.g. https://api.transmitsecurity.io (`mosaic:baseUrl` is still read for programs written before). Environment: MOSAIC_BASE_URL.
+Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. Environment: MOSAIC_BASE_URL. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
 """
 
 mosaicCaBundle: Optional[str]
