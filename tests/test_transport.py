@@ -105,3 +105,14 @@ def test_a_wait_beyond_the_budget_says_so(mocked: responses.RequestsMock) -> Non
     assert str(err.value) == (f"throttled by {URL} (HTTP 429) on 1 attempts over 0 s; it asked to wait 120 s more, "
                               "beyond the retry budget of 90 s")
     assert clock.sleeps == [] and len(mocked.calls) == 1
+
+
+def test_requests_throttled_together_halve_the_pace_once() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(10, clock)
+    sent_together = clock.monotonic()
+    clock.now += 1.0
+    assert limiter.slow_down(sent_together) == (pytest.approx(9.0), pytest.approx(4.5))
+    assert limiter.slow_down(sent_together) == (pytest.approx(4.5), pytest.approx(4.5))  # sent before the slow-down
+    clock.now += 1.0
+    assert limiter.slow_down(clock.monotonic())[1] == pytest.approx(2.25)  # sent at the new pace, throttled again

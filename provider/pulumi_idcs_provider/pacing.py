@@ -72,13 +72,18 @@ class RateLimiter:
         self.clock = clock
         self._tokens = self.capacity
         self._stamp = clock.monotonic()
+        self._slowed_at = float("-inf")
         self._lock = threading.Lock()
 
-    def slow_down(self) -> tuple[float, float]:
-        """Halve the pace (not below FLOOR); (the pace before, the pace now), in requests a second."""
+    def slow_down(self, sent_at: float) -> tuple[float, float]:
+        """Halve the pace (not below FLOOR) for a 429 answered to a request sent at `sent_at`; (the pace before, the
+        pace now), in requests a second. A 429 to a request sent before the last slow-down says nothing of the new
+        pace, so concurrent requests throttled together halve it once, not once each."""
         with self._lock:
             before = self.per_second
-            self.per_second = max(self.FLOOR, self.per_second / 2)
+            if sent_at >= self._slowed_at:
+                self.per_second = max(self.FLOOR, self.per_second / 2)
+                self._slowed_at = self.clock.monotonic()
             return before, self.per_second
 
     def acquire(self) -> None:

@@ -95,12 +95,13 @@ class Transport:
             prepared = self.session.prepare_request(requests.Request(method, url, **kwargs))
             if self._limiter is not None:
                 self._limiter.acquire()
+            sent_at = self.clock.monotonic()
             resp, problem, retry_after = self._once(prepared, replay_safe)
             if problem is None and resp is not None:
                 return resp
             throttled = resp is not None and resp.status_code == 429
             if throttled:
-                self._slow_down()
+                self._slow_down(sent_at)
             delay = self.retry.delay(attempt, retry_after)
             attempt += 1
             spent = self.clock.monotonic() - started
@@ -113,12 +114,12 @@ class Transport:
             log.info("%s %s: %s, retry %d in %.1f s", method, url, problem, attempt, delay)
             self.clock.sleep(delay)
 
-    def _slow_down(self) -> None:
+    def _slow_down(self, sent_at: float) -> None:
         """A 429 says the domain's limit is below ours: pace at half the rate for the rest of the run, and say so
         the first time (later 429s of the same run halve again, down to one request every two seconds)."""
         if self._limiter is None:
             return
-        before, now = self._limiter.slow_down()
+        before, now = self._limiter.slow_down(sent_at)
         if before != now and not self._warned:
             self._warned = True
             log.warning("%s answers HTTP 429 (throttled): slowing down to %.1f requests a second for the rest of "
