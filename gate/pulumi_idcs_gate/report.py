@@ -92,9 +92,11 @@ def _status(live: int | None, desired: int | None, applied: int | None) -> str:
 
 def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
     attributes = ATTRIBUTES[_kind(step.type)]
-    label = _app_label({**applied, **step.live})
     if step.op == "replace":
         return _replacement_rows(step, attributes)
+    if step.op == "create":
+        return _new_rows(step, attributes)
+    label = _app_label({**applied, **step.live})
     if step.op == "delete":
         return [Row(_name(step.urn), label, "—", None, None, "pending change", "no longer in the program")]
     rows = _rename_rows(step)
@@ -104,24 +106,35 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
             continue  # not managed
         live = _whole(step.live.get(attribute)) if step.live else None
         rows.append(Row(_name(step.urn), label, attribute, live, desired,
-                        _status(live, desired, _whole(applied.get(attribute))),
-                        "new: adopted by the next up" if step.op == "create" else ""))
+                        _status(live, desired, _whole(applied.get(attribute)))))
     return rows
+
+
+def _original(attribute: str) -> str:
+    return "original" + attribute[0].upper() + attribute[1:]
+
+
+def _new_app(step: Step) -> dict[str, Any]:
+    """The app a create or a replacement adopts: what the plugin's preview resolved, else the program's inputs."""
+    return step.planned if step.planned.get("appId") or step.planned.get("clientId") else step.desired
+
+
+def _new_rows(step: Step, attributes: tuple[str, ...]) -> list[Row]:
+    """A new resource: `up` adopts the app. Its live values are the originals the plugin's preview read (unknown
+    through the dynamic door, which reads them at `up`)."""
+    return [Row(_name(step.urn), _app_label(_new_app(step)), a, _whole(step.planned.get(_original(a))), desired,
+                "in sync" if _whole(step.planned.get(_original(a))) == desired else "pending change",
+                "new: adopted by the next up")
+            for a in attributes if (desired := _whole(step.desired.get(a))) is not None]
 
 
 def _replacement_rows(step: Step, attributes: tuple[str, ...]) -> list[Row]:
     """A replacement: `up` adopts another app. Its rows show that app and its live values (what the plugin's
     preview read as the new originals; unknown through the dynamic door, which reads them at `up`)."""
-    new_app = step.planned if step.planned.get("appId") or step.planned.get("clientId") else step.desired
     old = _app_label(step.live)
-    rows = []
-    for attribute in attributes:
-        desired = _whole(step.desired.get(attribute))
-        if desired is not None:
-            original = "original" + attribute[0].upper() + attribute[1:]
-            rows.append(Row(_name(step.urn), _app_label(new_app), attribute, _whole(step.planned.get(original)),
-                            desired, "pending change", f"replace: up adopts this app instead of {old}"))
-    return rows
+    return [Row(_name(step.urn), _app_label(_new_app(step)), a, _whole(step.planned.get(_original(a))), desired,
+                "pending change", f"replace: up adopts this app instead of {old}")
+            for a in attributes if (desired := _whole(step.desired.get(a))) is not None]
 
 
 def _rename_rows(step: Step) -> list[Row]:
