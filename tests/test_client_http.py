@@ -174,3 +174,14 @@ def test_bad_admin_credentials_say_which_settings(client: IdcsClient) -> None:
 
 def test_repr_of_settings_and_client_hides_the_secret(client: IdcsClient) -> None:
     assert SECRET not in repr(client.settings) and SECRET not in repr(client) and SECRET not in str(client.settings)
+
+
+def test_a_throttled_token_request_is_reported_as_throttling_not_as_bad_credentials(
+        client: IdcsClient, clock: FakeClock) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.post(DOMAIN + "/oauth2/v1/token", status=429, headers={"Retry-After": "300"})
+        with pytest.raises(IdcsError) as err:
+            client.get_app("a1", "One")
+    assert str(err.value).startswith(f"could not read app One: throttled by {DOMAIN} (HTTP 429)")
+    assert "asked to wait 300 s more" in str(err.value) and "idcs:clientSecret" not in str(err.value)
+    assert clock.sleeps == []

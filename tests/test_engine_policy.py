@@ -130,3 +130,18 @@ def test_two_stacks_on_one_app_show_in_the_drift_gate(tmp_path: Path, emulator: 
     result = gate(first, tmp_path)
     assert result.returncode == 1
     assert "| accessTokenExpiry | 3600 (1h) | 7200 (2h) | **drift** |" in result.stdout
+
+
+@pytest.mark.parametrize(("setting", "words"), [
+    ({"maxAccessTokenExpiry": "banana"}, "maxAccessTokenExpiry: Does not match pattern"),
+    ({"maxAccessTokenExpry": "1h"}, "maxAccessTokenExpry is not a setting of this policy: did you mean "
+                                    "maxAccessTokenExpiry?"),
+    ({"minAccessTokenExpiry": "2h", "maxAccessTokenExpiry": "1h"}, "minAccessTokenExpiry (7200 s (2h)) is above"),
+])
+def test_policy_config_mistakes_are_refused_by_name(stack: auto.Stack, tmp_path: Path, setting: dict[str, str],
+                                                    words: str) -> None:
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"idcs-token-lifetime-bounds": setting}))
+    with pytest.raises(auto.CommandError) as err:
+        stack.preview(policy_packs=[PACK], policy_pack_configs=[str(config)])
+    assert words in str(err.value)

@@ -110,3 +110,18 @@ def test_the_error_is_the_clis_last_error_line() -> None:
     text = ("code: 255\n stdout: Previewing update (test):\n stderr: error: preview failed\n"
             "error: no stack named 'nosuch' found\n")
     assert one_line(text) == "error: no stack named 'nosuch' found"
+
+
+def test_the_gate_carries_its_own_policy_pack() -> None:
+    """An installed gate has no checkout: the pack it runs is written for the run, on this interpreter."""
+    import sys
+    from pathlib import Path
+
+    from pulumi_idcs_gate.pack import policy_pack
+    with policy_pack(None) as written:
+        pack = Path(written)
+        assert f"virtualenv: {sys.prefix}" in (pack / "PulumiPolicy.yaml").read_text()
+        assert "from pulumi_idcs_policy.pack import serve" in (pack / "__main__.py").read_text()
+    assert not pack.exists()  # nothing left behind
+    with policy_pack("/some/pack") as given:
+        assert given == "/some/pack"
