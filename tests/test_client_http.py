@@ -158,7 +158,8 @@ def test_retries_are_bounded(client: IdcsClient, mocked: responses.RequestsMock)
     mocked.get(DOMAIN + "/admin/v1/Apps/a1", body=requests.ConnectionError("reset by peer"))
     with pytest.raises(IdcsError) as err:
         client.get_app("a1", "One")
-    assert str(err.value).startswith("could not read app One: ConnectionError from https://idcs-0123.identity.")
+    assert str(err.value).startswith("could not read app One: no answer after sending (ConnectionError) from "
+                                     "https://idcs-0123.identity.")
     assert "on 3 attempts" in str(err.value)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 import responses
+import urllib3
 from fake_clock import FakeClock
 from pulumi_idcs_provider.pacing import RateLimiter, RetryPolicy
 from pulumi_idcs_provider.transport import ThrottledError, Transport, TransportError
@@ -47,15 +48,16 @@ def test_pacing_does_not_wait_when_requests_are_already_slow_enough() -> None:
 def test_a_replay_safe_request_is_retried_after_a_reset(mocked: responses.RequestsMock) -> None:
     mocked.get(URL + "/x", body=requests.ConnectionError("reset by peer"))
     mocked.get(URL + "/x", json={})
-    assert transport(FakeClock()).request("GET", "/x").status_code == 200
+    assert transport(FakeClock()).request("GET", "/x", replay_safe=True).status_code == 200
     assert len(mocked.calls) == 2
 
 
 def test_a_request_that_is_not_replay_safe_is_never_resent_after_a_reset(mocked: responses.RequestsMock) -> None:
     mocked.post(URL + "/token", body=requests.ConnectionError("reset by peer"))
     mocked.post(URL + "/token", json={})
-    with pytest.raises(TransportError, match=r"ConnectionError talking to https://\S+/token; not retried"):
-        transport(FakeClock()).request("POST", "/token", replay_safe=False)
+    with pytest.raises(TransportError, match=r"no answer from https://\S+/token after the request was sent "
+                       r"\(ConnectionError\); not resent"):
+        transport(FakeClock()).request("POST", "/token")  # not declared replay-safe: the default
     assert len(mocked.calls) == 1
 
 
@@ -78,7 +80,7 @@ def test_attempts_are_bounded_and_the_last_status_is_answered(mocked: responses.
     clock = FakeClock()
     for _ in range(6):
         mocked.get(URL + "/x", status=502)
-    assert transport(clock).request("GET", "/x").status_code == 502
+    assert transport(clock).request("GET", "/x", replay_safe=True).status_code == 502
     assert len(mocked.calls) == 4 and len(clock.sleeps) == 3
 
 
@@ -116,3 +118,40 @@ def test_requests_throttled_together_halve_the_pace_once() -> None:
     assert limiter.slow_down(sent_together) == (pytest.approx(4.5), pytest.approx(4.5))  # sent before the slow-down
     clock.now += 1.0
     assert limiter.slow_down(clock.monotonic())[1] == pytest.approx(2.25)  # sent at the new pace, throttled again
+
+
+def test_a_connection_never_made_is_retried_even_for_a_request_that_is_not_replay_safe(
+        mocked: responses.RequestsMock) -> None:
+    refused = urllib3.exceptions.NewConnectionError(None, "Connection refused")  # type: ignore[arg-type]
+    mocked.post(URL + "/token", body=requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, URL, refused)))
+    mocked.post(URL + "/token", json={})
+    assert transport(FakeClock()).request("POST", "/token").status_code == 200  # nothing had reached the server
+    assert len(mocked.calls) == 2
+
+
+def test_a_502_is_resent_only_when_the_caller_says_it_is_safe(mocked: responses.RequestsMock) -> None:
+    mocked.post(URL + "/x", status=502)
+    mocked.post(URL + "/x", json={})
+    assert transport(FakeClock()).request("POST", "/x").status_code == 502  # a new call is not replayed by default
+    assert len(mocked.calls) == 1
+
+
+def test_the_401_resend_takes_its_own_rate_limit_slot(mocked: responses.RequestsMock) -> None:
+    class Renewing(requests.auth.AuthBase):
+        renewals = 0
+
+        def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
+            r.headers["Authorization"] = f"Bearer t{self.renewals}"
+            return r
+
+        def renew(self, refused: requests.PreparedRequest) -> bool:
+            self.renewals += 1
+            return True
+
+    clock = FakeClock()
+    mocked.get(URL + "/x", status=401)
+    mocked.get(URL + "/x", json={})
+    auth = Renewing()
+    assert transport(clock, per_second=5).request("GET", "/x", auth=auth).status_code == 200
+    assert [c.request.headers["Authorization"] for c in mocked.calls] == ["Bearer t0", "Bearer t1"]
+    assert clock.sleeps == pytest.approx([1 / 4.5])  # the resend waited for its slot

@@ -44,7 +44,7 @@ class ClientCredentials:
         with self._lock:
             if not self._value or self._clock.monotonic() >= self._expires_at or self._value == stale:
                 resp = self._transport.request("POST", self._path, data=self._form, auth=self._basic,
-                                               headers={"Accept": "application/json"})
+                                               headers={"Accept": "application/json"}, replay_safe=True)
                 if not resp.ok:
                     raise self._refused(resp)
                 body = resp.json()
@@ -55,30 +55,21 @@ class ClientCredentials:
 
 
 class BearerAuth(requests.auth.AuthBase):
-    """`Authorization: Bearer <token>`; a 401 renews the token and resends the request, once."""
+    """`Authorization: Bearer <token>`. After a 401 the transport calls `renew`, which gets a new token if the
+    refused one was the cached one, and resends the request through its own rate-limit slot."""
 
     def __init__(self, tokens: ClientCredentials) -> None:
         self.tokens = tokens
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         r.headers["Authorization"] = f"Bearer {self.tokens.token()}"
-        r.hooks.setdefault("response", []).append(self._renew_on_401)
         return r
 
-    def _renew_on_401(self, resp: requests.Response, **kwargs: Any) -> requests.Response:
-        if resp.status_code != 401 or resp.connection is None:
-            return resp
-        refused = str(resp.request.headers.get("Authorization", ""))[len("Bearer "):]
-        fresh = self.tokens.token(stale=refused)
-        resp.content  # noqa: B018 (read to the end, so that the connection can serve the resend)
-        resp.close()
-        again = resp.request.copy()
-        again.headers["Authorization"] = f"Bearer {fresh}"
-        again.hooks["response"] = [h for h in again.hooks["response"] if h != self._renew_on_401]
-        answer: requests.Response = resp.connection.send(again, **kwargs)
-        answer.history.append(resp)
-        answer.request = again
-        return answer
+    def renew(self, refused: requests.PreparedRequest) -> bool:
+        """Get a new token in place of the refused one (the next `__call__` uses it): the request is worth
+        resending once."""
+        self.tokens.token(stale=str(refused.headers.get("Authorization", ""))[len("Bearer "):])
+        return True
 
 
 def oci_signer(config_file: str, profile: str) -> requests.auth.AuthBase:

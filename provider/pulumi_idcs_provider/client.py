@@ -195,8 +195,11 @@ class IdcsClient:
         sent = {"Accept": SCIM_JSON, **(headers or {})}
         if "json" in kwargs:
             sent["Content-Type"] = SCIM_JSON
+        # A read, or a write guarded by If-Match (a replay after a lost answer meets 412, never overwrites).
+        replay_safe = method == "GET" or "If-Match" in sent
         try:
-            resp = self.transport.request(method, path, headers=sent, auth=self.auth, **kwargs)
+            resp = self.transport.request(method, path, headers=sent, auth=self.auth, replay_safe=replay_safe,
+                                          **kwargs)
         except ThrottledError as e:
             raise IdcsError(f"could not {action} app {label}: {e}. {THROTTLE_HINT}") from None
         except TransportError as e:

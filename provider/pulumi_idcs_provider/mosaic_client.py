@@ -65,8 +65,9 @@ class MosaicClient:
     def _call(self, method: str, app_id: str, client_id: str, action: str, **kwargs: Any) -> requests.Response:
         path = f"/cis/v1/applications/{quote(app_id, safe='')}/clients/{quote(client_id, safe='')}"
         try:
+            # GET reads; PUT sets the whole client to the same body again: both may be resent.
             resp = self.transport.request(method, path, auth=self.auth, headers={"Accept": "application/json"},
-                                          **kwargs)
+                                          replay_safe=method in ("GET", "PUT"), **kwargs)
         except TransportError as e:
             hint = ". Set idcs:mosaicCaBundle (or $MOSAIC_CA_BUNDLE) to the CA's PEM file" if e.tls else ""
             raise MosaicApiError(f"could not {action} client {shown(client_id)} of application {shown(app_id)}: {e}"

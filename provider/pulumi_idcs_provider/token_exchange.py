@@ -91,8 +91,8 @@ def _post(ex: Exchange, url: str, *, replay_safe: bool = False, **kwargs: Any) -
         if e.tls:
             raise ExchangeError(f"{_who(ex)}: {e}. {CA_HINTS[ex.flavor]}") from None
         raise ExchangeError(
-            f"{_who(ex)}: {e}, because the server may have spent the refresh token already. If the next run "
-            "fails with invalid_grant, supply a new seed refresh token") from None
+            f"{_who(ex)}: {e}. If it did, the refresh token is spent: should the next run fail with invalid_grant, "
+            "supply a new seed refresh token") from None
 
 
 #: Where each flavor's CA bundle is set, said when TLS verification fails.

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from .errors import IdcsError
@@ -82,14 +83,17 @@ class Transport:
     def session(self) -> requests.Session:
         return self._session or shared_session()
 
-    def request(self, method: str, path: str = "", *, replay_safe: bool = True, **kwargs: Any) -> requests.Response:
+    def request(self, method: str, path: str = "", *, replay_safe: bool = False,
+                **kwargs: Any) -> requests.Response:
         """One logical request, answered with whatever status the server gave in the end.
 
-        Throttling and gateway errors are retried with backoff (honouring Retry-After), and so are resets and
-        timeouts when the request is `replay_safe`. A request that is not (a refresh grant spends its token) is
-        retried only on 429, which the server answers without processing it.
+        Nothing is resent unless it is safe: a 429 (never processed) and a connection that was never made always
+        are; gateway errors, resets and read timeouts only when the caller declares the request `replay_safe` (a
+        GET, a client-credentials token, a PATCH guarded by If-Match). A request that is not (a refresh grant
+        spends its token; anything new, by default) goes out once. A 401 renews the token (when the auth can)
+        and resends once, taking its own rate-limit slot like any request.
         """
-        url, started, attempt = self.base_url + path, self.clock.monotonic(), 0
+        url, started, attempt, renewed = self.base_url + path, self.clock.monotonic(), 0, False
         while True:
             # Prepared first: auth may need a request of its own (a token), which must take its own slot first.
             prepared = self.session.prepare_request(requests.Request(method, url, **kwargs))
@@ -97,6 +101,9 @@ class Transport:
                 self._limiter.acquire()
             sent_at = self.clock.monotonic()
             resp, problem, retry_after = self._once(prepared, replay_safe)
+            if resp is not None and resp.status_code == 401 and not renewed and _renew(kwargs.get("auth"), prepared):
+                renewed = True
+                continue
             if problem is None and resp is not None:
                 return resp
             throttled = resp is not None and resp.status_code == 429
@@ -135,11 +142,30 @@ class Transport:
         except requests.exceptions.SSLError:
             raise TransportError(f"TLS verification of {self.base_url} failed", tls=True) from None
         except (requests.ConnectionError, requests.Timeout) as e:
+            if _never_sent(e):  # nothing reached the server: safe to try again, whatever the request
+                return None, f"could not connect ({type(e).__name__})", None
             if not replay_safe:
-                raise TransportError(f"{type(e).__name__} talking to {prepared.url}; not retried") from None
-            return None, type(e).__name__, None
+                raise TransportError(f"no answer from {prepared.url} after the request was sent "
+                                     f"({type(e).__name__}); not resent, as the server may have processed it") from None
+            return None, f"no answer after sending ({type(e).__name__})", None
         retryable = resp.status_code == 429 if not replay_safe else resp.status_code in RETRY_STATUSES
         if not retryable:
             return resp, None, None
         return resp, f"HTTP {resp.status_code}", retry_after_seconds(resp.headers.get("Retry-After"),
                                                                      self.clock.time())
+
+
+def _never_sent(error: Exception) -> bool:
+    """Whether the request never reached the server: the connection could not be made (refused, unreachable,
+    a connect timeout). A reset or a read timeout after sending is not: the server may have processed it."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    reason = error.args[0] if error.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return isinstance(reason, (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError))
+
+
+def _renew(auth: object, refused: requests.PreparedRequest) -> bool:
+    """Ask the request's auth for a new credential after a 401; whether it has one (then the request is resent)."""
+    renew = getattr(auth, "renew", None)
+    return bool(renew(refused)) if callable(renew) else False
