@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 import requests
 import responses
+from idcs_emulator import EmulatorServer
+from pulumi_idcs_provider.client import client_for
+from pulumi_idcs_provider.refresh_grant_check import _connection_transport
+from pulumi_idcs_provider.stack_config import remember_values, settings
 from pulumi_idcs_provider.token_exchange import Exchange, ExchangeError, exchange
 from responses import matchers
 
@@ -127,3 +131,23 @@ def test_a_token_url_answering_html_gets_a_hint() -> None:
         rsps.post(ex.url, body="<html>sign in</html>", content_type="text/html")
         with pytest.raises(ExchangeError, match=r"the answer is text/html, not JSON\. Is the URL the token endpoint"):
             exchange(ex)
+
+
+def test_an_idcs_exchange_goes_through_the_connections_paced_transport(
+        stack_config: dict[str, object], emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    remember_values(stack_config)
+    try:
+        shared = _connection_transport("idcs", True)
+        assert shared is client_for(settings().connection()).transport and shared._limiter is not None
+        sent: list[tuple[str, str]] = []
+        request = shared.request
+        monkeypatch.setattr(shared, "request", lambda m, p, **k: sent.append((m, p)) or request(m, p, **k))
+        seed = requests.post(emulator.url + "/_emulator/refresh-tokens", timeout=5, json={
+            "clientId": "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5",
+            "scope": "https://resource-owner.example.com/read offline_access"})
+        answer = exchange(Exchange("idcs", "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", None, seed.json()["refresh_token"],
+                                   emulator.url + "/oauth2/v1/token", transport=shared))
+        assert answer.expires_in == 3600 and sent == [("POST", "/oauth2/v1/token")]
+        assert _connection_transport("oauth2", True) is None
+    finally:
+        remember_values({})

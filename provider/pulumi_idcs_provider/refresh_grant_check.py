@@ -33,12 +33,16 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from . import stack_config
+from .client import client_for
 from .durations import describe
+from .errors import ConfigurationError
 from .models import seconds_field
+from .mosaic_client import mosaic_client_for
 from .settings import endpoint_problem
 from .spelling import shown
 from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
+from .transport import Transport
 
 SECRET_INPUTS = ("clientSecret", "refreshToken")
 FLAVORS = ("idcs", "mosaic", "oauth2")
@@ -134,12 +138,29 @@ def _endpoint(inputs: RefreshGrantCheckInputs) -> tuple[str, bool | str]:
     return (base + "/oauth2/v1/token" if inputs.flavor == "idcs" else base), ca_bundle or True
 
 
+def _connection_transport(flavor: str, verify: bool | str) -> Transport | None:
+    """The configured connection's transport for this flavor's host (IDCS's admin connection, or Mosaic's
+    management app), so that exchanges share its pacing; None when there is none (a check-only stack)."""
+    settings = stack_config.settings()
+    try:
+        if flavor == "idcs":
+            transport = client_for(settings.connection()).transport
+        elif flavor == "mosaic":
+            transport = mosaic_client_for(settings.mosaic()).transport
+        else:
+            return None
+    except ConfigurationError:
+        return None
+    return transport if transport.verify == verify else None
+
+
 def _run(inputs: RefreshGrantCheckInputs, refresh_token: str) -> dict[str, Any]:
     """One exchange; the outputs to store, the failure of an expectation among them."""
     endpoint, verify = _endpoint(inputs)
     answer: TokenAnswer = exchange(Exchange(
         flavor=inputs.flavor, client_id=inputs.client_id, client_secret=inputs.client_secret,
-        refresh_token=refresh_token, url=endpoint, scope=inputs.scope, verify=verify))
+        refresh_token=refresh_token, url=endpoint, scope=inputs.scope, verify=verify,
+        transport=_connection_transport(inputs.flavor, verify)))
     newest = answer.refresh_token or refresh_token
     plain = _plain(inputs)
     outs: dict[str, Any] = {
