@@ -3,6 +3,8 @@ expectation follows them, proven end to end against the emulator; and the same r
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +76,44 @@ def test_client_token_timeouts_through_the_plugin(tmp_path: Path, emulator: Emul
     project.write_text(in_place)
     stack.destroy()
     assert expiration(emulator)["access_token_ttl"] == 3600
+
+
+def test_client_token_timeouts_preview_drift_and_import_through_the_plugin(tmp_path: Path,
+                                                                          emulator: EmulatorServer) -> None:
+    header = "name: idcs-mosaic-plugin\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n" \
+             "      path: ../../.venv/bin\n"
+    web = ("resources:\n  web:\n    type: idcs:mosaic:ClientTokenTimeouts\n    properties:\n"
+           f"      appId: mosaic-demo-app\n      clientId: {CLIENT}\n      accessTokenTtl: 20m\n")
+    provider_config = {k: v for k, v in config(emulator).items() if k.startswith("idcs:")}
+    stack = yaml_stack(tmp_path / "one", header + web, provider_config)
+    planned: list[dict[str, Any]] = []
+    stack.preview(on_event=lambda e: e.res_outputs_event and e.res_outputs_event.metadata.new and planned.append(
+        dict(e.res_outputs_event.metadata.new.outputs or {})))
+    web_plan = next(p for p in planned if p.get("clientId") == CLIENT)
+    assert web_plan["originalAccessTokenTtl"] == 3600 and web_plan["accessTokenTtl"] == 1200  # read, not written
+    assert expiration(emulator)["access_token_ttl"] == 3600
+    stack.up()
+    emulator.mosaic.change_client(CLIENT, {"token_expiration": {**expiration(emulator), "access_token_ttl": 60}})
+    drift = stack.preview(diff=True)  # no --refresh: the plugin's diff reads the live client
+    assert drift.change_summary.get("update") == 1
+    assert "warning: accessTokenTtl is 60 in the domain, the program wants 1200" in drift.stdout + drift.stderr
+
+    ws = stack.workspace
+    assert isinstance(ws, auto.LocalWorkspace)
+    second = subprocess.run(["pulumi", "import", "idcs:mosaic:ClientTokenTimeouts", "again",
+                             f"mosaic-demo-app/{CLIENT}", "--yes", "--generate-code=false", "--stack", "test"],
+                            cwd=ws.work_dir,
+                            env={**os.environ, **ws.env_vars}, capture_output=True, text=True, timeout=300)
+    assert second.returncode != 0 and 'is already managed by "web" in this stack' in second.stdout + second.stderr
+
+    fresh = yaml_stack(tmp_path / "two", header + "resources: {}\n", provider_config)
+    fws = fresh.workspace
+    assert isinstance(fws, auto.LocalWorkspace)
+    emulator.clear_requests()
+    subprocess.run(["pulumi", "import", "idcs:mosaic:ClientTokenTimeouts", "web", f"mosaic-demo-app/{CLIENT}",
+                    "--yes", "--generate-code=false", "--stack", "test"], cwd=fws.work_dir,
+                   env={**os.environ, **fws.env_vars}, check=True, capture_output=True, text=True, timeout=300)
+    imported = next(r for r in fresh.export_stack().deployment["resources"] if r["urn"].endswith("::web"))
+    assert imported["id"] == f"mosaic-demo-app/{CLIENT}" and imported["inputs"]["accessTokenTtl"] == 60
+    assert imported["inputs"]["onDelete"] == "retain" and not [r for r in emulator.requests_of()
+                                                               if r["method"] == "PUT"]

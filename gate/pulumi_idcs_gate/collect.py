@@ -60,6 +60,11 @@ def _step_listener(found: Findings) -> Any:
     """A --refresh preview emits, per resource, a "refresh" step and then the step the program asks for, whose
     `old` is the refreshed state (what the domain holds) and `new` the program's inputs: that one is kept."""
     def listen(event: auto.EngineEvent) -> None:
+        done = event.res_outputs_event
+        if done is not None and done.metadata.new is not None:  # a preview's planned outputs (a new resource's)
+            for step in found.steps:
+                if step.urn == done.metadata.urn and not step.planned:
+                    step.planned = dict(done.metadata.new.outputs or {})
         pre = event.resource_pre_event
         if pre is None:
             return

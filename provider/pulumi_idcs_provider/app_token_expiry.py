@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.dynamic import (
@@ -35,10 +34,13 @@ from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, Failure, check_inputs
 from .settings import same_domain_url
 from .spelling import shown
+from .verdict import Verdict
 
 ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
+#: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
+MANAGED = EXPIRY_ATTRIBUTES
 #: The SDK passes the resource's name under this hidden input, so that messages can name the resources.
 NAME_KEY = "__name"
 #: The output that holds an app's live name when the program's identifier no longer names it.
@@ -129,29 +131,6 @@ class AppTokenExpiryProvider(ResourceProvider):
             _apply(client, app, originals)
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """What diff found, for each front door to present in its own way."""
-
-    unknown: bool = False              # inputs not known yet (preview): the engine compares what it can
-    replaces: tuple[str, ...] = ()     # the properties that make this another app
-    inputs_changed: bool = False       # the program changed: the engine's input diff shows each property
-    drift: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # property -> (live, wanted)
-    restamp: bool = False              # only the stored spelling of the domain URL changes
-    renamed: str | None = None         # the app's live name when the program's name no longer names it
-
-    @property
-    def changes(self) -> bool:
-        return bool(self.replaces or self.inputs_changed or self.drift or self.restamp)
-
-    def as_dynamic(self) -> DiffResult:
-        if self.replaces:
-            return DiffResult(changes=True, replaces=list(self.replaces))
-        if self.unknown or self.inputs_changed:
-            return DiffResult(changes=None)  # the engine diffs old and new inputs, which shows each property
-        return DiffResult(changes=self.changes)
-
-
 def verdict(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
     """Compare the program with the state and the live app (one read, by id: the handle)."""
     if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
@@ -171,7 +150,7 @@ def verdict(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdi
     drift = {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}
     return Verdict(inputs_changed=_inputs_changed(inputs, olds), drift=drift,
                    restamp=olds.get("domainUrl") != client.settings.domain_url,
-                   renamed=_as_written(*inputs.identifier(), app).get(RENAMED))
+                   warnings=_rename_warning(news, _as_written(*inputs.identifier(), app).get(RENAMED)))
 
 
 def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -328,13 +307,15 @@ def _as_written(wire: str, value: str, app: AppExpiries) -> dict[str, str]:
     return {wire: value} if _same_identifier(wire, value, live) else {wire: value, RENAMED: live}
 
 
-def rename_advice(props: Mapping[str, Any], live_name: str) -> str:
+def _rename_warning(props: Mapping[str, Any], live_name: str | None) -> tuple[str, ...]:
     """What to tell the user when the app was renamed in the console: nothing breaks, but the program is stale."""
+    if live_name is None:
+        return ()
     wire, value = _inputs(props).identifier()
     return (f"{wire} {json.dumps(value, ensure_ascii=False)} no longer names an app: the app this resource manages "
             f"is called {json.dumps(live_name, ensure_ascii=False)} in the domain now. Nothing changes (the app's id "
             f"is the handle); write {wire}: {json.dumps(live_name, ensure_ascii=False)} in the program, or "
-            "identify it by appId")
+            "identify it by appId",)
 
 
 def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping[str, Any],

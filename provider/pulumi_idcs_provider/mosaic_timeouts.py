@@ -35,6 +35,7 @@ from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import seconds_field
 from .mosaic_client import MosaicClient, mosaic_client_for
 from .spelling import shown
+from .verdict import Verdict
 
 #: Each managed lifetime by wire name: (object it lives in, or None for a top-level field; key there).
 FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
@@ -44,6 +45,8 @@ FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
 TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
 ORIGINAL = {w: "original" + w[0].upper() + w[1:] for w in FIELDS}
 NAME_KEY = "__name"
+#: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
+MANAGED = tuple(FIELDS)
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 
 
@@ -195,20 +198,8 @@ class ClientTokenTimeoutsProvider(ResourceProvider):
             failures = _preflight(checked)
         return CheckResult(checked, failures)
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
-            return DiffResult(changes=None)
-        inputs, client = _inputs(news), current_client()
-        moved = [k for k in ("appId", "clientId") if olds.get(k) != getattr(inputs, _snake(k))]
-        if moved or olds.get("baseUrl", client.settings.base_url) != client.settings.base_url:
-            return DiffResult(changes=True, replaces=moved or ["baseUrl"])  # another client: adopt it instead
-        live = _read(client, inputs)
-        _claim(client, inputs, news)
-        managed = {w: olds.get(w) for w in FIELDS if olds.get(w) is not None}
-        if inputs.desired() != managed or inputs.on_delete != olds.get("onDelete", "retain"):
-            return DiffResult(changes=None)  # the engine shows each changed input
-        current = live_values(live)
-        return DiffResult(changes=any(current.get(w) != v for w, v in inputs.desired().items()))
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return verdict(id_, olds, news).as_dynamic()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         inputs, client = _inputs(props), current_client()
@@ -262,6 +253,47 @@ class ClientTokenTimeoutsProvider(ResourceProvider):
         live = client.get_client(inputs.app_id, inputs.client_id)
         if live is not None:
             _put(client, inputs, live, originals)
+
+
+def verdict(_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+    """Compare the program with the state and the live client (one read)."""
+    if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
+        return Verdict(unknown=True)
+    inputs, client = _inputs(news), current_client()
+    moved = [k for k in ("appId", "clientId") if olds.get(k) != getattr(inputs, _snake(k))]
+    if moved or olds.get("baseUrl", client.settings.base_url) != client.settings.base_url:
+        return Verdict(replaces=tuple(moved or ["baseUrl"]))  # another client: adopt it instead
+    live = live_values(_read(client, inputs))
+    _claim(client, inputs, news)
+    managed = {w: olds.get(w) for w in FIELDS if olds.get(w) is not None}
+    return Verdict(inputs_changed=inputs.desired() != managed or inputs.on_delete != olds.get("onDelete", "retain"),
+                   drift={w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v})
+
+
+def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
+    inputs, client = _inputs(props), current_client()
+    live = _read(client, inputs)
+    originals = {w: olds[ORIGINAL[w]] for w in FIELDS if olds.get(ORIGINAL[w]) is not None}
+    for w in inputs.desired():
+        originals.setdefault(w, live_values(live)[w])
+    return f"{inputs.app_id}/{inputs.client_id}", {**_outputs(inputs, live, originals, client), **inputs.desired()}
+
+
+def imported(id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(outputs, inputs) of a client adopted as it is, from its id `<appId>/<clientId>` (`pulumi import`): every
+    lifetime it has managed at its live value, "retain" on delete; None when there is no such client."""
+    app_id, _, client_id = id_.partition("/")
+    if not app_id or not client_id:
+        raise IdcsError(f"{shown(id_)} is not a ClientTokenTimeouts id: import it as <appId>/<clientId>, e.g. "
+                        "mosaic-demo-app/mosaic-demo-client")
+    client = current_client()
+    live = client.get_client(app_id, client_id)
+    if live is None:
+        return None
+    values = {w: v for w, v in live_values(live).items() if v is not None}
+    inputs: dict[str, Any] = {"appId": app_id, "clientId": client_id, "onDelete": "retain", **values}
+    return _outputs(_inputs(inputs), live, values, client), inputs
 
 
 def _claim(client: MosaicClient, inputs: ClientTokenTimeoutsInputs, props: Mapping[str, Any],

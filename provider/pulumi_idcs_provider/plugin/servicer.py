@@ -12,6 +12,7 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from importlib import metadata
+from types import ModuleType
 from typing import Any
 
 import grpc
@@ -20,12 +21,12 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .. import app_token_expiry as ate
-from .. import spelling, stack_config
+from .. import mosaic_timeouts, spelling, stack_config
 from ..errors import IdcsError
-from ..models import EXPIRY_ATTRIBUTES
 from ..mosaic_timeouts import ClientTokenTimeoutsProvider
 from ..refresh_grant_check import RefreshGrantCheckProvider
 from ..settings import config_problems
+from ..verdict import Verdict
 from . import stack_owners, wire
 from .engine_log import warn
 
@@ -35,6 +36,10 @@ MOSAIC = "idcs:mosaic:ClientTokenTimeouts"
 CORE: dict[str, ResourceProvider] = {APP: ate.AppTokenExpiryProvider(), CHECK: RefreshGrantCheckProvider(),
                                      MOSAIC: ClientTokenTimeoutsProvider()}
 NAMESPACE = "idcs:"
+#: The resources that adopt something and manage some of its lifetimes. Each module offers the same functions
+#: (verdict, planned, imported) and tables (MANAGED, ORIGINAL): the plugin shows their diffs, previews and imports
+#: in full, the same way for each.
+ADOPTERS: dict[str, ModuleType] = {APP: ate, MOSAIC: mosaic_timeouts}
 
 
 def type_of(urn: str) -> str:
@@ -115,20 +120,21 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
         olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
         old_inputs = wire.props_in(request.old_inputs) if request.HasField("old_inputs") else olds
-        if type_of(request.urn) != APP:
+        adopter = ADOPTERS.get(type_of(request.urn))
+        if adopter is None:
             result = _core(request.urn).diff(request.id, olds, news)
             changes = {None: provider_pb2.DiffResponse.DIFF_UNKNOWN, True: provider_pb2.DiffResponse.DIFF_SOME,
                        False: provider_pb2.DiffResponse.DIFF_NONE}[result.changes]
             return provider_pb2.DiffResponse(changes=changes, replaces=result.replaces or [])
-        return _app_diff(request.urn, ate.verdict(request.id, olds, news), olds, old_inputs, news)
+        return _detailed_diff(request.urn, adopter, adopter.verdict(request.id, olds, news), olds, old_inputs, news)
 
     @errors_as_status
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
         token, props = type_of(request.urn), _with_owner(wire.props_in(request.properties), request.urn)
         secrets = _secret_outputs(token, request.properties)
         if request.preview:  # never write during a preview: show what create would store
-            if token == APP:
-                id_, outs = ate.planned({}, props)
+            if token in ADOPTERS:
+                id_, outs = ADOPTERS[token].planned({}, props)
                 return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(outs, secrets))
             return provider_pb2.CreateResponse(properties=wire.props_out(_plain(props), secrets))
         result = _core(request.urn).create(props)
@@ -142,7 +148,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
         secrets = _secret_outputs(token, request.news, request.olds)
         if request.preview:
-            outs = ate.planned(olds, news)[1] if token == APP else {**olds, **_plain(news)}
+            outs = ADOPTERS[token].planned(olds, news)[1] if token in ADOPTERS else {**olds, **_plain(news)}
             return provider_pb2.UpdateResponse(properties=wire.props_out(outs, secrets))
         result = _core(request.urn).update(request.id, olds, news)
         outs = wire.props_out(result.outs or {}, secrets)
@@ -156,7 +162,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)
         if not props:  # `pulumi import` and `opts.import_`: nothing but the id
             _refuse_a_second_owner(request.urn, request.id, token)
-            found = ate.imported(request.id) if token == APP else None
+            found = ADOPTERS[token].imported(request.id) if token in ADOPTERS else None
             if found is None:
                 return provider_pb2.ReadResponse(id="")
             outs, inputs = found
@@ -178,8 +184,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         return empty_pb2.Empty()
 
 
-def _app_diff(urn: str, verdict: ate.Verdict, olds: Mapping[str, Any], old_inputs: Mapping[str, Any],
-              news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
+def _detailed_diff(urn: str, adopter: ModuleType, verdict: Verdict, olds: Mapping[str, Any],
+                   old_inputs: Mapping[str, Any], news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
     """A detailed diff: the program's changes as the engine shows them, and drift found without --refresh
     reported per property, with the live value in a diagnostic."""
     if verdict.unknown:
@@ -193,10 +199,10 @@ def _app_diff(urn: str, verdict: ate.Verdict, olds: Mapping[str, Any], old_input
         if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
             also = "" if applied == wanted else f" (the last up set {shown(applied)})"
             warn(urn, f"{prop} is {shown(live)} in the domain{also}, the program wants {shown(wanted)}")
-    if verdict.renamed is not None:
-        warn(urn, ate.rename_advice(news, verdict.renamed))
-    for prop in EXPIRY_ATTRIBUTES:
-        original = olds.get(ate.ORIGINAL[prop])
+    for message in verdict.warnings:
+        warn(urn, message)
+    for prop in adopter.MANAGED:
+        original = olds.get(adopter.ORIGINAL[prop])
         if old_inputs.get(prop) is not None and news.get(prop) is None and original is not None:
             fate = f"its original {original} is put back (onDelete restore)" if news.get("onDelete") == "restore" \
                 else "its live value is left as it is (onDelete retain)"
@@ -219,7 +225,7 @@ def _fail_with_state(context: grpc.ServicerContext, token: str, id_: str, outs: 
 def _refuse_a_second_owner(urn: str, app_id: str, token: str) -> None:
     """`pulumi import` of an app another resource of the stack manages: refused, naming it, before anything is
     stored (the engine would store it protected, and only the next preview would see two owners)."""
-    if token != APP:
+    if token not in ADOPTERS:
         return
     try:
         owners = stack_owners.owners_of(urn, app_id)

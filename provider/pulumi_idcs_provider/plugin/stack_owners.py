@@ -14,8 +14,9 @@ import shutil
 import subprocess
 from typing import Any
 
-#: Both front doors' type of an adopted app in state.
-APP_TYPES = ("idcs:index:AppTokenExpiry", "pulumi-python:dynamic/idcs:AppTokenExpiry")
+#: Both front doors' types of what an import adopts: an app, or a Mosaic client (whose id is <appId>/<clientId>).
+APP_TYPES = ("idcs:index:AppTokenExpiry", "pulumi-python:dynamic/idcs:AppTokenExpiry",
+             "idcs:mosaic:ClientTokenTimeouts", "pulumi-python:dynamic/idcs:ClientTokenTimeouts")
 
 
 class StackUnreadable(Exception):
@@ -29,10 +30,18 @@ def stack_and_project(urn: str) -> tuple[str, str]:
 
 
 def owners_of(urn: str, app_id: str) -> list[str]:
-    """The names of the stack's other resources that manage app `app_id` (an empty list when none do)."""
+    """The names of the stack's other resources of the same kind (through either door) that manage `app_id`
+    (an empty list when none do)."""
     stack, _project = stack_and_project(urn)
+    kind = _kind(urn.split("::")[2])
     resources = _exported(stack).get("deployment", {}).get("resources") or []
-    return sorted(str(r["urn"]).rsplit("::", 1)[-1] for r in resources if _manages(r, app_id) and r["urn"] != urn)
+    return sorted(str(r["urn"]).rsplit("::", 1)[-1] for r in resources
+                  if _kind(str(r.get("type"))) == kind and _manages(r, app_id) and r["urn"] != urn)
+
+
+def _kind(type_token: str) -> str:
+    """AppTokenExpiry or ClientTokenTimeouts, whichever door's type token it is."""
+    return type_token.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _manages(resource: dict[str, Any], app_id: str) -> bool:
