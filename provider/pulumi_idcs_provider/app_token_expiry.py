@@ -31,7 +31,15 @@ from pulumi.output import Unknown
 from . import ownership, stack_config
 from .client import IdcsClient, client_for
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
-from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppExpiries, AppTokenExpiryInputs, Failure, check_inputs
+from .models import (
+    EXPIRY_ATTRIBUTES,
+    IDENTIFIERS,
+    NAME_KEY,
+    AppExpiries,
+    AppTokenExpiryInputs,
+    Failure,
+    check_inputs,
+)
 from .settings import same_domain_url
 from .spelling import shown
 from .verdict import Verdict
@@ -41,8 +49,6 @@ ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
 #: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
 MANAGED = EXPIRY_ATTRIBUTES
-#: The SDK passes the resource's name under this hidden input, so that messages can name the resources.
-NAME_KEY = "__name"
 #: The output that holds an app's live name when the program's identifier no longer names it.
 RENAMED = "renamedTo"
 

@@ -20,6 +20,10 @@ ACCESS_MIN, ACCESS_MAX = 60, 365 * 86400
 #: No documented bounds for refreshTokenExpiry; below a minute is surely a unit slip ("7" for seven days).
 REFRESH_MIN = 60
 
+#: The hidden input under which the SDKs (and the plugin, from the URN) pass a resource's name, so that messages
+#: can name both resources on one app.
+NAME_KEY = "__name"
+
 #: The two attributes this package manages, by wire name.
 EXPIRY_ATTRIBUTES = ("accessTokenExpiry", "refreshTokenExpiry")
 IDENTIFIERS = ("appId", "appName", "appDisplayName")
@@ -85,25 +89,19 @@ class AppTokenExpiryInputs(_Wire):
     @field_validator("on_delete", mode="before")
     @classmethod
     def _known_on_delete(cls, v: object) -> object:
-        if v is None:
-            return "retain"
-        if v not in ("retain", "restore"):
-            raise PydanticCustomError(
-                "idcs", '{value} is not an onDelete mode: use "retain" (leave the values) or "restore" (put back '
-                "the values found when the app was adopted)", {"value": shown(v)})
-        return v
+        return on_delete_field(v)
 
     def identifier(self) -> tuple[str, str]:
         """(wire name, value) of the one identifier given."""
         for wire in IDENTIFIERS:
-            value = getattr(self, _snake(wire))
+            value = getattr(self, snake(wire))
             if value is not None:
                 return wire, value
         raise ValueError("no app identifier")
 
     def desired(self) -> dict[str, int]:
         """The managed attributes and their desired values, by wire name."""
-        return {a: v for a in EXPIRY_ATTRIBUTES if (v := getattr(self, _snake(a))) is not None}
+        return {a: v for a in EXPIRY_ATTRIBUTES if (v := getattr(self, snake(a))) is not None}
 
 
 def seconds_field(v: object, positive: bool = True) -> int | None:
@@ -128,8 +126,20 @@ def _seconds_in_range(v: object, low: int, high: int | None, what: str) -> objec
     return seconds
 
 
-def _snake(wire: str) -> str:
+def snake(wire: str) -> str:
+    """The Python name of a wire name: accessTokenExpiry -> access_token_expiry."""
     return re.sub(r"(?<!^)([A-Z])", r"_\1", wire).lower()
+
+
+def on_delete_field(v: object) -> object:
+    """A pydantic before-validator body for onDelete, shared by every adopting resource."""
+    if v is None:
+        return "retain"
+    if v not in ("retain", "restore"):
+        raise PydanticCustomError(
+            "idcs", '{value} is not an onDelete mode: use "retain" (leave the values) or "restore" (put back '
+            "the values found when it was adopted)", {"value": shown(v)})
+    return v
 
 
 class Failure(BaseModel):
@@ -196,11 +206,11 @@ class AppExpiries(_Wire):
     etag: str | None = Field(default=None, exclude=True)
 
     def value(self, wire: str) -> int | None:
-        return getattr(self, _snake(wire))  # type: ignore[no-any-return]
+        return getattr(self, snake(wire))  # type: ignore[no-any-return]
 
     def with_values(self, values: dict[str, int]) -> AppExpiries:
         """The app as it would be after a PATCH of `values` (by wire name): what a preview shows."""
-        return self.model_copy(update={_snake(a): v for a, v in values.items()})
+        return self.model_copy(update={snake(a): v for a, v in values.items()})
 
 
 #: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).

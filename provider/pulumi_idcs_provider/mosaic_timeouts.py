@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 from . import ownership, stack_config
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
-from .models import seconds_field
+from .models import NAME_KEY, on_delete_field, seconds_field, snake
 from .mosaic_client import MosaicClient, mosaic_client_for
 from .spelling import shown
 from .verdict import Verdict
@@ -44,7 +44,6 @@ FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
           "sessionExpiration": (None, "session_expiration")}
 TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
 ORIGINAL = {w: "original" + w[0].upper() + w[1:] for w in FIELDS}
-NAME_KEY = "__name"
 #: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
 MANAGED = tuple(FIELDS)
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
@@ -79,22 +78,13 @@ class ClientTokenTimeoutsInputs(BaseModel):
     @field_validator("on_delete", mode="before")
     @classmethod
     def _on_delete(cls, v: object) -> object:
-        if v is None:
-            return "retain"
-        if v not in ("retain", "restore"):
-            raise PydanticCustomError("idcs", '{value} is not an onDelete mode: use "retain" or "restore"',
-                                      {"value": shown(v)})
-        return v
+        return on_delete_field(v)
 
     def desired(self) -> dict[str, int]:
-        return {w: v for w in FIELDS if (v := getattr(self, _snake(w))) is not None}
+        return {w: v for w in FIELDS if (v := getattr(self, snake(w))) is not None}
 
     def label(self) -> str:
         return f"client {shown(self.client_id)} of application {shown(self.app_id)}"
-
-
-def _snake(wire: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", wire).lower()
 
 
 def live_values(client: Mapping[str, Any]) -> dict[str, int | None]:
@@ -260,7 +250,7 @@ def verdict(_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdi
     if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
         return Verdict(unknown=True)
     inputs, client = _inputs(news), current_client()
-    moved = [k for k in ("appId", "clientId") if olds.get(k) != getattr(inputs, _snake(k))]
+    moved = [k for k in ("appId", "clientId") if olds.get(k) != getattr(inputs, snake(k))]
     if moved or olds.get("baseUrl", client.settings.base_url) != client.settings.base_url:
         return Verdict(replaces=tuple(moved or ["baseUrl"]))  # another client: adopt it instead
     live = live_values(_read(client, inputs))

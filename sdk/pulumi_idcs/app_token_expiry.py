@@ -6,7 +6,8 @@ from typing import Any, overload
 
 import pulumi
 from pulumi.dynamic import Resource
-from pulumi_idcs_provider.app_token_expiry import NAME_KEY, AppTokenExpiryProvider
+from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
+from pulumi_idcs_provider.models import NAME_KEY
 
 #: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
 Expiry = int | str

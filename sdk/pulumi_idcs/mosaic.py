@@ -11,7 +11,8 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource
-from pulumi_idcs_provider.mosaic_timeouts import NAME_KEY, ClientTokenTimeoutsProvider
+from pulumi_idcs_provider.models import NAME_KEY
+from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsProvider
 
 from .app_token_expiry import Expiry, _owner_name
 

@@ -23,6 +23,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from .. import app_token_expiry as ate
 from .. import mosaic_timeouts, spelling, stack_config
 from ..errors import IdcsError
+from ..models import NAME_KEY
 from ..mosaic_timeouts import ClientTokenTimeoutsProvider
 from ..refresh_grant_check import RefreshGrantCheckProvider
 from ..settings import config_problems
@@ -61,7 +62,7 @@ def _core(urn: str) -> ResourceProvider:
 
 
 def _with_owner(props: Mapping[str, Any], urn: str) -> dict[str, Any]:
-    return {**props, ate.NAME_KEY: owner_of(urn)}
+    return {**props, NAME_KEY: owner_of(urn)}
 
 
 def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
