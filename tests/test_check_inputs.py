@@ -68,3 +68,21 @@ def test_durations_become_whole_seconds(server: ProviderServer, given: object, s
     assert result.failures == []
     assert result.inputs["refreshTokenExpiry"] == seconds
     assert result.inputs["onDelete"] == "retain"
+
+
+def test_every_resource_checks_alike_after_a_failure() -> None:
+    """One way to check: a failed property keeps what the user wrote, unknowns pass through, and the rules across
+    properties still run on the rest (each resource used to do this its own way)."""
+    from pulumi.output import Unknown
+    from pulumi_idcs_provider import mosaic_timeouts, refresh_grant_check
+    from pulumi_idcs_provider.stack_config import StackSettings
+
+    checked, failures = mosaic_timeouts.check_inputs({"appId": "a", "clientId": "c", "accessTokenTtl": "banana",
+                                                      "refreshTokenTtl": "30d", "maxRefreshRotate": "7d",
+                                                      "sessionExpiration": Unknown()})
+    assert [f.property for f in failures] == ["accessTokenTtl", "refreshTokenTtl"]
+    assert checked["accessTokenTtl"] == "banana" and checked["refreshTokenTtl"] == 2592000
+    assert isinstance(checked["sessionExpiration"], Unknown)
+    checked, failures = refresh_grant_check._check({"flavor": "oauth2", "clientId": "c", "refreshToken": "r",
+                                                    "recheckAfter": "soon"}, StackSettings({}, {}))
+    assert [f.property for f in failures] == ["recheckAfter", "tokenUrl"] and checked["recheckAfter"] == "soon"

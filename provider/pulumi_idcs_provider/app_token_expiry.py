@@ -68,7 +68,7 @@ class AppTokenExpiryProvider(ResourceProvider):
         stack_config.remember(req)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked, failures = check_inputs(news, is_unknown=lambda v: isinstance(v, Unknown))
+        checked, failures = check_inputs(news)
         if news.get(NAME_KEY) is not None:
             checked[NAME_KEY] = news[NAME_KEY]
         is_new = not any(not k.startswith("__") for k in olds)

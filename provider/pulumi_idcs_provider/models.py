@@ -6,8 +6,10 @@ Python names are snake_case; the wire (state, schema.json, IDCS JSON) is camelCa
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, TypeVar
 
+from pulumi.output import Unknown
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
@@ -142,6 +144,9 @@ def on_delete_field(v: object) -> object:
     return v
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 class Failure(BaseModel):
     """One input problem, by wire property name (what the Pulumi CLI shows)."""
 
@@ -149,23 +154,43 @@ class Failure(BaseModel):
     reason: str
 
 
-def check_inputs(news: dict[str, Any], is_unknown: Any) -> tuple[dict[str, Any], list[Failure]]:
-    """Validate raw inputs; return the normalised inputs (whole seconds) and the failures.
+def validate_known(model: type[M], raw: Mapping[str, Any]) -> tuple[M | None, dict[str, Any], list[Failure]]:
+    """Validate what is known of a resource's raw inputs, the one way every resource checks them.
 
-    Values the engine does not know yet (preview) pass through untouched and are not judged.
+    A value the engine does not know yet (preview) passes through untouched and is not judged, nor is its absence.
+    Returns the model (None when the failures leave too little to build one, so no cross-field rule runs), the
+    checked inputs (normalised; a property that failed keeps what the user wrote, so the engine can show it),
+    and one failure per wrong property.
     """
-    raw = {k: v for k, v in news.items() if not k.startswith("__")}
-    unknown = {k for k, v in raw.items() if is_unknown(v)}
+    unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
     known = {k: v for k, v in raw.items() if k not in unknown}
     failures: list[Failure] = []
+    parsed: M | None = None
     try:
-        parsed = AppTokenExpiryInputs.model_validate(known)
+        parsed = model.model_validate(known)
     except ValidationError as e:
-        for err in e.errors():
-            prop = str(err["loc"][0]) if err["loc"] else "(inputs)"
-            failures.append(Failure(property=prop, reason=err["msg"]))
+        failures = [Failure(property=str(err["loc"][0]) if err["loc"] else "", reason=_reason(err))
+                    for err in e.errors() if not (err["type"] == "missing" and err["loc"] and err["loc"][0] in unknown)]
         bad = {f.property for f in failures}
-        parsed = AppTokenExpiryInputs.model_validate({k: v for k, v in known.items() if k not in bad})
+        try:
+            parsed = model.model_validate({k: v for k, v in known.items() if k not in bad})
+        except ValidationError:
+            parsed = None
+    checked = parsed.model_dump(by_alias=True, exclude_none=True) if parsed is not None else dict(known)
+    checked.update({k: raw[k] for k in unknown})
+    checked.update({f.property: raw[f.property] for f in failures if f.property in raw})
+    return parsed, checked, failures
+
+
+def _reason(err: Any) -> str:
+    return "is required" if err["type"] == "missing" else str(err["msg"])
+
+
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
+    """AppTokenExpiry's inputs checked: each property, then the rules across them (one identifier, something to
+    manage, refresh at least access)."""
+    raw = {k: v for k, v in news.items() if not k.startswith("__")}
+    parsed, checked, failures = validate_known(AppTokenExpiryInputs, raw)
 
     named = [w for w in IDENTIFIERS if raw.get(w) is not None]
     if not named:
@@ -180,14 +205,11 @@ def check_inputs(news: dict[str, Any], is_unknown: Any) -> tuple[dict[str, Any],
         failures.append(Failure(property="accessTokenExpiry", reason=(
             "nothing to manage: set accessTokenExpiry, refreshTokenExpiry or both (an expiry left out is "
             "not managed)")))
-    access, refresh = parsed.access_token_expiry, parsed.refresh_token_expiry
+    access, refresh = (parsed.access_token_expiry, parsed.refresh_token_expiry) if parsed else (None, None)
     if access is not None and refresh is not None and refresh < access:
         failures.append(Failure(property="refreshTokenExpiry", reason=(
             f"refresh tokens ({describe(refresh)}) would expire before the access tokens they renew "
             f"({describe(access)}): make refreshTokenExpiry at least accessTokenExpiry")))
-
-    checked: dict[str, Any] = parsed.model_dump(by_alias=True, exclude_none=True)
-    checked.update({k: raw[k] for k in unknown})
     for f in failures:  # keep what the user wrote for a property that failed, so the engine can show it
         if f.property in raw:
             checked[f.property] = raw[f.property]

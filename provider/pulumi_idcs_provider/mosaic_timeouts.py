@@ -25,14 +25,14 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from . import ownership, stack_config
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
-from .models import NAME_KEY, on_delete_field, seconds_field, snake
+from .models import NAME_KEY, Failure, on_delete_field, seconds_field, snake, validate_known
 from .mosaic_client import MosaicClient, mosaic_client_for
 from .spelling import shown
 from .verdict import Verdict
@@ -96,26 +96,22 @@ def live_values(client: Mapping[str, Any]) -> dict[str, int | None]:
     return found
 
 
-def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckFailure]]:
+def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
+    """ClientTokenTimeouts' inputs checked: each property, then the rules across them."""
     raw = {k: v for k, v in news.items() if not k.startswith("__")}
+    parsed, checked, failures = validate_known(ClientTokenTimeoutsInputs, raw)
+    if parsed is None:
+        return checked, failures
     unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
-    try:
-        parsed = ClientTokenTimeoutsInputs.model_validate({k: v for k, v in raw.items() if k not in unknown})
-    except ValidationError as e:
-        failures = [CheckFailure(str(err["loc"][0]), "is required" if err["type"] == "missing" else err["msg"])
-                    for err in e.errors() if not (err["type"] == "missing" and err["loc"][0] in unknown)]
-        return raw, failures
-    failures = []
-    if not parsed.desired() and not unknown & set(FIELDS):
-        failures.append(CheckFailure("accessTokenTtl", "nothing to manage: set accessTokenTtl, refreshTokenTtl, "
-                                     "maxRefreshRotate or sessionExpiration (a lifetime left out is not managed)"))
+    if not parsed.desired() and not unknown & set(FIELDS) and not {f.property for f in failures} & set(FIELDS):
+        failures.append(Failure(property="accessTokenTtl", reason=(
+            "nothing to manage: set accessTokenTtl, refreshTokenTtl, maxRefreshRotate or sessionExpiration (a "
+            "lifetime left out is not managed)")))
     refresh, rotate = parsed.refresh_token_ttl, parsed.max_refresh_rotate
     if refresh is not None and rotate is not None and refresh > rotate:
-        failures.append(CheckFailure("refreshTokenTtl", (
+        failures.append(Failure(property="refreshTokenTtl", reason=(
             f"refresh tokens ({describe(refresh)}) would outlive the rotation limit ({describe(rotate)}), after "
             "which no refresh token can be used: make refreshTokenTtl at most maxRefreshRotate")))
-    checked = parsed.model_dump(by_alias=True, exclude_none=True)
-    checked.update({k: raw[k] for k in unknown})
     return checked, failures
 
 
@@ -186,7 +182,7 @@ class ClientTokenTimeoutsProvider(ResourceProvider):
         is_new = not any(not k.startswith("__") for k in olds)
         if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
             failures = _preflight(checked)
-        return CheckResult(checked, failures)
+        return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return verdict(id_, olds, news).as_dynamic()
@@ -293,18 +289,18 @@ def _claim(client: MosaicClient, inputs: ClientTokenTimeoutsInputs, props: Mappi
          inputs.label())
 
 
-def _preflight(checked: dict[str, Any]) -> list[CheckFailure]:
+def _preflight(checked: dict[str, Any]) -> list[Failure]:
     """For a new resource: the Mosaic settings are usable, the client exists, no other resource manages it."""
     try:
         client = current_client()
     except ConfigurationError as e:
-        return [CheckFailure("", str(e))]
+        return [Failure(property="", reason=str(e))]
     inputs = _inputs(checked)
     try:
         _read(client, inputs)
         _claim(client, inputs, checked)
     except (AppNotFoundError, ownership.OwnershipError) as e:
-        return [CheckFailure("clientId", str(e))]
+        return [Failure(property="clientId", reason=str(e))]
     except IdcsError as e:
-        return [CheckFailure("", str(e))]
+        return [Failure(property="", reason=str(e))]
     return []

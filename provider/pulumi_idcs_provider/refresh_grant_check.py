@@ -28,7 +28,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -36,7 +36,7 @@ from . import stack_config
 from .client import client_for
 from .durations import describe
 from .errors import ConfigurationError
-from .models import seconds_field
+from .models import Failure, seconds_field, validate_known
 from .mosaic_client import mosaic_client_for
 from .settings import endpoint_problem
 from .spelling import shown
@@ -92,36 +92,31 @@ class RefreshGrantCheckInputs(BaseModel):
         return seconds_field(v)
 
 
-def _check(news: Mapping[str, Any], settings: StackSettings) -> tuple[dict[str, Any], list[CheckFailure]]:
+def _check(news: Mapping[str, Any], settings: StackSettings) -> tuple[dict[str, Any], list[Failure]]:
+    """RefreshGrantCheck's inputs checked: each property, then what each flavor needs."""
     raw = {k: v for k, v in news.items() if not k.startswith("__")}
+    parsed, checked, failures = validate_known(RefreshGrantCheckInputs, raw)
+    if parsed is None:
+        return checked, failures
     unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
-    failures: list[CheckFailure] = []
-    try:
-        parsed = RefreshGrantCheckInputs.model_validate({k: v for k, v in raw.items() if k not in unknown})
-    except ValidationError as e:
-        known_missing = [err for err in e.errors() if not (err["type"] == "missing" and err["loc"][0] in unknown)]
-        failures += [CheckFailure(str(err["loc"][0]), _reason(err)) for err in known_missing]
-        return raw, failures
-    checked = parsed.model_dump(by_alias=True, exclude_none=True)
-    checked.update({k: raw[k] for k in unknown})
     flavor = parsed.flavor
     if flavor == "oauth2" and not parsed.token_url and "tokenUrl" not in unknown:
-        failures.append(CheckFailure("tokenUrl", 'flavor "oauth2" needs tokenUrl: the token endpoint to call'))
+        failures.append(Failure(property="tokenUrl", reason='flavor "oauth2" needs tokenUrl: the token endpoint to '
+                                                           "call"))
     if flavor != "oauth2" and parsed.token_url:
-        failures.append(CheckFailure("tokenUrl", f'tokenUrl is for flavor "oauth2"; for "{flavor}" set baseUrl'))
+        failures.append(Failure(property="tokenUrl", reason=f'tokenUrl is for flavor "oauth2"; for "{flavor}" set '
+                                                           "baseUrl"))
     if flavor == "mosaic" and not parsed.client_secret and "clientSecret" not in unknown:
-        failures.append(CheckFailure("clientSecret", "Mosaic needs the client secret to get a client access token"))
+        failures.append(Failure(property="clientSecret",
+                                reason="Mosaic needs the client secret to get a client access token"))
     if flavor != "oauth2" and not parsed.base_url and "baseUrl" not in unknown:
         (key, var), _ = FLAVOR_HOSTS[flavor]
         value, _ca = settings.flavor_host(flavor)
         problem = endpoint_problem(value, "https://...") if value else f"neither baseUrl nor {key} (${var}) is set"
         if problem:
-            failures.append(CheckFailure("baseUrl", f"{problem}: set baseUrl, or `pulumi config set {key} ...`"))
+            failures.append(Failure(property="baseUrl",
+                                    reason=f"{problem}: set baseUrl, or `pulumi config set {key} ...`"))
     return checked, failures
-
-
-def _reason(err: Any) -> str:
-    return "is required" if err["type"] == "missing" else str(err["msg"])
 
 
 def fingerprints(props: Mapping[str, Any]) -> dict[str, str]:
@@ -199,7 +194,7 @@ class RefreshGrantCheckProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         checked, failures = _check(news, stack_config.settings())
-        return CheckResult(checked, failures)
+        return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
