@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from pulumi.dynamic import (
-    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -28,7 +27,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 
-from . import ownership, stack_config
+from . import adopting, ownership, stack_config
 from .client import IdcsClient, client_for
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import (
@@ -68,13 +67,7 @@ class AppTokenExpiryProvider(ResourceProvider):
         stack_config.remember(req)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked, failures = check_inputs(news)
-        if news.get(NAME_KEY) is not None:
-            checked[NAME_KEY] = news[NAME_KEY]
-        is_new = not any(not k.startswith("__") for k in olds)
-        if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
-            failures = _preflight(checked)  # a new resource: what create would refuse, refused now
-        return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
+        return adopting.check(olds, news, check_inputs, _preflight)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return verdict(id_, olds, news).as_dynamic()

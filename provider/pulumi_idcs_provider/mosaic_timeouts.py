@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from pulumi.dynamic import (
-    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -29,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from . import ownership, stack_config
+from . import adopting, ownership, stack_config
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import NAME_KEY, Failure, on_delete_field, seconds_field, snake, validate_known
@@ -176,13 +175,7 @@ class ClientTokenTimeoutsProvider(ResourceProvider):
         stack_config.remember(req)
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked, failures = check_inputs(news)
-        if news.get(NAME_KEY) is not None:
-            checked[NAME_KEY] = news[NAME_KEY]
-        is_new = not any(not k.startswith("__") for k in olds)
-        if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
-            failures = _preflight(checked)
-        return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
+        return adopting.check(olds, news, check_inputs, _preflight)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return verdict(id_, olds, news).as_dynamic()
