@@ -103,3 +103,11 @@ def test_client_token_timeouts_agree_with_the_sdk_and_the_core() -> None:
     assert set(resource["properties"]) == set(MOSAIC_OUTPUTS)
     assert set(resource["requiredInputs"]) == {f.alias for n, f in ClientTokenTimeoutsInputs.model_fields.items()
                                                if f.is_required()}
+
+
+def test_every_type_token_is_one_of_the_schemas_resources_and_each_adopter_manages_its_lifetimes() -> None:
+    from pulumi_idcs_provider import app_token_expiry, mosaic_timeouts, type_tokens
+    assert {t.plugin for t in type_tokens.ALL} == set(SCHEMA["resources"])
+    for token, module in ((type_tokens.APP, app_token_expiry), (type_tokens.MOSAIC, mosaic_timeouts)):
+        outputs = SCHEMA["resources"][token.plugin]["properties"]
+        assert all(name in outputs and module.ORIGINAL[name] in outputs for name in module.MANAGED), token.name

@@ -8,14 +8,13 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pulumi_idcs_provider import app_token_expiry, mosaic_timeouts, type_tokens
+
 from .collect import Findings, Step, Violation
 
-#: The lifetimes each resource type manages, by wire name, under both front doors.
-ATTRIBUTES = {
-    "AppTokenExpiry": ("accessTokenExpiry", "refreshTokenExpiry"),
-    "ClientTokenTimeouts": ("accessTokenTtl", "refreshTokenTtl", "maxRefreshRotate", "sessionExpiration"),
-}
-CHECK = "RefreshGrantCheck"
+#: The lifetimes each resource type manages, by wire name, under both front doors (from the resources themselves).
+ATTRIBUTES = {type_tokens.APP.name: app_token_expiry.MANAGED, type_tokens.MOSAIC.name: mosaic_timeouts.MANAGED}
+CHECK = type_tokens.CHECK.name
 #: Steps of a replacement other than the "replace" itself: they would repeat its rows.
 REPLACEMENT_PARTS = {"create-replacement", "delete-replaced", "discard-replaced", "read-replacement",
                      "remove-pending-replace", "import-replacement"}

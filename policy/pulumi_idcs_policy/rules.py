@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_idcs_provider import type_tokens
 from pulumi_idcs_provider.durations import DurationError, describe, parse_seconds
 
 #: Each resource under both front doors: the dynamic provider's type and the plugin's (schema.json) type.
-APP_TYPES = frozenset({"pulumi-python:dynamic/idcs:AppTokenExpiry", "idcs:index:AppTokenExpiry"})
-CHECK_TYPES = frozenset({"pulumi-python:dynamic/idcs:RefreshGrantCheck", "idcs:index:RefreshGrantCheck"})
-MOSAIC_TYPES = frozenset({"pulumi-python:dynamic/idcs:ClientTokenTimeouts", "idcs:mosaic:ClientTokenTimeouts"})
+APP_TYPES, CHECK_TYPES, MOSAIC_TYPES = type_tokens.APP.tokens, type_tokens.CHECK.tokens, type_tokens.MOSAIC.tokens
 
 #: Defaults of the bounds rule; each can be overridden in the policy config (seconds or durations).
 DEFAULT_BOUNDS = {"minAccessTokenExpiry": "5m", "maxAccessTokenExpiry": "1d",

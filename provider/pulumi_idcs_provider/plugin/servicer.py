@@ -21,7 +21,7 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .. import app_token_expiry as ate
-from .. import mosaic_timeouts, spelling, stack_config
+from .. import mosaic_timeouts, spelling, stack_config, type_tokens
 from ..errors import IdcsError
 from ..models import NAME_KEY
 from ..mosaic_timeouts import ClientTokenTimeoutsProvider
@@ -31,9 +31,7 @@ from ..verdict import Verdict
 from . import stack_owners, wire
 from .engine_log import warn
 
-APP = "idcs:index:AppTokenExpiry"
-CHECK = "idcs:index:RefreshGrantCheck"
-MOSAIC = "idcs:mosaic:ClientTokenTimeouts"
+APP, CHECK, MOSAIC = type_tokens.APP.plugin, type_tokens.CHECK.plugin, type_tokens.MOSAIC.plugin
 CORE: dict[str, ResourceProvider] = {APP: ate.AppTokenExpiryProvider(), CHECK: RefreshGrantCheckProvider(),
                                      MOSAIC: ClientTokenTimeoutsProvider()}
 NAMESPACE = "idcs:"

@@ -14,9 +14,10 @@ import shutil
 import subprocess
 from typing import Any
 
+from .. import type_tokens
+
 #: Both front doors' types of what an import adopts: an app, or a Mosaic client (whose id is <appId>/<clientId>).
-APP_TYPES = ("idcs:index:AppTokenExpiry", "pulumi-python:dynamic/idcs:AppTokenExpiry",
-             "idcs:mosaic:ClientTokenTimeouts", "pulumi-python:dynamic/idcs:ClientTokenTimeouts")
+APP_TYPES = type_tokens.APP.tokens | type_tokens.MOSAIC.tokens
 
 
 class StackUnreadable(Exception):

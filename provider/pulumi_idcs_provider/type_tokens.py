@@ -1,0 +1,32 @@
+"""Each resource's type token under both front doors, written once: the plugin's (schema.json) and the dynamic
+door's (the Python SDK registers `pulumi-python:dynamic/<module>:<Name>`). The plugin, the policy pack, the gate
+and `pulumi import`'s owner check all read them from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    name: str        # AppTokenExpiry
+    module: str      # the schema module: index, mosaic
+
+    @property
+    def plugin(self) -> str:
+        return f"idcs:{self.module}:{self.name}"
+
+    @property
+    def dynamic(self) -> str:
+        return f"pulumi-python:dynamic/idcs:{self.name}"
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """Both doors' tokens: what the policy pack and the gate match."""
+        return frozenset({self.plugin, self.dynamic})
+
+
+APP = ResourceType("AppTokenExpiry", "index")
+CHECK = ResourceType("RefreshGrantCheck", "index")
+MOSAIC = ResourceType("ClientTokenTimeouts", "mosaic")
+ALL = (APP, CHECK, MOSAIC)
