@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pulumi_idcs_provider import app_token_expiry, mosaic_timeouts, type_tokens
+from pulumi_idcs_provider.type_tokens import original_of
 
 from .collect import Findings, Step, Violation
 
@@ -58,10 +59,6 @@ def human(seconds: int | None) -> str:
     return f"{int(seconds)} ({''.join(parts) or '0s'})"
 
 
-def _kind(type_token: str) -> str:
-    return type_token.rsplit(":", 1)[-1]
-
-
 def _name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
@@ -90,7 +87,7 @@ def _status(live: int | None, desired: int | None, applied: int | None) -> str:
 
 
 def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
-    attributes = ATTRIBUTES[_kind(step.type)]
+    attributes = ATTRIBUTES[type_tokens.kind_of(step.type)]
     if step.op == "replace":
         return _replacement_rows(step, attributes)
     if step.op == "create":
@@ -109,10 +106,6 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def _original(attribute: str) -> str:
-    return "original" + attribute[0].upper() + attribute[1:]
-
-
 def _new_app(step: Step) -> dict[str, Any]:
     """The app a create or a replacement adopts: what the plugin's preview resolved, else the program's inputs."""
     return step.planned if step.planned.get("appId") or step.planned.get("clientId") else step.desired
@@ -121,17 +114,18 @@ def _new_app(step: Step) -> dict[str, Any]:
 def _new_rows(step: Step, attributes: tuple[str, ...]) -> list[Row]:
     """A new resource: `up` adopts the app. Its live values are the originals the plugin's preview read (unknown
     through the dynamic door, which reads them at `up`)."""
-    return [Row(_name(step.urn), _app_label(_new_app(step)), a, _whole(step.planned.get(_original(a))), desired,
-                "in sync" if _whole(step.planned.get(_original(a))) == desired else "pending change",
+    return [Row(_name(step.urn), _app_label(_new_app(step)), a, live, desired,
+                "in sync" if live == desired else "pending change",
                 "new: adopted by the next up")
-            for a in attributes if (desired := _whole(step.desired.get(a))) is not None]
+            for a in attributes if (desired := _whole(step.desired.get(a))) is not None
+            for live in [_whole(step.planned.get(original_of(a)))]]
 
 
 def _replacement_rows(step: Step, attributes: tuple[str, ...]) -> list[Row]:
     """A replacement: `up` adopts another app. Its rows show that app and its live values (what the plugin's
     preview read as the new originals; unknown through the dynamic door, which reads them at `up`)."""
     old = _app_label(step.live)
-    return [Row(_name(step.urn), _app_label(_new_app(step)), a, _whole(step.planned.get(_original(a))), desired,
+    return [Row(_name(step.urn), _app_label(_new_app(step)), a, _whole(step.planned.get(original_of(a))), desired,
                 "pending change", f"replace: up adopts this app instead of {old}")
             for a in attributes if (desired := _whole(step.desired.get(a))) is not None]
 
@@ -176,7 +170,7 @@ def build(found: Findings) -> tuple[list[Row], list[CheckRow]]:
     for step in found.steps:
         if step.op in REPLACEMENT_PARTS:
             continue
-        kind, applied = _kind(step.type), found.applied.get(step.urn, {})
+        kind, applied = type_tokens.kind_of(step.type), found.applied.get(step.urn, {})
         if kind in ATTRIBUTES:
             rows += _lifetime_rows(step, applied)
         elif kind == CHECK:

@@ -41,9 +41,10 @@ from .models import (
 )
 from .settings import same_domain_url
 from .spelling import shown
+from .type_tokens import original_of
 from .verdict import Verdict
 
-ORIGINAL = {a: "original" + a[0].upper() + a[1:] for a in EXPIRY_ATTRIBUTES}
+ORIGINAL = {a: original_of(a) for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
 RESOLVED = {"appId": "id", "appName": "name", "appDisplayName": "displayName"}
 #: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).

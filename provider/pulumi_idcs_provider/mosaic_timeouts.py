@@ -34,6 +34,7 @@ from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import NAME_KEY, Failure, on_delete_field, seconds_field, snake, validate_known
 from .mosaic_client import MosaicClient, mosaic_client_for
 from .spelling import shown
+from .type_tokens import original_of
 from .verdict import Verdict
 
 #: Each managed lifetime by wire name: (object it lives in, or None for a top-level field; key there).
@@ -42,7 +43,7 @@ FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
           "maxRefreshRotate": ("token_expiration", "max_refresh_rotate"),
           "sessionExpiration": (None, "session_expiration")}
 TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
-ORIGINAL = {w: "original" + w[0].upper() + w[1:] for w in FIELDS}
+ORIGINAL = {w: original_of(w) for w in FIELDS}
 #: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
 MANAGED = tuple(FIELDS)
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")

@@ -26,6 +26,17 @@ class ResourceType:
         return frozenset({self.plugin, self.dynamic})
 
 
+def kind_of(type_token: str) -> str:
+    """AppTokenExpiry from either door's token: idcs:index:AppTokenExpiry or
+    pulumi-python:dynamic/idcs:AppTokenExpiry."""
+    return type_token.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+
+
+def original_of(wire: str) -> str:
+    """The output that keeps a managed lifetime's value found at adoption: accessTokenTtl -> originalAccessTokenTtl."""
+    return "original" + wire[0].upper() + wire[1:]
+
+
 APP = ResourceType("AppTokenExpiry", "index")
 CHECK = ResourceType("RefreshGrantCheck", "index")
 MOSAIC = ResourceType("ClientTokenTimeouts", "mosaic")

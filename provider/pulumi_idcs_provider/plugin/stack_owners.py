@@ -34,15 +34,10 @@ def owners_of(urn: str, app_id: str) -> list[str]:
     """The names of the stack's other resources of the same kind (through either door) that manage `app_id`
     (an empty list when none do)."""
     stack, _project = stack_and_project(urn)
-    kind = _kind(urn.split("::")[2])
+    kind = type_tokens.kind_of(urn.split("::")[2])
     resources = _exported(stack).get("deployment", {}).get("resources") or []
     return sorted(str(r["urn"]).rsplit("::", 1)[-1] for r in resources
-                  if _kind(str(r.get("type"))) == kind and _manages(r, app_id) and r["urn"] != urn)
-
-
-def _kind(type_token: str) -> str:
-    """AppTokenExpiry or ClientTokenTimeouts, whichever door's type token it is."""
-    return type_token.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+                  if type_tokens.kind_of(str(r.get("type"))) == kind and _manages(r, app_id) and r["urn"] != urn)
 
 
 def _manages(resource: dict[str, Any], app_id: str) -> bool:
