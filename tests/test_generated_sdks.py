@@ -1,19 +1,20 @@
-"""Generated SDKs are generated: the checked-in ones equal what scripts/gen-sdks makes from schema.json now, and
-the plugin's Python SDK names the same inputs and outputs as the dynamic one."""
+"""Generated SDKs are generated: the checked-in ones equal what scripts/gen-sdks makes from the catalog (the dynamic
+SDK) and schema.json (the others) now, and both Python SDKs name every input and output of each definition."""
 
 from __future__ import annotations
 
 import inspect
 import os
 import subprocess
+import typing
 from pathlib import Path
 
 import pulumi_idcs
 import pulumi_idcs_native
 import pytest
 from engine import isolated_env
-from pulumi_idcs.app_token_expiry import OUTPUTS as APP_OUTPUTS
-from pulumi_idcs.refresh_grant_check import OUTPUTS as CHECK_OUTPUTS
+from pulumi_idcs_provider.catalog import DEFINITIONS
+from pulumi_idcs_provider.definition import Definition
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,19 +45,29 @@ def camel(snake: str) -> str:
     return head + "".join(w.capitalize() for w in rest)
 
 
-@pytest.mark.parametrize(("dynamic", "native", "outputs"), [
-    (pulumi_idcs.AppTokenExpiry, pulumi_idcs_native.AppTokenExpiry, APP_OUTPUTS),
-    (pulumi_idcs.RefreshGrantCheck, pulumi_idcs_native.RefreshGrantCheck, CHECK_OUTPUTS),
-])
-def test_both_python_sdks_name_the_same_properties(dynamic: type, native: type, outputs: tuple[str, ...]) -> None:
+def test_the_dynamic_sdk_is_what_the_catalog_generates(fresh: Path) -> None:
+    generated = sorted(p.name for p in (fresh / "pulumi_idcs").iterdir())
+    stale = [name for name in generated
+             if (ROOT / "sdk" / "pulumi_idcs" / name).read_text() != (fresh / "pulumi_idcs" / name).read_text()]
+    assert generated and not stale, f"sdk/pulumi_idcs is stale (run scripts/gen-sdks): {stale}"
+
+
+def sdk_class(package: object, definition: Definition) -> type:
+    module = package if definition.token.module == "index" else getattr(package, definition.token.module)
+    return getattr(module, definition.token.name)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("definition", DEFINITIONS.values(), ids=lambda d: d.token.name)
+def test_both_python_sdks_name_the_same_properties(definition: Definition) -> None:
+    dynamic, native = sdk_class(pulumi_idcs, definition), sdk_class(pulumi_idcs_native, definition)
     native_outputs = {camel(n) for n, v in vars(native).items() if isinstance(v, property)}
     dynamic_outputs = {camel(n) for n, v in vars(dynamic).items() if isinstance(v, property)}
-    assert dynamic_outputs <= native_outputs <= set(outputs) | {"clientSecret"}
-    native_args = set(inspect.signature(native._internal_init).parameters) - {"self", "resource_name", "opts",
+    assert dynamic_outputs == native_outputs == set(definition.output_names())
+    native_args = set(inspect.signature(native._internal_init).parameters) - {"__self__", "resource_name", "opts",
                                                                               "__props__"}
-    dynamic_args = set(inspect.signature(dynamic.__init__).parameters) - {"self", "resource_name", "opts", "args",
-                                                                         "kwargs"}
-    assert dynamic_args <= native_args
+    keyword_form = typing.get_overloads(dynamic.__init__)[-1]
+    dynamic_args = set(inspect.signature(keyword_form).parameters) - {"self", "resource_name", "opts"}
+    assert dynamic_args == native_args == set(definition.input_names())
 
 
 def test_a_go_program_builds_against_the_go_sdk(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
 from pulumi.output import Unknown
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from .durations import DurationError, describe, parse_seconds
+from .definition import Wire, flagged, prop, properties, snake, with_lifetimes
+from .durations import describe
 from .spelling import shown
 
 #: Oracle documents 60 s to one year for accessTokenExpiry.
@@ -26,27 +26,28 @@ REFRESH_MIN = 60
 #: can name both resources on one app.
 NAME_KEY = "__name"
 
-#: The two attributes this package manages, by wire name.
-EXPIRY_ATTRIBUTES = ("accessTokenExpiry", "refreshTokenExpiry")
-IDENTIFIERS = ("appId", "appName", "appDisplayName")
-
 _SCIM_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
-
-
-class AppTokenExpiryInputs(_Wire):
+class AppTokenExpiryInputs(Wire):
     """The resource's inputs after check: at most one identifier and whole seconds (cross-field rules apart)."""
 
-    app_id: str | None = None
-    app_name: str | None = None
-    app_display_name: str | None = None
-    access_token_expiry: int | None = None
-    refresh_token_expiry: int | None = None
-    on_delete: Literal["retain", "restore"] = "retain"
-    connection: str | None = None
+    app_id: str | None = prop("The app's id. Give exactly one of appId, appName, appDisplayName.", identifier=True)
+    app_name: str | None = prop("The app's name, which IDCS uses as its OAuth client id.", identifier=True)
+    app_display_name: str | None = prop("The app's display name as the console shows it.", identifier=True)
+    access_token_expiry: int | None = prop(
+        'Lifetime of access tokens issued for this app as a resource: whole seconds or a duration ("90s", "15m", '
+        '"1h", "7d", "2w", "PT1H", "P7D"); 60 s to 1 year. Left out: not managed.', managed=True, minimum=ACCESS_MIN,
+        maximum=ACCESS_MAX)
+    refresh_token_expiry: int | None = prop(
+        "Lifetime of refresh tokens issued for this app as a resource, in the same forms; at least 60 s and at "
+        "least accessTokenExpiry. Left out: not managed.", managed=True, minimum=REFRESH_MIN)
+    on_delete: Literal["retain", "restore"] = prop(
+        '"retain" leaves the live values on delete; "restore" puts back the values found when the app was '
+        "adopted.", "retain")
+    connection: str | None = prop(
+        "Name of an entry of the idcs:connections stack config, for an app in another identity domain; left out: "
+        "the stack's idcs:* settings.")
 
     @field_validator("app_id", mode="before")
     @classmethod
@@ -69,16 +70,6 @@ class AppTokenExpiryInputs(_Wire):
             raise PydanticCustomError("idcs", "{value} is not an app name: give the non-empty text IDCS shows",
                                       {"value": shown(v)})
         return v
-
-    @field_validator("access_token_expiry", mode="before")
-    @classmethod
-    def _access_seconds(cls, v: object) -> object:
-        return _seconds_in_range(v, ACCESS_MIN, ACCESS_MAX, "access tokens")
-
-    @field_validator("refresh_token_expiry", mode="before")
-    @classmethod
-    def _refresh_seconds(cls, v: object) -> object:
-        return _seconds_in_range(v, REFRESH_MIN, None, "refresh tokens")
 
     @field_validator("connection", mode="before")
     @classmethod
@@ -106,31 +97,29 @@ class AppTokenExpiryInputs(_Wire):
         return {a: v for a in EXPIRY_ATTRIBUTES if (v := getattr(self, snake(a))) is not None}
 
 
-def seconds_field(v: object, positive: bool = True) -> int | None:
-    """A pydantic before-validator body: whole seconds from any accepted form, or the parser's reason."""
-    if v is None:
-        return None
-    try:
-        return parse_seconds(v, positive)
-    except DurationError as e:
-        raise PydanticCustomError("idcs", "{reason}", {"reason": str(e)}) from None
+class _AppTokenExpiryState(Wire):
+    app_id: str = prop("The adopted app's id (also the resource id).", required=True)
+    app_name: str = prop("The adopted app's name (OAuth client id); when the program identifies the app by "
+                         "appName, as the program wrote it.", required=True)
+    app_display_name: str = prop("The adopted app's display name; when the program identifies the app by "
+                                 "appDisplayName, as the program wrote it (names compare without regard to case).",
+                                 required=True)
+    identified_by: str = prop("Which identifier the program used: appId, appName or appDisplayName.", required=True)
+    renamed_to: str | None = prop(
+        "The app's live name or display name when the identifier the program wrote (appName or appDisplayName) no "
+        "longer names it, after a rename in the console; absent otherwise. Nothing changes until the program names "
+        "the app again: the app's id is the handle.")
+    domain_url: str = prop("The identity domain the app lives in.", required=True)
+    on_delete: str = prop("What delete does: retain or restore.", required=True)
+    connection: str | None = prop("The named connection used (absent for the stack's settings).")
 
 
-def _seconds_in_range(v: object, low: int, high: int | None, what: str) -> object:
-    seconds = seconds_field(v, positive=False)  # below the bound, whatever the sign: the bound is the message
-    if seconds is None:
-        return None
-    if seconds < low or (high is not None and seconds > high):
-        bound = f"between {describe(low)} and {describe(high)}" if high else f"at least {describe(low)}"
-        hint = f'; did you mean "{seconds}d"?' if 0 < seconds < low and seconds <= 90 else ""
-        raise PydanticCustomError("idcs", "{value} is {seconds} s, but {what} must live {bound}{hint}",
-                                  {"value": shown(v), "seconds": seconds, "what": what, "bound": bound, "hint": hint})
-    return seconds
+#: The outputs (state) of AppTokenExpiry.
+AppTokenExpiryOutputs = with_lifetimes("AppTokenExpiryOutputs", _AppTokenExpiryState, AppTokenExpiryInputs, "app")
 
-
-def snake(wire: str) -> str:
-    """The Python name of a wire name: accessTokenExpiry -> access_token_expiry."""
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", wire).lower()
+#: The two attributes this package manages, and the three ways to name an app, by wire name.
+EXPIRY_ATTRIBUTES = flagged(AppTokenExpiryInputs, "managed")
+IDENTIFIERS = flagged(AppTokenExpiryInputs, "identifier")
 
 
 def on_delete_field(v: object) -> object:
@@ -216,7 +205,7 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]
     return checked, failures
 
 
-class AppExpiries(_Wire):
+class AppExpiries(Wire):
     """The part of an IDCS App this package reads: identity, the two expiries, and the ETag for If-Match."""
 
     id: str
@@ -236,4 +225,4 @@ class AppExpiries(_Wire):
 
 
 #: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).
-APP_ATTRIBUTES = "id,name,displayName,accessTokenExpiry,refreshTokenExpiry"
+APP_ATTRIBUTES = ",".join(wire for wire, _, field in properties(AppExpiries) if not field.exclude)

@@ -24,41 +24,39 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from . import adopting, ownership, stack_config
+from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
-from .models import NAME_KEY, Failure, on_delete_field, seconds_field, snake, validate_known
+from .models import NAME_KEY, Failure, on_delete_field, validate_known
 from .mosaic_client import MosaicClient, mosaic_client_for
 from .spelling import shown
 from .type_tokens import original_of
 from .verdict import Verdict
 
-#: Each managed lifetime by wire name: (object it lives in, or None for a top-level field; key there).
-FIELDS = {"accessTokenTtl": ("token_expiration", "access_token_ttl"),
-          "refreshTokenTtl": ("token_expiration", "refresh_token_ttl"),
-          "maxRefreshRotate": ("token_expiration", "max_refresh_rotate"),
-          "sessionExpiration": (None, "session_expiration")}
-TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
-ORIGINAL = {w: original_of(w) for w in FIELDS}
-#: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
-MANAGED = tuple(FIELDS)
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 
 
-class ClientTokenTimeoutsInputs(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
-
-    app_id: str
-    client_id: str
-    access_token_ttl: int | None = None
-    refresh_token_ttl: int | None = None
-    max_refresh_rotate: int | None = None
-    session_expiration: int | None = None
-    on_delete: Literal["retain", "restore"] = "retain"
+class ClientTokenTimeoutsInputs(Wire):
+    app_id: str = prop("The Mosaic application's id (the portal: Applications > the application).", required=True)
+    client_id: str = prop("The OIDC client's id within that application.", required=True)
+    access_token_ttl: int | None = prop(
+        'Lifetime of the client\'s access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not '
+        "managed.", managed=True)
+    refresh_token_ttl: int | None = prop(
+        'Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", '
+        '"PT1H"). Left out: not managed.', managed=True)
+    max_refresh_rotate: int | None = prop(
+        "Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a "
+        'duration ("15m", "7d", "PT1H"). Left out: not managed.', managed=True)
+    session_expiration: int | None = prop(
+        'Lifetime of the client\'s sessions: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not '
+        "managed.", managed=True)
+    on_delete: Literal["retain", "restore"] = prop(
+        '"retain" leaves the values on delete; "restore" puts back the values found at adoption.', "retain")
 
     @field_validator("app_id", "client_id", mode="before")
     @classmethod
@@ -68,12 +66,6 @@ class ClientTokenTimeoutsInputs(BaseModel):
                                       "the portal shows it in the application's and the client's settings",
                                       {"value": shown(v)})
         return v
-
-    @field_validator("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate", "session_expiration",
-                     mode="before")
-    @classmethod
-    def _seconds(cls, v: object) -> object:
-        return seconds_field(v)
 
     @field_validator("on_delete", mode="before")
     @classmethod
@@ -85,6 +77,25 @@ class ClientTokenTimeoutsInputs(BaseModel):
 
     def label(self) -> str:
         return f"client {shown(self.client_id)} of application {shown(self.app_id)}"
+
+
+class _ClientTokenTimeoutsState(Wire):
+    app_id: str = prop("The application's id.", required=True)
+    client_id: str = prop("The client's id.", required=True)
+    on_delete: str = prop('What delete does: "retain" or "restore".', required=True)
+    base_url: str = prop("The Mosaic API host the client lives in.", required=True)
+
+
+#: The outputs (state) of ClientTokenTimeouts.
+ClientTokenTimeoutsOutputs = with_lifetimes("ClientTokenTimeoutsOutputs", _ClientTokenTimeoutsState,
+                                            ClientTokenTimeoutsInputs, "client")
+#: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
+MANAGED = flagged(ClientTokenTimeoutsInputs, "managed")
+ORIGINAL = {w: original_of(w) for w in MANAGED}
+#: Where Mosaic keeps each managed lifetime (by wire name): (the object it lives in, or None for a top-level
+#: field; its key there, Mosaic's snake_case spelling of the wire name).
+FIELDS = {w: (None if snake(w) == "session_expiration" else "token_expiration", snake(w)) for w in MANAGED}
+TTL_KEYS = tuple(key for holder, key in FIELDS.values() if holder)
 
 
 def live_values(client: Mapping[str, Any]) -> dict[str, int | None]:

@@ -28,15 +28,15 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pydantic import BaseModel, ConfigDict, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from . import stack_config
 from .client import client_for
+from .definition import Wire, flagged, prop
 from .durations import describe
 from .errors import ConfigurationError
-from .models import Failure, seconds_field, validate_known
+from .models import Failure, validate_known
 from .mosaic_client import mosaic_client_for
 from .settings import endpoint_problem
 from .spelling import shown
@@ -44,22 +44,27 @@ from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
 from .transport import Transport
 
-SECRET_INPUTS = ("clientSecret", "refreshToken")
 FLAVORS = ("idcs", "mosaic", "oauth2")
+BASE_URL = ("Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else "
+            "$IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.")
 
 
-class RefreshGrantCheckInputs(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
-
-    flavor: Literal["idcs", "mosaic", "oauth2"]
-    client_id: str
-    client_secret: str | None = None
-    refresh_token: str
-    scope: str | None = None
-    base_url: str | None = None
-    token_url: str | None = None
-    expect_access_token_expiry: int | None = None
-    recheck_after: int | None = None
+class RefreshGrantCheckInputs(Wire):
+    flavor: Literal["idcs", "mosaic", "oauth2"] = prop('"idcs", "mosaic" or "oauth2" (with tokenUrl).',
+                                                       required=True)
+    client_id: str = prop("The OAuth client whose refresh grant is checked.", required=True)
+    client_secret: str | None = prop("Its secret (required for mosaic; left out for a public client).", secret=True)
+    refresh_token: str = prop("The seed refresh token, from one user login with offline_access.", secret=True,
+                              required=True)
+    scope: str | None = prop(
+        "Scope to ask for on refresh (IDCS: the resource app's audience + scope, plus offline_access).")
+    base_url: str | None = prop(BASE_URL)
+    token_url: str | None = prop("Token endpoint, for flavor oauth2 only.")
+    expect_access_token_expiry: int | None = prop(
+        "Fail when the new access token lives longer (seconds or a duration). In IDCS expires_in comes from the "
+        "resource app: tie this to that app's AppTokenExpiry.", duration=True)
+    recheck_after: int | None = prop(
+        "Run the exchange again when the last success is older than this (seconds or a duration).", duration=True)
 
     @field_validator("flavor", mode="before")
     @classmethod
@@ -86,10 +91,29 @@ class RefreshGrantCheckInputs(BaseModel):
             raise PydanticCustomError("idcs", "{problem}", {"problem": problem})
         return str(v).rstrip("/")
 
-    @field_validator("expect_access_token_expiry", "recheck_after", mode="before")
-    @classmethod
-    def _seconds(cls, v: object) -> object:
-        return seconds_field(v)
+
+class RefreshGrantCheckOutputs(Wire):
+    flavor: str = prop("The flavor of the exchange: idcs, mosaic or oauth2.", required=True)
+    client_id: str = prop("The client whose refresh grant is checked.", required=True)
+    scope: str | None = prop("Scope granted by the last exchange.")
+    base_url: str | None = prop(BASE_URL)
+    token_url: str | None = prop("The token endpoint, for flavor oauth2.")
+    expect_access_token_expiry: int | None = prop("The longest access-token lifetime accepted, in seconds.")
+    recheck_after: int | None = prop("How old the last success may be before the exchange runs again, in seconds.")
+    endpoint: str = prop("The token endpoint (or Mosaic base URL) called.", required=True)
+    checked_at: str = prop("When the last exchange ran (UTC, ISO 8601).", required=True)
+    expires_in: int | None = prop("expires_in of the access token the last exchange returned.")
+    token_type: str | None = prop("token_type of the last exchange's answer.")
+    refresh_token_rotated: bool = prop("Whether the last exchange returned a new refresh token.", required=True)
+    refresh_token: str = prop("The newest refresh token, used by the next check.", secret=True, required=True)
+    failure: str | None = prop("Why the last answer broke an expectation (absent when it passed).", fails_run=True)
+    checked_inputs: dict[str, Any] = prop("The non-secret inputs of the last exchange, to tell when they change.",
+                                          required=True)
+    input_fingerprints: dict[str, str] = prop(
+        "SHA-256 fingerprints of the secret inputs (never their plaintext).", secret=True, required=True)
+
+
+SECRET_INPUTS = flagged(RefreshGrantCheckInputs, "secret")
 
 
 def _check(news: Mapping[str, Any], settings: StackSettings) -> tuple[dict[str, Any], list[Failure]]:

@@ -46,11 +46,17 @@ export class RefreshGrantCheck extends pulumi.CustomResource {
      * The non-secret inputs of the last exchange, to tell when they change.
      */
     declare public /*out*/ readonly checkedInputs: pulumi.Output<{[key: string]: any}>;
+    /**
+     * The client whose refresh grant is checked.
+     */
     declare public readonly clientId: pulumi.Output<string>;
     /**
      * The token endpoint (or Mosaic base URL) called.
      */
     declare public /*out*/ readonly endpoint: pulumi.Output<string>;
+    /**
+     * The longest access-token lifetime accepted, in seconds.
+     */
     declare public readonly expectAccessTokenExpiry: pulumi.Output<number | undefined>;
     /**
      * expires_in of the access token the last exchange returned.
@@ -60,11 +66,17 @@ export class RefreshGrantCheck extends pulumi.CustomResource {
      * Why the last answer broke an expectation (absent when it passed).
      */
     declare public /*out*/ readonly failure: pulumi.Output<string | undefined>;
+    /**
+     * The flavor of the exchange: idcs, mosaic or oauth2.
+     */
     declare public readonly flavor: pulumi.Output<string>;
     /**
      * SHA-256 fingerprints of the secret inputs (never their plaintext).
      */
     declare public /*out*/ readonly inputFingerprints: pulumi.Output<{[key: string]: string}>;
+    /**
+     * How old the last success may be before the exchange runs again, in seconds.
+     */
     declare public readonly recheckAfter: pulumi.Output<number | undefined>;
     /**
      * The newest refresh token, used by the next check.
@@ -78,7 +90,13 @@ export class RefreshGrantCheck extends pulumi.CustomResource {
      * Scope granted by the last exchange.
      */
     declare public readonly scope: pulumi.Output<string | undefined>;
+    /**
+     * token_type of the last exchange's answer.
+     */
     declare public /*out*/ readonly tokenType: pulumi.Output<string | undefined>;
+    /**
+     * The token endpoint, for flavor oauth2.
+     */
     declare public readonly tokenUrl: pulumi.Output<string | undefined>;
 
     /**

@@ -21,7 +21,7 @@ def readme():
 setup(name='pulumi_idcs_native',
       python_requires='>=3.9',
       version=VERSION,
-      description="Adopt existing Oracle IDCS (OCI IAM identity domain) apps and manage their token lifetimes only. Implemented as Python dynamic resources: the type tokens in state are pulumi-python:dynamic/idcs:<Name>.",
+      description="Adopt existing Oracle IDCS (OCI IAM identity domain) apps and Transmit Mosaic OIDC clients and manage their token lifetimes only; prove that refresh grants still work.",
       long_description=readme(),
       long_description_content_type='text/markdown',
       keywords='pulumi oracle idcs oci identity oauth category/infrastructure kind/native',

@@ -1,2 +1,2 @@
-// Adopt existing Oracle IDCS (OCI IAM identity domain) apps and manage their token lifetimes only. Implemented as Python dynamic resources: the type tokens in state are pulumi-python:dynamic/idcs:<Name>.
+// Adopt existing Oracle IDCS (OCI IAM identity domain) apps and Transmit Mosaic OIDC clients and manage their token lifetimes only; prove that refresh grants still work.
 package idcs

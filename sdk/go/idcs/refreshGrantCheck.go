@@ -21,27 +21,33 @@ type RefreshGrantCheck struct {
 	// When the last exchange ran (UTC, ISO 8601).
 	CheckedAt pulumi.StringOutput `pulumi:"checkedAt"`
 	// The non-secret inputs of the last exchange, to tell when they change.
-	CheckedInputs pulumi.MapOutput    `pulumi:"checkedInputs"`
-	ClientId      pulumi.StringOutput `pulumi:"clientId"`
+	CheckedInputs pulumi.MapOutput `pulumi:"checkedInputs"`
+	// The client whose refresh grant is checked.
+	ClientId pulumi.StringOutput `pulumi:"clientId"`
 	// The token endpoint (or Mosaic base URL) called.
-	Endpoint                pulumi.StringOutput `pulumi:"endpoint"`
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// The longest access-token lifetime accepted, in seconds.
 	ExpectAccessTokenExpiry pulumi.IntPtrOutput `pulumi:"expectAccessTokenExpiry"`
 	// expires_in of the access token the last exchange returned.
 	ExpiresIn pulumi.IntPtrOutput `pulumi:"expiresIn"`
 	// Why the last answer broke an expectation (absent when it passed).
 	Failure pulumi.StringPtrOutput `pulumi:"failure"`
-	Flavor  pulumi.StringOutput    `pulumi:"flavor"`
+	// The flavor of the exchange: idcs, mosaic or oauth2.
+	Flavor pulumi.StringOutput `pulumi:"flavor"`
 	// SHA-256 fingerprints of the secret inputs (never their plaintext).
 	InputFingerprints pulumi.StringMapOutput `pulumi:"inputFingerprints"`
-	RecheckAfter      pulumi.IntPtrOutput    `pulumi:"recheckAfter"`
+	// How old the last success may be before the exchange runs again, in seconds.
+	RecheckAfter pulumi.IntPtrOutput `pulumi:"recheckAfter"`
 	// The newest refresh token, used by the next check.
 	RefreshToken pulumi.StringOutput `pulumi:"refreshToken"`
 	// Whether the last exchange returned a new refresh token.
 	RefreshTokenRotated pulumi.BoolOutput `pulumi:"refreshTokenRotated"`
 	// Scope granted by the last exchange.
-	Scope     pulumi.StringPtrOutput `pulumi:"scope"`
+	Scope pulumi.StringPtrOutput `pulumi:"scope"`
+	// token_type of the last exchange's answer.
 	TokenType pulumi.StringPtrOutput `pulumi:"tokenType"`
-	TokenUrl  pulumi.StringPtrOutput `pulumi:"tokenUrl"`
+	// The token endpoint, for flavor oauth2.
+	TokenUrl pulumi.StringPtrOutput `pulumi:"tokenUrl"`
 }
 
 // NewRefreshGrantCheck registers a new resource with the given unique name, arguments, and options.
@@ -198,6 +204,7 @@ func (o RefreshGrantCheckOutput) CheckedInputs() pulumi.MapOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.MapOutput { return v.CheckedInputs }).(pulumi.MapOutput)
 }
 
+// The client whose refresh grant is checked.
 func (o RefreshGrantCheckOutput) ClientId() pulumi.StringOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringOutput { return v.ClientId }).(pulumi.StringOutput)
 }
@@ -207,6 +214,7 @@ func (o RefreshGrantCheckOutput) Endpoint() pulumi.StringOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringOutput { return v.Endpoint }).(pulumi.StringOutput)
 }
 
+// The longest access-token lifetime accepted, in seconds.
 func (o RefreshGrantCheckOutput) ExpectAccessTokenExpiry() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.IntPtrOutput { return v.ExpectAccessTokenExpiry }).(pulumi.IntPtrOutput)
 }
@@ -221,6 +229,7 @@ func (o RefreshGrantCheckOutput) Failure() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringPtrOutput { return v.Failure }).(pulumi.StringPtrOutput)
 }
 
+// The flavor of the exchange: idcs, mosaic or oauth2.
 func (o RefreshGrantCheckOutput) Flavor() pulumi.StringOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringOutput { return v.Flavor }).(pulumi.StringOutput)
 }
@@ -230,6 +239,7 @@ func (o RefreshGrantCheckOutput) InputFingerprints() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringMapOutput { return v.InputFingerprints }).(pulumi.StringMapOutput)
 }
 
+// How old the last success may be before the exchange runs again, in seconds.
 func (o RefreshGrantCheckOutput) RecheckAfter() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.IntPtrOutput { return v.RecheckAfter }).(pulumi.IntPtrOutput)
 }
@@ -249,10 +259,12 @@ func (o RefreshGrantCheckOutput) Scope() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringPtrOutput { return v.Scope }).(pulumi.StringPtrOutput)
 }
 
+// token_type of the last exchange's answer.
 func (o RefreshGrantCheckOutput) TokenType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringPtrOutput { return v.TokenType }).(pulumi.StringPtrOutput)
 }
 
+// The token endpoint, for flavor oauth2.
 func (o RefreshGrantCheckOutput) TokenUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *RefreshGrantCheck) pulumi.StringPtrOutput { return v.TokenUrl }).(pulumi.StringPtrOutput)
 }

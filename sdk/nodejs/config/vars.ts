@@ -85,7 +85,7 @@ Object.defineProperty(exports, "maxRequestsPerSecond", {
 });
 
 /**
- * Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. Environment: MOSAIC_BASE_URL. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+ * Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
  */
 export declare const mosaicBaseUrl: string | undefined;
 Object.defineProperty(exports, "mosaicBaseUrl", {

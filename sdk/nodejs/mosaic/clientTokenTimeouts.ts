@@ -104,7 +104,7 @@ export class ClientTokenTimeouts extends pulumi.CustomResource {
             resourceInputs["appId"] = args?.appId;
             resourceInputs["clientId"] = args?.clientId;
             resourceInputs["maxRefreshRotate"] = args?.maxRefreshRotate;
-            resourceInputs["onDelete"] = args?.onDelete;
+            resourceInputs["onDelete"] = (args?.onDelete) ?? "retain";
             resourceInputs["refreshTokenTtl"] = args?.refreshTokenTtl;
             resourceInputs["sessionExpiration"] = args?.sessionExpiration;
             resourceInputs["baseUrl"] = undefined /*out*/;
@@ -152,7 +152,7 @@ export interface ClientTokenTimeoutsArgs {
      */
     maxRefreshRotate?: pulumi.Input<number | string | undefined>;
     /**
-     * "retain" (default) leaves the values on delete; "restore" puts back the values found at adoption.
+     * "retain" leaves the values on delete; "restore" puts back the values found at adoption.
      */
     onDelete?: pulumi.Input<string | undefined>;
     /**

@@ -331,6 +331,9 @@ class RefreshGrantCheck(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="clientId")
     def client_id(self) -> pulumi.Output[_builtins.str]:
+        """
+        The client whose refresh grant is checked.
+        """
         return pulumi.get(self, "client_id")
 
     @_builtins.property
@@ -344,6 +347,9 @@ class RefreshGrantCheck(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="expectAccessTokenExpiry")
     def expect_access_token_expiry(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        The longest access-token lifetime accepted, in seconds.
+        """
         return pulumi.get(self, "expect_access_token_expiry")
 
     @_builtins.property
@@ -365,6 +371,9 @@ class RefreshGrantCheck(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter
     def flavor(self) -> pulumi.Output[_builtins.str]:
+        """
+        The flavor of the exchange: idcs, mosaic or oauth2.
+        """
         return pulumi.get(self, "flavor")
 
     @_builtins.property
@@ -378,6 +387,9 @@ class RefreshGrantCheck(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="recheckAfter")
     def recheck_after(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        How old the last success may be before the exchange runs again, in seconds.
+        """
         return pulumi.get(self, "recheck_after")
 
     @_builtins.property
@@ -407,10 +419,16 @@ class RefreshGrantCheck(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="tokenType")
     def token_type(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        token_type of the last exchange's answer.
+        """
         return pulumi.get(self, "token_type")
 
     @_builtins.property
     @pulumi.getter(name="tokenUrl")
     def token_url(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The token endpoint, for flavor oauth2.
+        """
         return pulumi.get(self, "token_url")
 

@@ -58,7 +58,7 @@ func GetMaxRequestsPerSecond(ctx *pulumi.Context) float64 {
 	return value
 }
 
-// Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. Environment: MOSAIC_BASE_URL. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+// Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
 func GetMosaicBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicBaseUrl")
 }

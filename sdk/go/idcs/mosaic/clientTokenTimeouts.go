@@ -55,6 +55,9 @@ func NewClientTokenTimeouts(ctx *pulumi.Context,
 	if args.ClientId == nil {
 		return nil, errors.New("invalid value for required argument 'ClientId'")
 	}
+	if args.OnDelete == nil {
+		args.OnDelete = pulumi.StringPtr("retain")
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource ClientTokenTimeouts
 	err := ctx.RegisterResource("idcs:mosaic:ClientTokenTimeouts", name, args, &resource, opts...)
@@ -96,7 +99,7 @@ type clientTokenTimeoutsArgs struct {
 	ClientId string `pulumi:"clientId"`
 	// Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	MaxRefreshRotate interface{} `pulumi:"maxRefreshRotate"`
-	// "retain" (default) leaves the values on delete; "restore" puts back the values found at adoption.
+	// "retain" leaves the values on delete; "restore" puts back the values found at adoption.
 	OnDelete *string `pulumi:"onDelete"`
 	// Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	RefreshTokenTtl interface{} `pulumi:"refreshTokenTtl"`
@@ -114,7 +117,7 @@ type ClientTokenTimeoutsArgs struct {
 	ClientId pulumi.StringInput
 	// Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	MaxRefreshRotate pulumi.Input
-	// "retain" (default) leaves the values on delete; "restore" puts back the values found at adoption.
+	// "retain" leaves the values on delete; "restore" puts back the values found at adoption.
 	OnDelete pulumi.StringPtrInput
 	// Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	RefreshTokenTtl pulumi.Input

@@ -51,7 +51,7 @@ Client-side limit on requests per second to the domain, shared by every resource
 
 mosaicBaseUrl: Optional[str]
 """
-Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. Environment: MOSAIC_BASE_URL. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
 """
 
 mosaicCaBundle: Optional[str]

@@ -72,7 +72,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def mosaic_base_url(self) -> Optional[str]:
         """
-        Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. Environment: MOSAIC_BASE_URL. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+        Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
         """
         return __config__.get('mosaicBaseUrl')
 

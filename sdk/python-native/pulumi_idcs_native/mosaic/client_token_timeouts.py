@@ -33,7 +33,7 @@ class ClientTokenTimeoutsArgs:
         :param pulumi.Input[_builtins.str] client_id: The OIDC client's id within that application.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] access_token_ttl: Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] max_refresh_rotate: Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
-        :param pulumi.Input[_builtins.str] on_delete: "retain" (default) leaves the values on delete; "restore" puts back the values found at adoption.
+        :param pulumi.Input[_builtins.str] on_delete: "retain" leaves the values on delete; "restore" puts back the values found at adoption.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] refresh_token_ttl: Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] session_expiration: Lifetime of the client's sessions: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         """
@@ -43,6 +43,8 @@ class ClientTokenTimeoutsArgs:
             pulumi.set(__self__, "access_token_ttl", access_token_ttl)
         if max_refresh_rotate is not None:
             pulumi.set(__self__, "max_refresh_rotate", max_refresh_rotate)
+        if on_delete is None:
+            on_delete = 'retain'
         if on_delete is not None:
             pulumi.set(__self__, "on_delete", on_delete)
         if refresh_token_ttl is not None:
@@ -102,7 +104,7 @@ class ClientTokenTimeoutsArgs:
     @pulumi.getter(name="onDelete")
     def on_delete(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        "retain" (default) leaves the values on delete; "restore" puts back the values found at adoption.
+        "retain" leaves the values on delete; "restore" puts back the values found at adoption.
         """
         return pulumi.get(self, "on_delete")
 
@@ -158,7 +160,7 @@ class ClientTokenTimeouts(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] app_id: The Mosaic application's id (the portal: Applications > the application).
         :param pulumi.Input[_builtins.str] client_id: The OIDC client's id within that application.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] max_refresh_rotate: Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
-        :param pulumi.Input[_builtins.str] on_delete: "retain" (default) leaves the values on delete; "restore" puts back the values found at adoption.
+        :param pulumi.Input[_builtins.str] on_delete: "retain" leaves the values on delete; "restore" puts back the values found at adoption.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] refresh_token_ttl: Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] session_expiration: Lifetime of the client's sessions: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         """
@@ -210,6 +212,8 @@ class ClientTokenTimeouts(pulumi.CustomResource):
                 raise TypeError("Missing required property 'client_id'")
             __props__.__dict__["client_id"] = client_id
             __props__.__dict__["max_refresh_rotate"] = max_refresh_rotate
+            if on_delete is None:
+                on_delete = 'retain'
             __props__.__dict__["on_delete"] = on_delete
             __props__.__dict__["refresh_token_ttl"] = refresh_token_ttl
             __props__.__dict__["session_expiration"] = session_expiration

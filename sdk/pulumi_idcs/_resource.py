@@ -1,0 +1,60 @@
+"""The one way every generated resource class of the dynamic SDK registers itself, driven by its definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import Resource, ResourceProvider
+from pulumi_idcs_provider.definition import Definition, flagged
+from pulumi_idcs_provider.models import NAME_KEY
+
+#: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
+Expiry = int | str
+
+
+class RefreshGrantCheckError(pulumi.RunError):
+    """An output declared to fail the run is set: for RefreshGrantCheck, the exchange worked (its new refresh token
+    is saved) but the answer broke an expectation. A RunError: the CLI shows its message alone, with no traceback
+    (the expectation failed, not the program)."""
+
+
+def set_inputs(args: object, given: dict[str, Any]) -> None:
+    """An Args class's constructor body: keep each input given, under its Python name."""
+    for name, value in given.items():
+        if name != "self" and value is not None:
+            pulumi.set(args, name, value)
+
+
+def owner_name(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
+    """The resource's name, prefixed with its parent's when it has one: two components may each hold a "mobile"."""
+    parent_name = getattr(opts.parent, "_name", None) if opts and opts.parent else None
+    return f"{parent_name}/{resource_name}" if parent_name else resource_name
+
+
+def register(resource: Resource, provider: ResourceProvider, resource_name: str, args: Any, args_type: type,
+             kwargs: dict[str, Any], definition: Definition, opts: pulumi.ResourceOptions | None) -> None:
+    """Register `resource` with its inputs (from `args` or keyword arguments) under their wire names: secret inputs
+    wrapped as secrets whatever the program passed, secret outputs encrypted in state, the owner's name passed to
+    an adopting resource, and an output declared `fails_run` turned into an error of the program."""
+    if args is not None and kwargs:
+        raise TypeError(f"give either a {args_type.__name__} or keyword arguments, not both")
+    args = args if args is not None else args_type(**kwargs)
+    props: dict[str, Any] = dict.fromkeys(definition.output_names())
+    for py, wire in definition.input_names().items():
+        value = getattr(args, py)
+        if value is not None:
+            props[wire] = pulumi.Output.secret(value) if wire in flagged(definition.inputs, "secret") else value
+    if definition.adopts:
+        props[NAME_KEY] = owner_name(resource_name, opts)  # the provider names both resources on one app
+    if definition.secrets():
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
+            additional_secret_outputs=list(definition.secrets())))
+    Resource.__init__(resource, provider, resource_name, props, opts)
+    for wire in flagged(definition.outputs, "fails_run"):
+        resource.__dict__[wire].apply(_raise_if_set)
+
+
+def _raise_if_set(failure: str | None) -> None:
+    if failure:
+        raise RefreshGrantCheckError(failure)
