@@ -3,6 +3,7 @@ SDK) and schema.json (the others) now, and both Python SDKs name every input and
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import subprocess
@@ -50,6 +51,14 @@ def test_the_dynamic_sdk_is_what_the_catalog_generates(fresh: Path) -> None:
     stale = [name for name in generated
              if (ROOT / "sdk" / "pulumi_idcs" / name).read_text() != (fresh / "pulumi_idcs" / name).read_text()]
     assert generated and not stale, f"sdk/pulumi_idcs is stale (run scripts/gen-sdks): {stale}"
+
+
+def test_the_reference_is_what_the_catalog_generates() -> None:
+    spec = importlib.util.spec_from_file_location("gen_reference", ROOT / "scripts" / "gen_reference.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.text() == (ROOT / "docs" / "reference.md").read_text(), "run scripts/gen-sdks"
 
 
 def sdk_class(package: object, definition: Definition) -> type:
