@@ -6,9 +6,8 @@ import pytest
 import requests
 import responses
 from idcs_emulator import EmulatorServer
-from pulumi_idcs_provider.client import client_for
-from pulumi_idcs_provider.refresh_grant_check import _connection_transport
-from pulumi_idcs_provider.stack_config import remember_values, settings
+from pulumi_idcs_provider.context import Context
+from pulumi_idcs_provider.refresh_grant_check import _transports
 from pulumi_idcs_provider.token_exchange import Exchange, ExchangeError, exchange
 from responses import matchers
 
@@ -135,19 +134,19 @@ def test_a_token_url_answering_html_gets_a_hint() -> None:
 
 def test_an_idcs_exchange_goes_through_the_connections_paced_transport(
         stack_config: dict[str, object], emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    remember_values(stack_config)
-    try:
-        shared = _connection_transport("idcs", True)
-        assert shared is client_for(settings().connection()).transport and shared._limiter is not None
-        sent: list[tuple[str, str]] = []
-        request = shared.request
-        monkeypatch.setattr(shared, "request", lambda m, p, **k: sent.append((m, p)) or request(m, p, **k))
-        seed = requests.post(emulator.url + "/_emulator/refresh-tokens", timeout=5, json={
-            "clientId": "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5",
-            "scope": "https://resource-owner.example.com/read offline_access"})
-        answer = exchange(Exchange("idcs", "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", None, seed.json()["refresh_token"],
-                                   emulator.url + "/oauth2/v1/token", transport=shared))
-        assert answer.expires_in == 3600 and sent == [("POST", "/oauth2/v1/token")]
-        assert _connection_transport("oauth2", True) is None
-    finally:
-        remember_values({})
+    ctx = Context(stack_config)
+    token_url = emulator.url + "/oauth2/v1/token"
+    transports = _transports(ctx, "idcs", True)
+    shared = transports(token_url)
+    assert shared is ctx.idcs().transport and shared._limiter is not None
+    sent: list[tuple[str, str]] = []
+    request = shared.request
+    monkeypatch.setattr(shared, "request", lambda m, p, **k: sent.append((m, p)) or request(m, p, **k))
+    seed = requests.post(emulator.url + "/_emulator/refresh-tokens", timeout=5, json={
+        "clientId": "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5",
+        "scope": "https://resource-owner.example.com/read offline_access"})
+    answer = exchange(Exchange("idcs", "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", None, seed.json()["refresh_token"],
+                               token_url, transports=transports))
+    assert answer.expires_in == 3600 and sent == [("POST", "/oauth2/v1/token")]
+    other = _transports(ctx, "oauth2", True)(token_url)  # no connection of its own: the context's one per host
+    assert other is not shared and other is _transports(ctx, "oauth2", True)(emulator.url + "/other")

@@ -6,8 +6,9 @@ compare without regard to case, as IDCS compares them), and a refresh never rewr
 console is reported in `renamedTo`, and nothing else changes until the program names it again. Whatever `up`
 would refuse, `check` and `diff` refuse first (they run during preview, before anything is written).
 
-The class is pickled *by reference* into every resource's state (`__provider`): never rename or move it, and
-keep instances free of attributes. Connection settings come from `configure()` and live at module level.
+Every operation runs against an explicit context (the settings, the clients and the ownership table of the
+deployment). `AppTokenExpiryProvider`, the dynamic door's adapter, is pickled *by reference* into every resource's
+state (`__provider`): never rename or move it.
 """
 
 from __future__ import annotations
@@ -16,19 +17,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi.dynamic import (
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 
-from . import adopting, ownership, stack_config
-from .client import IdcsClient, client_for
+from . import adopting
+from .client import IdcsClient
+from .context import Context
+from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import (
     EXPIRY_ATTRIBUTES,
@@ -39,6 +34,7 @@ from .models import (
     Failure,
     check_inputs,
 )
+from .ownership import OwnershipError
 from .settings import same_domain_url
 from .spelling import shown
 from .type_tokens import original_of
@@ -53,92 +49,88 @@ MANAGED = EXPIRY_ATTRIBUTES
 RENAMED = "renamedTo"
 
 
-def current_client(props: Mapping[str, Any]) -> IdcsClient:
+def current_client(ctx: Context, props: Mapping[str, Any]) -> IdcsClient:
     """The client of the resource's domain: the stack's, or the named connection's."""
-    return client_for(stack_config.settings().connection(props.get("connection") or None))
+    return ctx.idcs(props.get("connection") or None)
 
 
-class AppTokenExpiryProvider(ResourceProvider):
-    """CRUD for one adopted app's accessTokenExpiry / refreshTokenExpiry."""
-
-    # Nothing secret is ever in the instance: keep the blob readable (and small) in state.
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        stack_config.remember(req)
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return adopting.check(olds, news, check_inputs, _preflight)
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return verdict(id_, olds, news).as_dynamic()
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = _inputs(props)
-        client = current_client(props)
-        app = _resolve(client, inputs)
-        ownership.adopt(client.settings.domain_url, app.id, _owner(props), _label_app(app))
-        originals = {a: app.value(a) for a in inputs.desired()}
-        live = _apply(client, app, inputs.desired())
-        return CreateResult(app.id, _outputs(inputs, live, originals, client, props))
-
-    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        inputs = _inputs(news)
-        client = current_client(news)
-        app = client.get_app(str(olds.get("appId") or id_), _label(olds))
-        if app is None:
-            raise AppNotFoundError(f"app {_label(olds)} was deleted from {client.settings.domain_url} during this "
-                                   "run: run `pulumi refresh`, then `pulumi up` again")
-        ownership.adopt(client.settings.domain_url, app.id, _owner(news), _label_app(app))
-        originals = {a: olds[ORIGINAL[a]] for a in EXPIRY_ATTRIBUTES if olds.get(ORIGINAL[a]) is not None}
-        for a in inputs.desired():
-            originals.setdefault(a, app.value(a))
-        released = {a: originals[a] for a in _managed(olds) if a not in inputs.desired()
-                    and inputs.on_delete == "restore" and originals.get(a) is not None}
-        live = _apply(client, app, {**inputs.desired(), **released})
-        return UpdateResult(_outputs(inputs, live, originals, client, news))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        app = current_client(props).get_app(id_, _label(props) if props.get("appId") else shown(id_))
-        if app is None:
-            return ReadResult("", {})
-        identified_by = props.get("identifiedBy") or next((w for w in IDENTIFIERS if props.get(w)), "appId")
-        managed = [a for a in EXPIRY_ATTRIBUTES if props.get(a) is not None]
-        outs = {k: v for k, v in props.items() if not k.startswith("__") and k not in (*IDENTIFIERS, RENAMED)}
-        outs.update(_identity(app), identifiedBy=identified_by, onDelete=props.get("onDelete", "retain"))
-        outs.update(_as_written(identified_by, props.get(identified_by) or outs[identified_by], app))
-        for a in managed:
-            outs[a] = app.value(a)
-            outs.setdefault(ORIGINAL[a], app.value(a))
-        inputs = {identified_by: outs[identified_by], "onDelete": outs["onDelete"], **{a: outs[a] for a in managed}}
-        for key in ("connection", NAME_KEY):
-            if props.get(key):
-                inputs[key] = outs[key] = props[key]
-        return ReadResult(app.id, outs, inputs)
-
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete") != "restore" or stack_config.settings().skip_restore:
-            return  # "retain", or the stack says to skip restores: the live values stay as they are
-        originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
-                     if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
-        if not originals:
-            return
-        client = _restore_client(props)
-        if ownership.adopted_in_this_run(client.settings.domain_url, id_):
-            return  # another resource of this deployment manages the app now: restoring would undo its values
-        app = client.get_app(id_, _label(props))
-        if app is not None:
-            _apply(client, app, originals)
+def check(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    return adopting.check(olds, news, check_inputs, lambda checked: _preflight(ctx, checked))
 
 
-def verdict(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+def create(ctx: Context, props: Mapping[str, Any]) -> CreateResult:
+    inputs = _inputs(props)
+    client = current_client(ctx, props)
+    app = _resolve(client, inputs)
+    ctx.owners.adopt(client.settings.domain_url, app.id, _owner(props), _label_app(app))
+    originals = {a: app.value(a) for a in inputs.desired()}
+    live = _apply(client, app, inputs.desired())
+    return CreateResult(app.id, _outputs(inputs, live, originals, client, props))
+
+
+def update(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+    inputs = _inputs(news)
+    client = current_client(ctx, news)
+    app = client.get_app(str(olds.get("appId") or id_), _label(olds))
+    if app is None:
+        raise AppNotFoundError(f"app {_label(olds)} was deleted from {client.settings.domain_url} during this "
+                               "run: run `pulumi refresh`, then `pulumi up` again")
+    ctx.owners.adopt(client.settings.domain_url, app.id, _owner(news), _label_app(app))
+    originals = {a: olds[ORIGINAL[a]] for a in EXPIRY_ATTRIBUTES if olds.get(ORIGINAL[a]) is not None}
+    for a in inputs.desired():
+        originals.setdefault(a, app.value(a))
+    released = {a: originals[a] for a in _managed(olds) if a not in inputs.desired()
+                and inputs.on_delete == "restore" and originals.get(a) is not None}
+    live = _apply(client, app, {**inputs.desired(), **released})
+    return UpdateResult(_outputs(inputs, live, originals, client, news))
+
+
+def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
+    app = current_client(ctx, props).get_app(id_, _label(props) if props.get("appId") else shown(id_))
+    if app is None:
+        return ReadResult("", {})
+    identified_by = props.get("identifiedBy") or next((w for w in IDENTIFIERS if props.get(w)), "appId")
+    managed = [a for a in EXPIRY_ATTRIBUTES if props.get(a) is not None]
+    outs = {k: v for k, v in props.items() if not k.startswith("__") and k not in (*IDENTIFIERS, RENAMED)}
+    outs.update(_identity(app), identifiedBy=identified_by, onDelete=props.get("onDelete", "retain"))
+    outs.update(_as_written(identified_by, props.get(identified_by) or outs[identified_by], app))
+    for a in managed:
+        outs[a] = app.value(a)
+        outs.setdefault(ORIGINAL[a], app.value(a))
+    inputs = {identified_by: outs[identified_by], "onDelete": outs["onDelete"], **{a: outs[a] for a in managed}}
+    for key in ("connection", NAME_KEY):
+        if props.get(key):
+            inputs[key] = outs[key] = props[key]
+    return ReadResult(app.id, outs, inputs)
+
+
+def delete(ctx: Context, id_: str, props: Mapping[str, Any]) -> None:
+    if props.get("onDelete") != "restore" or ctx.settings.skip_restore:
+        return  # "retain", or the stack says to skip restores: the live values stay as they are
+    originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
+                 if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
+    if not originals:
+        return
+    client = _restore_client(ctx, props)
+    if ctx.owners.adopted_in_this_run(client.settings.domain_url, id_):
+        return  # another resource of this deployment manages the app now: restoring would undo its values
+    app = client.get_app(id_, _label(props))
+    if app is not None:
+        _apply(client, app, originals)
+
+
+class AppTokenExpiryProvider(DynamicAdapter):
+    """The dynamic door's CRUD for one adopted app's accessTokenExpiry / refreshTokenExpiry."""
+
+
+def verdict(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
     """Compare the program with the state and the live app (one read, by id: the handle)."""
     if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
         return Verdict(unknown=True)
     inputs = _inputs(news)
-    client = current_client(news)
+    client = current_client(ctx, news)
     if olds.get("domainUrl") and not same_domain_url(olds["domainUrl"], client.settings.domain_url):
-        return _move(olds, news)
+        return _move(ctx, olds, news)
     handle = str(olds.get("appId") or id_)
     app = client.get_app(handle, _label(olds))
     if app is None:
@@ -146,17 +138,17 @@ def verdict(id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdi
     replace = _retarget(client, inputs, olds, app)
     if replace is not None:
         return replace
-    ownership.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
+    ctx.owners.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
     drift = {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}
     return Verdict(inputs_changed=_inputs_changed(inputs, olds), drift=drift,
                    restamp=olds.get("domainUrl") != client.settings.domain_url,
                    warnings=_rename_warning(news, _as_written(*inputs.identifier(), app).get(RENAMED)))
 
 
-def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def planned(ctx: Context, olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
     inputs = _inputs(props)
-    client = current_client(props)
+    client = current_client(ctx, props)
     app = client.get_app(str(olds["appId"]), _label(olds)) if olds.get("appId") else _resolve(client, inputs)
     if app is None:
         raise AppNotFoundError(f"app {_label(olds)} no longer exists in {client.settings.domain_url}")
@@ -166,10 +158,10 @@ def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dic
     return app.id, _outputs(inputs, app.with_values(inputs.desired()), originals, client, props)
 
 
-def imported(app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def imported(ctx: Context, app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(outputs, inputs) of an app adopted as it is, from its id alone (`pulumi import`): both expiries managed
     at their live values, "retain" on delete; None when no such app exists."""
-    client = current_client({})
+    client = current_client(ctx, {})
     app = client.get_app(app_id, f"with id {shown(app_id)}")
     if app is None:
         return None
@@ -179,17 +171,17 @@ def imported(app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return _outputs(_inputs(inputs), app, values, client, inputs), inputs
 
 
-def _preflight(checked: dict[str, Any]) -> list[Failure]:
+def _preflight(ctx: Context, checked: dict[str, Any]) -> list[Failure]:
     """For a new resource: the configuration is usable, the app exists, and no other resource manages it."""
     try:
-        client = current_client(checked)
+        client = current_client(ctx, checked)
     except ConfigurationError as e:
         return [Failure(property="connection" if checked.get("connection") else "", reason=str(e))]
     inputs = _inputs(checked)
     try:
         app = _resolve(client, inputs)
-        ownership.claim(client.settings.domain_url, app.id, _owner(checked), _label_app(app))
-    except (AppNotFoundError, ownership.OwnershipError) as e:
+        ctx.owners.claim(client.settings.domain_url, app.id, _owner(checked), _label_app(app))
+    except (AppNotFoundError, OwnershipError) as e:
         return [Failure(property=inputs.identifier()[0], reason=str(e))]
     except IdcsError as e:  # refused credentials, an unreachable domain: up would fail the same way
         return [Failure(property="", reason=str(e))]
@@ -226,20 +218,20 @@ def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, A
         f"run `pulumi refresh` to drop it from the stack, or point {wire} at another app")
 
 
-def _move(olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+def _move(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
     """Another domain: a replace. Its delete must be able to restore, so that is proven now, during preview."""
-    if olds.get("onDelete") == "restore" and not stack_config.settings().skip_restore:
-        _restore_client(olds)
+    if olds.get("onDelete") == "restore" and not ctx.settings.skip_restore:
+        _restore_client(ctx, olds)
     moved_by = "connection" if (news.get("connection") or None) != (olds.get("connection") or None) else "domainUrl"
     return Verdict(replaces=(moved_by,))
 
 
-def _restore_client(props: Mapping[str, Any]) -> IdcsClient:
+def _restore_client(ctx: Context, props: Mapping[str, Any]) -> IdcsClient:
     """A client of the domain the app was adopted in: a configured connection to it, or fail with the way out."""
-    settings, old_url = stack_config.settings(), props.get("domainUrl")
+    settings, old_url = ctx.settings, props.get("domainUrl")
     for name in dict.fromkeys([props.get("connection") or None, None, *settings.connection_names]):
         try:
-            client = client_for(settings.connection(name))
+            client = ctx.idcs(name)
         except ConfigurationError:
             continue
         if not old_url or same_domain_url(old_url, client.settings.domain_url):

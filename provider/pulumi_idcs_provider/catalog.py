@@ -38,6 +38,10 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
 )}
 
 
+#: Each definition by the plugin's type token (idcs:index:AppTokenExpiry).
+BY_PLUGIN_TOKEN = {token.plugin: d for token, d in DEFINITIONS.items()}
+
+
 def named(name: str) -> Definition:
     """The definition of the resource called `name` (AppTokenExpiry): what the generated SDK classes look up."""
     return next(d for d in DEFINITIONS.values() if d.token.name == name)

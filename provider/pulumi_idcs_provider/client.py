@@ -30,7 +30,7 @@ from .transport import ThrottledError, Transport, TransportError
 
 ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
 SCIM_JSON = "application/scim+json"
-__all__ = ["ADMIN_SCOPE", "IdcsClient", "client_for"]
+__all__ = ["ADMIN_SCOPE", "IdcsClient", "transport_for"]
 
 #: What a listing asks for: a listed app has no ETag header, and meta.version is defined to equal it.
 LISTING_ATTRIBUTES = APP_ATTRIBUTES + ",meta.version"
@@ -41,22 +41,10 @@ THROTTLE_HINT = ("Nothing was changed by the throttled request. Run again later,
                  "the domain's limit (a free domain allows 150 a minute: 2.5)")
 
 
-_CLIENTS_LOCK = threading.Lock()
-_CLIENTS: dict[ConnectionSettings, IdcsClient] = {}
-
-
-def client_for(settings: ConnectionSettings) -> IdcsClient:
-    """The process-wide client of one connection: equal settings (secret and timeout included) share it."""
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(settings)
-        if client is None:
-            client = _CLIENTS[settings] = IdcsClient(settings)
-        return client
-
-
-def transport_for(settings: ConnectionSettings) -> Transport:
+def transport_for(settings: ConnectionSettings, session: requests.Session | None = None) -> Transport:
+    """The transport of one connection: its domain, TLS trust, timeout and pace."""
     return Transport(settings.domain_url, verify=settings.verify, timeout_seconds=settings.timeout_seconds,
-                     per_second=settings.max_requests_per_second)
+                     per_second=settings.max_requests_per_second, session=session)
 
 
 def auth_for(settings: ConnectionSettings, transport: Transport) -> requests.auth.AuthBase:

@@ -9,9 +9,10 @@ derived from these definitions (`schema_gen`, `scripts/gen_dynamic_sdk.py`).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.alias_generators import to_camel
@@ -21,6 +22,9 @@ from pydantic_core import PydanticCustomError
 from .durations import DurationError, describe, parse_seconds
 from .spelling import shown
 from .type_tokens import ResourceType, original_of
+
+if TYPE_CHECKING:
+    from .implementation import Implementation
 
 
 class Wire(BaseModel):
@@ -53,7 +57,7 @@ class Wire(BaseModel):
 
 
 #: What a property can be declared as, besides its type: see prop().
-FLAGS = ("secret", "duration", "managed", "identifier", "fails_run")
+FLAGS = ("secret", "duration", "managed", "identifier", "computed", "fails_run")
 
 
 def snake(wire: str) -> str:
@@ -63,10 +67,13 @@ def snake(wire: str) -> str:
 
 def prop(description: str, default: Any = None, *, required: bool = False, minimum: int | None = None,
          maximum: int | None = None, **flags: bool) -> Any:
-    """One property's declaration. Flags: `secret` (encrypted in state, shown as [secret] through both doors);
-    `duration` (the input takes whole seconds or a duration text: "15m", "P7D"); `managed` (a lifetime the
-    resource manages: a duration whose value at adoption is kept); `identifier` (one of the ways to name the live
-    object); `fails_run` (an output whose value, when set, fails the program: the dynamic SDK raises it).
+    """One property's declaration. Flags:
+    `secret`: encrypted in state, shown as [secret] through both doors;
+    `duration`: the input takes whole seconds or a duration text ("15m", "P7D");
+    `managed`: a lifetime the resource manages (a duration whose value at adoption is kept);
+    `identifier`: one of the ways to name the live object;
+    `computed`: an output only the operation tells (unknown at preview);
+    `fails_run`: an output whose value, when set, fails the program (the dynamic SDK raises it).
     `minimum`/`maximum` bound a duration, in seconds."""
     unknown = set(flags) - set(FLAGS)
     if unknown:
@@ -109,6 +116,11 @@ class Definition:
     outputs: type[Wire]
     dynamic_provider: type
     adopts: bool = True
+
+    @property
+    def implementation(self) -> Implementation:
+        """The resource's implementation: the module its dynamic adapter class is defined in."""
+        return cast("Implementation", sys.modules[self.dynamic_provider.__module__])
 
     def input_names(self) -> dict[str, str]:
         """{Python name: wire name} of the inputs."""

@@ -2,13 +2,12 @@
 
 Facts in docs/mosaic-api.md: the token is a client_credentials grant at `{host}/oidc/token` (no `/cis`); a client
 lives at `/cis/v1/applications/{appId}/clients/{clientId}`, answered bare or wrapped in `{"result": ...}`; errors
-are `{"message": <text or list>, "error_code": <status>}`. One client (session, token) per management app serves
-the whole provider process.
+are `{"message": <text or list>, "error_code": <status>}`. One client (token, pace) per management app serves
+every resource of a provider's context.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -25,25 +24,14 @@ class MosaicApiError(IdcsError):
     """Mosaic answered with an error status; the message names the client, the status, Mosaic's words."""
 
 
-_LOCK = threading.Lock()
-_CLIENTS: dict[MosaicSettings, MosaicClient] = {}
-
-
-def mosaic_client_for(settings: MosaicSettings) -> MosaicClient:
-    """The process-wide client of one management app: equal settings share it (and its token)."""
-    with _LOCK:
-        if settings not in _CLIENTS:
-            _CLIENTS[settings] = MosaicClient(settings)
-        return _CLIENTS[settings]
-
-
 class MosaicClient:
     """The management API of one Mosaic tenant, as one management app."""
 
-    def __init__(self, settings: MosaicSettings, transport: Transport | None = None) -> None:
+    def __init__(self, settings: MosaicSettings, session: requests.Session | None = None,
+                 transport: Transport | None = None) -> None:
         self.settings = settings
         self.transport = transport or Transport(settings.base_url, verify=settings.verify,
-                                                timeout_seconds=settings.timeout_seconds)
+                                                timeout_seconds=settings.timeout_seconds, session=session)
         form = {"grant_type": "client_credentials", "client_id": settings.client_id,
                 "client_secret": settings.client_secret.get_secret_value()}
         self.auth = BearerAuth(ClientCredentials(self.transport, "/oidc/token", form, refused=self._token_refused))

@@ -5,7 +5,8 @@ are managed; what was found at adoption is remembered for `onDelete: restore`; w
 and diff refuse first. Mosaic has no PATCH: a PUT replaces the top-level fields it names, and an object field
 replaces the stored object whole, so `token_expiration` always carries all three keys, the unmanaged ones as read.
 
-The class is pickled by reference into state: never rename or move it, and keep instances free of attributes.
+Every operation runs against an explicit context; `ClientTokenTimeoutsProvider`, the dynamic door's adapter, is
+pickled by reference into state: never rename or move it.
 """
 
 from __future__ import annotations
@@ -14,25 +15,20 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pulumi.dynamic import (
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ReadResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from . import adopting, ownership, stack_config
+from . import adopting
+from .context import Context
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .durations import describe
+from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import NAME_KEY, Failure, on_delete_field, validate_known
-from .mosaic_client import MosaicClient, mosaic_client_for
+from .mosaic_client import MosaicClient
+from .ownership import OwnershipError
 from .spelling import shown
 from .type_tokens import original_of
 from .verdict import Verdict
@@ -126,10 +122,6 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]
     return checked, failures
 
 
-def current_client() -> MosaicClient:
-    return mosaic_client_for(stack_config.settings().mosaic())
-
-
 def _inputs(props: Mapping[str, Any]) -> ClientTokenTimeoutsInputs:
     return ClientTokenTimeoutsInputs.model_validate({k: v for k, v in props.items() if not k.startswith("__")})
 
@@ -178,92 +170,91 @@ def _outputs(inputs: ClientTokenTimeoutsInputs, live: Mapping[str, Any], origina
     return outs
 
 
-class ClientTokenTimeoutsProvider(ResourceProvider):
-    """CRUD for one adopted Mosaic client's token lifetimes."""
-
-    serialize_as_secret_always = False
-
-    def configure(self, req: ConfigureRequest) -> None:
-        stack_config.remember(req)
-
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return adopting.check(olds, news, check_inputs, _preflight)
-
-    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return verdict(id_, olds, news).as_dynamic()
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs, client = _inputs(props), current_client()
-        live = _read(client, inputs)
-        _claim(client, inputs, props, adopt=True)
-        originals = {w: live_values(live)[w] for w in inputs.desired()}
-        answer = _put(client, inputs, live, inputs.desired())
-        return CreateResult(f"{inputs.app_id}/{inputs.client_id}", _outputs(inputs, answer, originals, client))
-
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        inputs, client = _inputs(news), current_client()
-        live = _read(client, inputs)
-        _claim(client, inputs, news, adopt=True)
-        originals: dict[str, Any] = {w: olds[ORIGINAL[w]] for w in FIELDS if olds.get(ORIGINAL[w]) is not None}
-        for w in inputs.desired():
-            originals.setdefault(w, live_values(live)[w])
-        released = {w: originals[w] for w in FIELDS if olds.get(w) is not None and w not in inputs.desired()
-                    and inputs.on_delete == "restore" and originals.get(w) is not None}
-        answer = _put(client, inputs, live, {**inputs.desired(), **released})
-        return UpdateResult(_outputs(inputs, answer, originals, client))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        inputs, client = _inputs(props), current_client()
-        live = client.get_client(inputs.app_id, inputs.client_id)
-        if live is None:
-            return ReadResult("", {})
-        values = live_values(live)
-        outs = {k: v for k, v in props.items() if not k.startswith("__")}
-        managed = [w for w in FIELDS if props.get(w) is not None]
-        outs.update({w: values[w] for w in managed})
-        fresh = {"appId": inputs.app_id, "clientId": inputs.client_id, "onDelete": inputs.on_delete,
-                 **{w: values[w] for w in managed}}
-        if props.get(NAME_KEY):
-            fresh[NAME_KEY] = outs[NAME_KEY] = props[NAME_KEY]
-        return ReadResult(id_, outs, fresh)
-
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
-        if props.get("onDelete") != "restore" or stack_config.settings().skip_restore:
-            return
-        inputs, client = _inputs(props), current_client()
-        if props.get("baseUrl") and props["baseUrl"] != client.settings.base_url:
-            raise ConfigurationError(
-                f"cannot restore {inputs.label()} in {props['baseUrl']}: idcs:mosaicBaseUrl now points at "
-                f"{client.settings.base_url}. Point it back for this run, or `pulumi config set idcs:skipRestore "
-                "true`, run again, then `pulumi config rm idcs:skipRestore`")
-        originals = {w: int(props[ORIGINAL[w]]) for w in FIELDS
-                     if props.get(w) is not None and props.get(ORIGINAL[w]) is not None}
-        key = f"{inputs.app_id}/{inputs.client_id}"
-        if not originals or ownership.adopted_in_this_run(client.settings.base_url, key):
-            return
-        live = client.get_client(inputs.app_id, inputs.client_id)
-        if live is not None:
-            _put(client, inputs, live, originals)
+def check(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    return adopting.check(olds, news, check_inputs, lambda checked: _preflight(ctx, checked))
 
 
-def verdict(_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+def create(ctx: Context, props: Mapping[str, Any]) -> CreateResult:
+    inputs, client = _inputs(props), ctx.mosaic()
+    live = _read(client, inputs)
+    _claim(ctx, client, inputs, props, adopt=True)
+    originals = {w: live_values(live)[w] for w in inputs.desired()}
+    answer = _put(client, inputs, live, inputs.desired())
+    return CreateResult(f"{inputs.app_id}/{inputs.client_id}", _outputs(inputs, answer, originals, client))
+
+
+def update(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+    inputs, client = _inputs(news), ctx.mosaic()
+    live = _read(client, inputs)
+    _claim(ctx, client, inputs, news, adopt=True)
+    originals: dict[str, Any] = {w: olds[ORIGINAL[w]] for w in FIELDS if olds.get(ORIGINAL[w]) is not None}
+    for w in inputs.desired():
+        originals.setdefault(w, live_values(live)[w])
+    released = {w: originals[w] for w in FIELDS if olds.get(w) is not None and w not in inputs.desired()
+                and inputs.on_delete == "restore" and originals.get(w) is not None}
+    answer = _put(client, inputs, live, {**inputs.desired(), **released})
+    return UpdateResult(_outputs(inputs, answer, originals, client))
+
+
+def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
+    inputs, client = _inputs(props), ctx.mosaic()
+    live = client.get_client(inputs.app_id, inputs.client_id)
+    if live is None:
+        return ReadResult("", {})
+    values = live_values(live)
+    outs = {k: v for k, v in props.items() if not k.startswith("__")}
+    managed = [w for w in FIELDS if props.get(w) is not None]
+    outs.update({w: values[w] for w in managed})
+    fresh = {"appId": inputs.app_id, "clientId": inputs.client_id, "onDelete": inputs.on_delete,
+             **{w: values[w] for w in managed}}
+    if props.get(NAME_KEY):
+        fresh[NAME_KEY] = outs[NAME_KEY] = props[NAME_KEY]
+    return ReadResult(id_, outs, fresh)
+
+
+def delete(ctx: Context, _id: str, props: Mapping[str, Any]) -> None:
+    if props.get("onDelete") != "restore" or ctx.settings.skip_restore:
+        return
+    inputs, client = _inputs(props), ctx.mosaic()
+    if props.get("baseUrl") and props["baseUrl"] != client.settings.base_url:
+        raise ConfigurationError(
+            f"cannot restore {inputs.label()} in {props['baseUrl']}: idcs:mosaicBaseUrl now points at "
+            f"{client.settings.base_url}. Point it back for this run, or `pulumi config set idcs:skipRestore "
+            "true`, run again, then `pulumi config rm idcs:skipRestore`")
+    originals = {w: int(props[ORIGINAL[w]]) for w in FIELDS
+                 if props.get(w) is not None and props.get(ORIGINAL[w]) is not None}
+    key = f"{inputs.app_id}/{inputs.client_id}"
+    if not originals or ctx.owners.adopted_in_this_run(client.settings.base_url, key):
+        return
+    live = client.get_client(inputs.app_id, inputs.client_id)
+    if live is not None:
+        _put(client, inputs, live, originals)
+
+
+
+
+class ClientTokenTimeoutsProvider(DynamicAdapter):
+    """The dynamic door's CRUD for one adopted Mosaic client's token lifetimes."""
+
+
+def verdict(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
     """Compare the program with the state and the live client (one read)."""
     if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
         return Verdict(unknown=True)
-    inputs, client = _inputs(news), current_client()
+    inputs, client = _inputs(news), ctx.mosaic()
     moved = [k for k in ("appId", "clientId") if olds.get(k) != getattr(inputs, snake(k))]
     if moved or olds.get("baseUrl", client.settings.base_url) != client.settings.base_url:
         return Verdict(replaces=tuple(moved or ["baseUrl"]))  # another client: adopt it instead
     live = live_values(_read(client, inputs))
-    _claim(client, inputs, news)
+    _claim(ctx, client, inputs, news)
     managed = {w: olds.get(w) for w in FIELDS if olds.get(w) is not None}
     return Verdict(inputs_changed=inputs.desired() != managed or inputs.on_delete != olds.get("onDelete", "retain"),
                    drift={w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v})
 
 
-def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def planned(ctx: Context, olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
-    inputs, client = _inputs(props), current_client()
+    inputs, client = _inputs(props), ctx.mosaic()
     live = _read(client, inputs)
     originals = {w: olds[ORIGINAL[w]] for w in FIELDS if olds.get(ORIGINAL[w]) is not None}
     for w in inputs.desired():
@@ -271,14 +262,14 @@ def planned(olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dic
     return f"{inputs.app_id}/{inputs.client_id}", {**_outputs(inputs, live, originals, client), **inputs.desired()}
 
 
-def imported(id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def imported(ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(outputs, inputs) of a client adopted as it is, from its id `<appId>/<clientId>` (`pulumi import`): every
     lifetime it has managed at its live value, "retain" on delete; None when there is no such client."""
     app_id, _, client_id = id_.partition("/")
     if not app_id or not client_id:
         raise IdcsError(f"{shown(id_)} is not a ClientTokenTimeouts id: import it as <appId>/<clientId>, e.g. "
                         "mosaic-demo-app/mosaic-demo-client")
-    client = current_client()
+    client = ctx.mosaic()
     live = client.get_client(app_id, client_id)
     if live is None:
         return None
@@ -287,24 +278,24 @@ def imported(id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return _outputs(_inputs(inputs), live, values, client), inputs
 
 
-def _claim(client: MosaicClient, inputs: ClientTokenTimeoutsInputs, props: Mapping[str, Any],
+def _claim(ctx: Context, client: MosaicClient, inputs: ClientTokenTimeoutsInputs, props: Mapping[str, Any],
            adopt: bool = False) -> None:
-    mark = ownership.adopt if adopt else ownership.claim
+    mark = ctx.owners.adopt if adopt else ctx.owners.claim
     mark(client.settings.base_url, f"{inputs.app_id}/{inputs.client_id}", str(props.get(NAME_KEY) or ""),
          inputs.label())
 
 
-def _preflight(checked: dict[str, Any]) -> list[Failure]:
+def _preflight(ctx: Context, checked: dict[str, Any]) -> list[Failure]:
     """For a new resource: the Mosaic settings are usable, the client exists, no other resource manages it."""
     try:
-        client = current_client()
+        client = ctx.mosaic()
     except ConfigurationError as e:
         return [Failure(property="", reason=str(e))]
     inputs = _inputs(checked)
     try:
         _read(client, inputs)
-        _claim(client, inputs, checked)
-    except (AppNotFoundError, ownership.OwnershipError) as e:
+        _claim(ctx, client, inputs, checked)
+    except (AppNotFoundError, OwnershipError) as e:
         return [Failure(property="clientId", reason=str(e))]
     except IdcsError as e:
         return [Failure(property="", reason=str(e))]

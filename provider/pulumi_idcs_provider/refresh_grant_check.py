@@ -14,35 +14,27 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
-    CreateResult,
-    DiffResult,
-    ResourceProvider,
-    UpdateResult,
-)
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from . import stack_config
-from .client import client_for
+from .context import Context
 from .definition import Wire, flagged, prop
 from .durations import describe
+from .dynamic_door import DynamicAdapter
 from .errors import ConfigurationError
 from .models import Failure, validate_known
-from .mosaic_client import mosaic_client_for
 from .settings import endpoint_problem
 from .spelling import shown
 from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
 from .transport import Transport
+from .verdict import Verdict
 
 FLAVORS = ("idcs", "mosaic", "oauth2")
 BASE_URL = ("Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else "
@@ -95,18 +87,21 @@ class RefreshGrantCheckInputs(Wire):
 class RefreshGrantCheckOutputs(Wire):
     flavor: str = prop("The flavor of the exchange: idcs, mosaic or oauth2.", required=True)
     client_id: str = prop("The client whose refresh grant is checked.", required=True)
-    scope: str | None = prop("Scope granted by the last exchange.")
+    scope: str | None = prop("Scope granted by the last exchange.", computed=True)
     base_url: str | None = prop(BASE_URL)
     token_url: str | None = prop("The token endpoint, for flavor oauth2.")
     expect_access_token_expiry: int | None = prop("The longest access-token lifetime accepted, in seconds.")
     recheck_after: int | None = prop("How old the last success may be before the exchange runs again, in seconds.")
     endpoint: str = prop("The token endpoint (or Mosaic base URL) called.", required=True)
-    checked_at: str = prop("When the last exchange ran (UTC, ISO 8601).", required=True)
-    expires_in: int | None = prop("expires_in of the access token the last exchange returned.")
-    token_type: str | None = prop("token_type of the last exchange's answer.")
-    refresh_token_rotated: bool = prop("Whether the last exchange returned a new refresh token.", required=True)
-    refresh_token: str = prop("The newest refresh token, used by the next check.", secret=True, required=True)
-    failure: str | None = prop("Why the last answer broke an expectation (absent when it passed).", fails_run=True)
+    checked_at: str = prop("When the last exchange ran (UTC, ISO 8601).", required=True, computed=True)
+    expires_in: int | None = prop("expires_in of the access token the last exchange returned.", computed=True)
+    token_type: str | None = prop("token_type of the last exchange's answer.", computed=True)
+    refresh_token_rotated: bool = prop("Whether the last exchange returned a new refresh token.", required=True,
+                                       computed=True)
+    refresh_token: str = prop("The newest refresh token, used by the next check.", secret=True, required=True,
+                              computed=True)
+    failure: str | None = prop("Why the last answer broke an expectation (absent when it passed).", fails_run=True,
+                               computed=True)
     checked_inputs: dict[str, Any] = prop("The non-secret inputs of the last exchange, to tell when they change.",
                                           required=True)
     input_fingerprints: dict[str, str] = prop(
@@ -114,6 +109,8 @@ class RefreshGrantCheckOutputs(Wire):
 
 
 SECRET_INPUTS = flagged(RefreshGrantCheckInputs, "secret")
+#: The outputs only the token server's answer tells (unknown at preview).
+ANSWERED = flagged(RefreshGrantCheckOutputs, "computed")
 
 
 def _check(news: Mapping[str, Any], settings: StackSettings) -> tuple[dict[str, Any], list[Failure]]:
@@ -148,38 +145,39 @@ def fingerprints(props: Mapping[str, Any]) -> dict[str, str]:
     return {k: hashlib.sha256(str(props.get(k) or "").encode()).hexdigest()[:32] for k in SECRET_INPUTS}
 
 
-def _endpoint(inputs: RefreshGrantCheckInputs) -> tuple[str, bool | str]:
+def _endpoint(ctx: Context, inputs: RefreshGrantCheckInputs) -> tuple[str, bool | str]:
     """(the URL to call, the TLS trust for it): the flavor's own CA bundle, or the system roots for oauth2."""
     if inputs.flavor == "oauth2":
         return str(inputs.token_url), True
-    base, ca_bundle = stack_config.settings().flavor_host(inputs.flavor)
+    base, ca_bundle = ctx.settings.flavor_host(inputs.flavor)
     base = inputs.base_url or base
     return (base + "/oauth2/v1/token" if inputs.flavor == "idcs" else base), ca_bundle or True
 
 
-def _connection_transport(flavor: str, verify: bool | str) -> Transport | None:
-    """The configured connection's transport for this flavor's host (IDCS's admin connection, or Mosaic's
-    management app), so that exchanges share its pacing; None when there is none (a check-only stack)."""
-    settings = stack_config.settings()
+def _transports(ctx: Context, flavor: str, verify: bool | str) -> Callable[[str], Transport]:
+    """Where an exchange sends each request: through the configured connection's transport when the URL is on its
+    host (IDCS's admin connection, or Mosaic's management app), so that exchanges share its pacing; else through
+    the context's one transport of the URL's host."""
+    own: Transport | None = None
     try:
-        if flavor == "idcs":
-            transport = client_for(settings.connection()).transport
-        elif flavor == "mosaic":
-            transport = mosaic_client_for(settings.mosaic()).transport
-        else:
-            return None
+        own = ctx.idcs().transport if flavor == "idcs" else ctx.mosaic().transport if flavor == "mosaic" else None
     except ConfigurationError:
-        return None
-    return transport if transport.verify == verify else None
+        pass  # a check-only stack: no connection configured
+    if own is not None and own.verify != verify:
+        own = None
+
+    def transport(url: str) -> Transport:
+        return own if own is not None and url.startswith(own.base_url + "/") else ctx.exchange_transport(url, verify)
+    return transport
 
 
-def _run(inputs: RefreshGrantCheckInputs, refresh_token: str) -> dict[str, Any]:
+def _run(ctx: Context, inputs: RefreshGrantCheckInputs, refresh_token: str) -> dict[str, Any]:
     """One exchange; the outputs to store, the failure of an expectation among them."""
-    endpoint, verify = _endpoint(inputs)
+    endpoint, verify = _endpoint(ctx, inputs)
     answer: TokenAnswer = exchange(Exchange(
         flavor=inputs.flavor, client_id=inputs.client_id, client_secret=inputs.client_secret,
         refresh_token=refresh_token, url=endpoint, scope=inputs.scope, verify=verify,
-        transport=_connection_transport(inputs.flavor, verify)))
+        transports=_transports(ctx, inputs.flavor, verify)))
     newest = answer.refresh_token or refresh_token
     plain = _plain(inputs)
     outs: dict[str, Any] = {
@@ -208,37 +206,73 @@ def _expectation_failure(inputs: RefreshGrantCheckInputs, answer: TokenAnswer) -
     return None
 
 
-class RefreshGrantCheckProvider(ResourceProvider):
-    """Stateless; pickled by reference into state, like AppTokenExpiryProvider."""
+#: Nothing is adopted, so no lifetime is managed.
+MANAGED: tuple[str, ...] = ()
+ORIGINAL: dict[str, str] = {}
 
-    serialize_as_secret_always = False
 
-    def configure(self, req: ConfigureRequest) -> None:
-        stack_config.remember(req)
+def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+    checked, failures = _check(news, ctx.settings)
+    return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked, failures = _check(news, stack_config.settings())
-        return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
-            return DiffResult(changes=None)
-        inputs = RefreshGrantCheckInputs.model_validate(news)
-        if _plain(inputs) != olds.get("checkedInputs") or fingerprints(news) != olds.get("inputFingerprints"):
-            return DiffResult(changes=None)  # the engine shows which input changed
-        return DiffResult(changes=bool(olds.get("failure")) or _due(olds))
+def verdict(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+    """Changed inputs (the engine's diff names them), or the exchange due again: after a failed check, or when the
+    last success is older than recheckAfter. Nothing is read: the check's state says it all."""
+    if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
+        return Verdict(unknown=True)
+    inputs = RefreshGrantCheckInputs.model_validate(news)
+    if _plain(inputs) != olds.get("checkedInputs") or fingerprints(news) != olds.get("inputFingerprints"):
+        return Verdict(inputs_changed=True)
+    if olds.get("failure"):
+        return Verdict(reruns=("checkedAt",), warnings=("the last check failed: the exchange runs again",))
+    if _due(olds):
+        return Verdict(reruns=("checkedAt",), warnings=(
+            f"the last success ({olds.get('checkedAt')}) is older than recheckAfter: the exchange runs again",))
+    return Verdict()
 
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        inputs = RefreshGrantCheckInputs.model_validate(props)
-        outs = _run(inputs, inputs.refresh_token)
-        return CreateResult(uuid.uuid4().hex, {**outs, "inputFingerprints": fingerprints(props)})
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        inputs = RefreshGrantCheckInputs.model_validate(news)
-        seed_changed = fingerprints(news)["refreshToken"] != (olds.get("inputFingerprints") or {}).get("refreshToken")
-        token = inputs.refresh_token if seed_changed or not olds.get("refreshToken") else str(olds["refreshToken"])
-        outs = _run(inputs, token)
-        return UpdateResult({**outs, "inputFingerprints": fingerprints(news)})
+def planned(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What an exchange would store, known before it runs: the inputs, the endpoint and the fingerprints; what the
+    token server answers is unknown until then."""
+    inputs = RefreshGrantCheckInputs.model_validate(news)
+    plain = _plain(inputs)
+    outs: dict[str, Any] = {**plain, "checkedInputs": plain, "endpoint": _endpoint(ctx, inputs)[0],
+                            "inputFingerprints": fingerprints(news)}
+    outs.update({k: Unknown() for k in ANSWERED})  # type: ignore[no-untyped-call]
+    return "", outs
+
+
+def imported(ctx: Context, _id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Nothing to import: a check is an exchange to run, not a live object."""
+    return None
+
+
+def create(ctx: Context, props: Mapping[str, Any]) -> CreateResult:
+    inputs = RefreshGrantCheckInputs.model_validate(props)
+    outs = _run(ctx, inputs, inputs.refresh_token)
+    return CreateResult(uuid.uuid4().hex, {**outs, "inputFingerprints": fingerprints(props)})
+
+
+def update(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+    inputs = RefreshGrantCheckInputs.model_validate(news)
+    seed_changed = fingerprints(news)["refreshToken"] != (olds.get("inputFingerprints") or {}).get("refreshToken")
+    token = inputs.refresh_token if seed_changed or not olds.get("refreshToken") else str(olds["refreshToken"])
+    outs = _run(ctx, inputs, token)
+    return UpdateResult({**outs, "inputFingerprints": fingerprints(news)})
+
+
+def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
+    """A refresh reads nothing: running the exchange would spend the token outside an update."""
+    return ReadResult(id_, dict(props))
+
+
+def delete(ctx: Context, _id: str, _props: Mapping[str, Any]) -> None:
+    """Nothing to undo."""
+
+
+class RefreshGrantCheckProvider(DynamicAdapter):
+    """The dynamic door's adapter; pickled by reference into state, like AppTokenExpiryProvider."""
 
 
 def _plain(inputs: RefreshGrantCheckInputs) -> dict[str, Any]:

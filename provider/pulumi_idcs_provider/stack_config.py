@@ -1,11 +1,9 @@
-"""The stack configuration the engine hands to a provider, kept per provider process and resolved once.
+"""The stack configuration the engine hands to a provider, resolved once per configuration (StackSettings).
 
-Provider instances must stay attribute-free (they are pickled into state), so the configuration is kept here, at
-module level. One provider process serves one stack, so one copy is enough. Both front doors fill it: the dynamic
-provider from `configure()` (the whole stack config), the plugin from its Configure call and `$PULUMI_CONFIG`.
-Every resource type then asks `settings()` for what it needs: each part is resolved and validated once per
-configuration (environment variables read at that moment), and a part that cannot be used fails the same way,
-naming its key, for every resource that asks.
+Both front doors build one into their context: the dynamic provider from `configure()` (the whole stack config),
+the plugin from its Configure call and `$PULUMI_CONFIG`. Every resource type then asks it for what it needs: each
+part is resolved and validated once per configuration (environment variables read at that moment), and a part
+that cannot be used fails the same way, naming its key, for every resource that asks.
 """
 
 from __future__ import annotations
@@ -88,37 +86,15 @@ class StackSettings:
         return part
 
 
-_LOCK = threading.Lock()
-_CONFIG: dict[str, Any] = {}
-_SETTINGS: StackSettings | None = None
-
-
-def remember(req: ConfigureRequest) -> None:
+def config_of(req: ConfigureRequest) -> dict[str, Any]:
+    """The configuration the dynamic door's configure() was given: the keys we read, and misspelt ones (to name
+    them in errors); anything else is dropped."""
     # pulumi.dynamic's Config offers no way to list its keys; its dict is read (when there) only to name typos.
     every = getattr(req.config, "_props", None)
-    remember_values({**(every if isinstance(every, dict) else {}), **{key: req.config.get(key) for key in READ_KEYS}})
+    return kept_keys({**(every if isinstance(every, dict) else {}), **{key: req.config.get(key) for key in READ_KEYS}})
 
 
-def remember_values(config: Mapping[str, Any]) -> None:
-    """Keep the keys we read (namespaced, like "idcs:domainUrl") and misspelt ones (to name them in errors);
-    anything else is dropped."""
-    global _SETTINGS
+def kept_keys(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys we read (namespaced, like "idcs:domainUrl") and misspelt ones, without empty values."""
     values = {key: config.get(key) for key in (*READ_KEYS, *misspelt_keys(config))}
-    with _LOCK:
-        _CONFIG.clear()
-        _CONFIG.update({k: v for k, v in values.items() if v is not None})
-        _SETTINGS = None
-
-
-def snapshot() -> Mapping[str, Any]:
-    with _LOCK:
-        return dict(_CONFIG)
-
-
-def settings() -> StackSettings:
-    """The settings of the configuration last remembered, resolved once for every resource type."""
-    global _SETTINGS
-    with _LOCK:
-        if _SETTINGS is None:
-            _SETTINGS = StackSettings(_CONFIG)
-        return _SETTINGS
+    return {k: v for k, v in values.items() if v is not None}

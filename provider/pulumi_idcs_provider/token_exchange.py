@@ -8,8 +8,8 @@ token twice and lose the new one.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,7 +32,9 @@ class Exchange:
     url: str                   # token endpoint (idcs, oauth2) or Mosaic base URL
     scope: str | None = None
     verify: bool | str = True  # the CA bundle of this flavor's host, or True for the system roots
-    transport: Transport | None = None  # the connection's own (paced) transport when the URL is on its host
+    #: The transport to send to a URL with (the caller's context gives the connection's own, paced, one when the
+    #: URL is on its host); without one, a transport of its own for the URL's host.
+    transports: Callable[[str], Transport] | None = field(default=None, compare=False)
 
     def __repr__(self) -> str:
         return f"Exchange(flavor={self.flavor!r}, client_id={self.client_id!r}, url={self.url!r})"
@@ -86,8 +88,11 @@ def _mosaic(ex: Exchange) -> TokenAnswer:
 def _post(ex: Exchange, url: str, *, replay_safe: bool = False, **kwargs: Any) -> requests.Response:
     """A POST through the host's one transport (the connection's, paced with its rate limit, when the check
     talks to the domain it manages); a refresh grant is never replayed after a lost answer."""
-    transport = ex.transport if ex.transport and url.startswith(ex.transport.base_url + "/") else None
-    transport = transport or transport_for(url, ex.verify)
+    if ex.transports is not None:
+        transport = ex.transports(url)
+    else:
+        parts = urlsplit(url)
+        transport = Transport(f"{parts.scheme}://{parts.netloc}", verify=ex.verify)
     try:
         return transport.request("POST", url[len(transport.base_url):], replay_safe=replay_safe, **kwargs)
     except ThrottledError as e:
@@ -147,20 +152,6 @@ def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
     ecid = resp.headers.get("X-ORACLE-DMS-ECID")
     quote = f" (ECID {ecid}, quote it to Oracle support)" if ecid else ""
     return ExchangeError(f"{_who(ex)}: could not {action}: HTTP {resp.status_code}, {reason}{quote}")
-
-
-_TRANSPORTS_LOCK = threading.Lock()
-_TRANSPORTS: dict[tuple[str, bool | str], Transport] = {}
-
-
-def transport_for(url: str, verify: bool | str) -> Transport:
-    """The process's one transport to the host of `url` (scheme, host and port) with this TLS trust."""
-    parts = urlsplit(url)
-    key = (f"{parts.scheme}://{parts.netloc}", verify)
-    with _TRANSPORTS_LOCK:
-        if key not in _TRANSPORTS:
-            _TRANSPORTS[key] = Transport(key[0], verify=verify)
-        return _TRANSPORTS[key]
 
 
 def _who(ex: Exchange) -> str:

@@ -9,12 +9,10 @@ says which operation on which app that was.
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 
 from .errors import IdcsError
 from .pacing import SYSTEM_CLOCK, Clock, RateLimiter, RetryPolicy, retry_after_seconds
@@ -24,23 +22,6 @@ log = logging.getLogger(__name__)
 #: Statuses that mean "not processed, try again": throttling and gateway errors.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT_SECONDS = 30.0
-
-_SESSION_LOCK = threading.Lock()
-_SESSION: requests.Session | None = None
-
-
-def shared_session() -> requests.Session:
-    """The process's one Session: connections pooled across every resource, thread and host."""
-    global _SESSION
-    with _SESSION_LOCK:
-        if _SESSION is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=8)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-            _SESSION = session
-        return _SESSION
-
 
 class TransportError(IdcsError):
     """No answer to use: the host was unreachable (after the retries allowed), or its certificate is not trusted."""
@@ -72,16 +53,12 @@ class Transport:
         self.timeout_seconds = timeout_seconds
         self.retry = retry or RetryPolicy()
         self.clock = clock
-        self._session = session
+        self.session = session or requests.Session()  # a context passes its pooled one
         self._limiter = RateLimiter(per_second, clock) if per_second else None
         self._warned = False
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r})"
-
-    @property
-    def session(self) -> requests.Session:
-        return self._session or shared_session()
 
     def request(self, method: str, path: str = "", *, replay_safe: bool = False,
                 **kwargs: Any) -> requests.Response:

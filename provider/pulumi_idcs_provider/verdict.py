@@ -18,10 +18,11 @@ class Verdict:
     drift: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # property -> (live, wanted)
     restamp: bool = False              # only the stored spelling of the domain URL changes
     warnings: tuple[str, ...] = ()     # what else the user should read (an app renamed in the console)
+    reruns: tuple[str, ...] = ()       # outputs that change with no input changed (a check due again)
 
     @property
     def changes(self) -> bool:
-        return bool(self.replaces or self.inputs_changed or self.drift or self.restamp)
+        return bool(self.replaces or self.inputs_changed or self.drift or self.restamp or self.reruns)
 
     def as_dynamic(self) -> DiffResult:
         if self.replaces:

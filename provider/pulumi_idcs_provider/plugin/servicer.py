@@ -1,9 +1,10 @@
-"""The ResourceProvider gRPC service of `pulumi-resource-idcs`, over the core resource rules.
+"""The ResourceProvider gRPC service of `pulumi-resource-idcs`: a mechanical adapter over each resource's
+implementation (the catalog names it), the same for every resource.
 
-Each call turns the engine's request into the plain values the core expects (the same the dynamic path sees),
-calls the core, and turns the answer into the engine's response. What only a native provider can do lives here:
-configuration checked at preview, detailed diffs with drift reported per property, previews that write nothing,
-import from an id alone, and errors that still save state.
+Each call turns the engine's request into the plain values the implementation expects (the same the dynamic door
+passes), calls it with the servicer's context, and turns the answer into the engine's response. What only a native
+provider can do lives here: configuration checked at preview, detailed diffs with drift reported per property,
+previews with planned outputs that write nothing, import from an id alone, and errors that still save state.
 """
 
 from __future__ import annotations
@@ -12,33 +13,26 @@ import json
 import os
 from collections.abc import Callable, Mapping
 from importlib import metadata
-from types import ModuleType
 from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2
-from pulumi.dynamic import ResourceProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from .. import app_token_expiry as ate
-from .. import mosaic_timeouts, spelling, stack_config, type_tokens
+from .. import spelling
+from ..catalog import BY_PLUGIN_TOKEN
+from ..context import Context
+from ..definition import Definition, flagged
 from ..errors import IdcsError
+from ..implementation import Implementation
 from ..models import NAME_KEY
-from ..mosaic_timeouts import ClientTokenTimeoutsProvider
-from ..refresh_grant_check import RefreshGrantCheckProvider
 from ..settings import config_problems
+from ..stack_config import kept_keys
 from ..verdict import Verdict
 from . import stack_owners, wire
 from .engine_log import warn
 
-APP, CHECK, MOSAIC = type_tokens.APP.plugin, type_tokens.CHECK.plugin, type_tokens.MOSAIC.plugin
-CORE: dict[str, ResourceProvider] = {APP: ate.AppTokenExpiryProvider(), CHECK: RefreshGrantCheckProvider(),
-                                     MOSAIC: ClientTokenTimeoutsProvider()}
 NAMESPACE = "idcs:"
-#: The resources that adopt something and manage some of its lifetimes. Each module offers the same functions
-#: (verdict, planned, imported) and tables (MANAGED, ORIGINAL): the plugin shows their diffs, previews and imports
-#: in full, the same way for each.
-ADOPTERS: dict[str, ModuleType] = {APP: ate, MOSAIC: mosaic_timeouts}
 
 
 def type_of(urn: str) -> str:
@@ -52,15 +46,20 @@ def owner_of(urn: str) -> str:
     return f"{chain[-2]}/{name}" if len(chain) > 2 else name
 
 
-def _core(urn: str) -> ResourceProvider:
-    provider = CORE.get(type_of(urn))
-    if provider is None:
-        raise IdcsError(f"unknown resource type {type_of(urn)!r}: this plugin serves {', '.join(CORE)}")
-    return provider
+def definition_of(urn: str) -> Definition:
+    definition = BY_PLUGIN_TOKEN.get(type_of(urn))
+    if definition is None:
+        raise IdcsError(f"unknown resource type {type_of(urn)!r}: this plugin serves {', '.join(BY_PLUGIN_TOKEN)}")
+    return definition
+
+
+def _impl(urn: str) -> Implementation:
+    return definition_of(urn).implementation
 
 
 def _with_owner(props: Mapping[str, Any], urn: str) -> dict[str, Any]:
-    return {**props, NAME_KEY: owner_of(urn)}
+    """An adopting resource's inputs with its owner's name, so that messages name both owners of one object."""
+    return {**props, NAME_KEY: owner_of(urn)} if definition_of(urn).adopts else dict(props)
 
 
 def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,7 +76,10 @@ def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
-    """Stateless apart from the configuration, which is kept where the core reads it (stack_config)."""
+    """Stateless apart from its context: the configuration, clients and ownership table of the deployment."""
+
+    def __init__(self) -> None:
+        self.ctx = Context()
 
     def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
         from pulumi.runtime.proto import plugin_pb2
@@ -104,13 +106,13 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         """The configuration stored with the provider, overlaid by the stack's current one ($PULUMI_CONFIG), so
         that refresh and destroy use rotated credentials."""
         stored = {NAMESPACE + k: v for k, v in wire.props_in(request.args, False).items() if not k.startswith("__")}
-        stack_config.remember_values(_config_values({**stored, **_current_config()}))
+        self.ctx.configure(kept_keys(_config_values({**stored, **_current_config()})))
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
 
     @errors_as_status
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
         olds, news = wire.props_in(request.olds), wire.props_in(request.news)
-        result = _core(request.urn).check(olds, _with_owner(news, request.urn))
+        result = _impl(request.urn).check(self.ctx, olds, _with_owner(news, request.urn))
         failures = [provider_pb2.CheckFailure(property=f.property, reason=f.reason) for f in result.failures]
         secrets = wire.secret_inputs(type_of(request.urn)) | wire.arrived_secret(request.news)
         return provider_pb2.CheckResponse(inputs=wire.props_out(result.inputs or {}, secrets), failures=failures)
@@ -119,26 +121,20 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
         olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
         old_inputs = wire.props_in(request.old_inputs) if request.HasField("old_inputs") else olds
-        adopter = ADOPTERS.get(type_of(request.urn))
-        if adopter is None:
-            result = _core(request.urn).diff(request.id, olds, news)
-            changes = {None: provider_pb2.DiffResponse.DIFF_UNKNOWN, True: provider_pb2.DiffResponse.DIFF_SOME,
-                       False: provider_pb2.DiffResponse.DIFF_NONE}[result.changes]
-            return provider_pb2.DiffResponse(changes=changes, replaces=result.replaces or [])
-        return _detailed_diff(request.urn, adopter, adopter.verdict(request.id, olds, news), olds, old_inputs, news)
+        impl = _impl(request.urn)
+        return _detailed_diff(request.urn, impl, impl.verdict(self.ctx, request.id, olds, news), olds, old_inputs,
+                              news)
 
     @errors_as_status
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
         token, props = type_of(request.urn), _with_owner(wire.props_in(request.properties), request.urn)
         secrets = _secret_outputs(token, request.properties)
         if request.preview:  # never write during a preview: show what create would store
-            if token in ADOPTERS:
-                id_, outs = ADOPTERS[token].planned({}, props)
-                return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(outs, secrets))
-            return provider_pb2.CreateResponse(properties=wire.props_out(_plain(props), secrets))
-        result = _core(request.urn).create(props)
+            id_, planned = _impl(request.urn).planned(self.ctx, {}, props)
+            return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(planned, secrets))
+        result = _impl(request.urn).create(self.ctx, props)
         outs = wire.props_out(result.outs or {}, secrets)
-        _fail_with_state(context, token, result.id, outs, request.properties, result.outs or {})
+        _fail_with_state(context, definition_of(request.urn), result.id, outs, request.properties, result.outs or {})
         return provider_pb2.CreateResponse(id=result.id, properties=outs)
 
     @errors_as_status
@@ -147,11 +143,11 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
         secrets = _secret_outputs(token, request.news, request.olds)
         if request.preview:
-            outs = ADOPTERS[token].planned(olds, news)[1] if token in ADOPTERS else {**olds, **_plain(news)}
-            return provider_pb2.UpdateResponse(properties=wire.props_out(outs, secrets))
-        result = _core(request.urn).update(request.id, olds, news)
+            planned = _impl(request.urn).planned(self.ctx, olds, news)[1]
+            return provider_pb2.UpdateResponse(properties=wire.props_out(planned, secrets))
+        result = _impl(request.urn).update(self.ctx, request.id, olds, news)
         outs = wire.props_out(result.outs or {}, secrets)
-        _fail_with_state(context, token, request.id, outs, request.news, result.outs or {})
+        _fail_with_state(context, definition_of(request.urn), request.id, outs, request.news, result.outs or {})
         return provider_pb2.UpdateResponse(properties=outs)
 
     @errors_as_status
@@ -160,15 +156,15 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         secrets = _secret_outputs(token, request.properties, request.inputs)
         input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)
         if not props:  # `pulumi import` and `opts.import_`: nothing but the id
-            _refuse_a_second_owner(request.urn, request.id, token)
-            found = ADOPTERS[token].imported(request.id) if token in ADOPTERS else None
+            _refuse_a_second_owner(request.urn, request.id)
+            found = _impl(request.urn).imported(self.ctx, request.id)
             if found is None:
                 return provider_pb2.ReadResponse(id="")
             outs, inputs = found
             return provider_pb2.ReadResponse(id=request.id, properties=wire.props_out(outs, secrets),
                                              inputs=wire.props_out(inputs, input_secrets))
         old_inputs = wire.props_in(request.inputs, False)
-        result = _core(request.urn).read(request.id, _with_owner(props, request.urn))
+        result = _impl(request.urn).read(self.ctx, request.id, _with_owner(props, request.urn))
         inputs = result.inputs if result.inputs is not None else old_inputs
         return provider_pb2.ReadResponse(id=result.id or "", properties=wire.props_out(result.outs or {}, secrets),
                                          inputs=wire.props_out(inputs, input_secrets) if result.id else None)
@@ -176,20 +172,24 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     @errors_as_status
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
         props = _with_owner(wire.props_in(request.properties, False), request.urn)
-        _core(request.urn).delete(request.id, props)
+        _impl(request.urn).delete(self.ctx, request.id, props)
         return empty_pb2.Empty()
 
     def Cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
         return empty_pb2.Empty()
 
 
-def _detailed_diff(urn: str, adopter: ModuleType, verdict: Verdict, olds: Mapping[str, Any],
+def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mapping[str, Any],
                    old_inputs: Mapping[str, Any], news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
     """A detailed diff: the program's changes as the engine shows them, and drift found without --refresh
     reported per property, with the live value in a diagnostic."""
     if verdict.unknown:
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_UNKNOWN)
     detailed = wire.input_changes(old_inputs, news, verdict.replaces)
+    if verdict.inputs_changed and not detailed:  # changed in a way the inputs do not show: the engine compares
+        return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_UNKNOWN)
+    for prop in verdict.reruns:
+        detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
     for prop in verdict.replaces:
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE_REPLACE, input_diff=False))
     for prop, (live, wanted) in sorted(verdict.drift.items()):
@@ -200,8 +200,8 @@ def _detailed_diff(urn: str, adopter: ModuleType, verdict: Verdict, olds: Mappin
             warn(urn, f"{prop} is {shown(live)} in the domain{also}, the program wants {shown(wanted)}")
     for message in verdict.warnings:
         warn(urn, message)
-    for prop in adopter.MANAGED:
-        original = olds.get(adopter.ORIGINAL[prop])
+    for prop in impl.MANAGED:
+        original = olds.get(impl.ORIGINAL[prop])
         if old_inputs.get(prop) is not None and news.get(prop) is None and original is not None:
             fate = f"its original {original} is put back (onDelete restore)" if news.get("onDelete") == "restore" \
                 else "its live value is left as it is (onDelete retain)"
@@ -213,18 +213,19 @@ def _detailed_diff(urn: str, adopter: ModuleType, verdict: Verdict, olds: Mappin
                                      hasDetailedDiff=True, diffs=sorted(detailed))
 
 
-def _fail_with_state(context: grpc.ServicerContext, token: str, id_: str, outs: Any, inputs: Any,
+def _fail_with_state(context: grpc.ServicerContext, definition: Definition, id_: str, outs: Any, inputs: Any,
                      plain_outs: Mapping[str, Any]) -> None:
-    """A RefreshGrantCheck whose exchange worked but whose expectation failed: save the rotated token, fail."""
-    failure = plain_outs.get("failure") if token == CHECK else None
+    """An output declared to fail the run is set (a RefreshGrantCheck whose exchange worked but whose expectation
+    failed): the state is saved (the rotated token), the operation fails."""
+    failure = next((plain_outs[k] for k in flagged(definition.outputs, "fails_run") if plain_outs.get(k)), None)
     if failure:
         wire.init_failed(context, id_, outs, inputs, str(failure))
 
 
-def _refuse_a_second_owner(urn: str, app_id: str, token: str) -> None:
+def _refuse_a_second_owner(urn: str, app_id: str) -> None:
     """`pulumi import` of an app another resource of the stack manages: refused, naming it, before anything is
     stored (the engine would store it protected, and only the next preview would see two owners)."""
-    if token not in ADOPTERS:
+    if not definition_of(urn).adopts:
         return
     try:
         owners = stack_owners.owners_of(urn, app_id)
@@ -243,10 +244,6 @@ def _refuse_a_second_owner(urn: str, app_id: str, token: str) -> None:
 def _secret_outputs(token: str, *inputs: Any) -> frozenset[str]:
     """What an answer's outputs must wrap: schema.json's secret outputs and inputs, and whatever arrived secret."""
     return wire.secret_outputs(token) | wire.secret_inputs(token) | wire.arrived_secret(*inputs)
-
-
-def _plain(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if not k.startswith("__")}
 
 
 def _current_config() -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""The dynamic front door: one `pulumi.dynamic.ResourceProvider` adapter, mechanical, over each implementation.
+
+Upstream's dynamic provider server pickles each resource's provider object into state (`__provider`) and
+unpickles it for every call, so the objects must stay attribute-free and their classes must never move (each
+resource module keeps its `<Name>Provider` subclass). The context they run against is therefore the one piece of
+module-level state in the package: one per provider process, configured by `configure()`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any, cast
+
+from pulumi.dynamic import (
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from .context import Context
+from .stack_config import config_of
+
+if TYPE_CHECKING:
+    from .implementation import Implementation
+
+_CONTEXT = Context()
+
+
+def context() -> Context:
+    """The dynamic door's context (tests of this door read it)."""
+    return _CONTEXT
+
+
+class DynamicAdapter(ResourceProvider):
+    """Each call handed, unchanged and with the door's context, to the implementation: the module the subclass
+    is defined in (so that instances stay attribute-free)."""
+
+    # Nothing secret is ever in the instance: keep the blob readable (and small) in state.
+    serialize_as_secret_always = False
+
+    @property
+    def implementation(self) -> Implementation:
+        return cast("Implementation", sys.modules[type(self).__module__])
+
+    def configure(self, req: ConfigureRequest) -> None:
+        _CONTEXT.configure(config_of(req))
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return self.implementation.check(_CONTEXT, olds, news)
+
+    def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return self.implementation.verdict(_CONTEXT, id_, olds, news).as_dynamic()
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return self.implementation.create(_CONTEXT, props)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return self.implementation.read(_CONTEXT, id_, props)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return self.implementation.update(_CONTEXT, id_, olds, news)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self.implementation.delete(_CONTEXT, id_, props)
