@@ -38,24 +38,33 @@ def test_the_plugin_serves_schema_json_unchanged(plugin: PluginServer) -> None:
     assert plugin.info() == "0.1.0"
 
 
+EMU = "{emulator}"  # stands for the emulator's URL: each bad configuration names a domain that would answer
+EMU_WITH_PASSWORD = "{emulator with a password}"
+
+
 @pytest.mark.parametrize(("given", "key", "words"), [
-    ({"domainUrl": "http://idcs-0123.identity.oraclecloud.com"}, "domainUrl", "plain http for a non-loopback"),
-    ({"domainUrl": "https://u:p@idcs-0123.identity.oraclecloud.com"}, "domainUrl", "carries credentials"),
-    ({"clientId": "x"}, "domainUrl", "idcs:domainUrl"),
-    ({"domainUrl": "https://idcs-0123.identity.oraclecloud.com", "clientId": "x"}, "clientSecret",
-     "idcs:clientSecret"),
-    ({"connections": {"eu": {"domainUrl": "https://idcs-eu.identity.oraclecloud.com"}}}, "connections",
-     "idcs:connections.eu.clientId"),
-    ({"domainUrl": "https://idcs-0123.identity.oraclecloud.com", "clientId": "x", "clientSecret": "y",
-      "maxRequestsPerSecond": "0"}, "maxRequestsPerSecond", "positive number"),
+    ({"domainUrl": EMU_WITH_PASSWORD, "clientId": "x", "clientSecret": "y"}, "domainUrl",
+     "carries credentials"),
+    ({"clientId": "x", "clientSecret": "y"}, "domainUrl", "idcs:domainUrl"),
+    ({"domainUrl": EMU, "clientId": "x"}, "clientSecret", "idcs:clientSecret"),
+    ({"connections": {"eu": {"domainUrl": EMU}}}, "connections", "idcs:connections.eu.clientId"),
+    ({"domainUrl": EMU, "clientId": "x", "clientSecret": "y", "maxRequestsPerSecond": "0"}, "maxRequestsPerSecond",
+     "positive number"),
 ])
 def test_bad_configuration_is_refused_at_check_config_naming_the_key(
-        plugin: PluginServer, emulator: EmulatorServer, given: dict[str, Any], key: str, words: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        plugin: PluginServer, emulator: EmulatorServer, given: dict[str, Any], key: str, words: str) -> None:
+    given = json.loads(json.dumps(given).replace(EMU_WITH_PASSWORD, emulator.url.replace("://", "://u:p@"))
+                       .replace(EMU, emulator.url))
     failures = dict(plugin.check_config(given))
     assert key in failures and words in failures[key], failures
-    assert emulator.requests_of() == []
+    assert emulator.requests_of() == []  # refused before any request to the domain it names
     assert plugin.check_config({"domainUrl": emulator.url, "clientId": ADMIN_ID, "clientSecret": "s"}) == []
+
+
+def test_a_remote_plain_http_domain_is_refused_at_check_config(plugin: PluginServer) -> None:
+    failures = dict(plugin.check_config({"domainUrl": "http://idcs-0123.identity.oraclecloud.com", "clientId": "x",
+                                         "clientSecret": "y"}))
+    assert "plain http for a non-loopback" in failures["domainUrl"]
 
 
 def test_rotated_credentials_in_the_current_stack_config_win(emulator: EmulatorServer,
