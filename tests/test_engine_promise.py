@@ -243,4 +243,6 @@ def test_same_named_resources_in_two_components_are_told_apart(tmp_path: Path, e
     stack = program_stack(tmp_path, program, config_for(emulator))
     with pytest.raises(auto.CommandError) as refused:
         stack.preview()
-    assert "two resources of this deployment, 'team1/mobile' and 'team2/mobile'" in str(refused.value)
+    # named from the URN, as the plugin names them: it holds each parent's type, not its name
+    assert ("two resources of this deployment, 'test:index:Team1/mobile' and 'test:index:Team2/mobile'"
+            in str(refused.value))

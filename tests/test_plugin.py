@@ -142,3 +142,13 @@ def test_a_failed_expectation_fails_the_step_but_keeps_the_rotated_token(plugin:
     assert requests.post(emulator.url + "/oauth2/v1/token", data={**exchange, "refresh_token": seed},
                          timeout=5).status_code == 400
     assert not any(secret in str(failed.value.details()) for secret in demo_secrets())  # type: ignore[attr-defined]
+
+
+def test_an_owner_is_named_from_its_urn_with_its_parents_type() -> None:
+    """Both doors name owners this way: two components' "mobile" children on one app must be told apart."""
+    from pulumi_idcs_provider.ownership import owner_of
+    assert owner_of("urn:pulumi:dev::proj::idcs:index:AppTokenExpiry::a") == "a"
+    assert owner_of("urn:pulumi:dev::proj::acme:index:Team$idcs:index:AppTokenExpiry::mobile") == \
+        "acme:index:Team/mobile"
+    assert owner_of("urn:pulumi:dev::proj::acme:index:Org$acme:index:Team$idcs:mosaic:ClientTokenTimeouts::m") == \
+        "acme:index:Team/m"

@@ -12,6 +12,15 @@ from .errors import IdcsError
 from .spelling import shown
 
 
+def owner_of(urn: str) -> str:
+    """How messages name a resource, the same through both doors and from Pulumi's public API (the URN: the
+    plugin gets it with every request, the dynamic SDK computes it with `pulumi.create_urn`): its name, prefixed by
+    its parent's type when it has a parent (a URN holds the parent's type, not its name)."""
+    chain = urn.split("::")[2].split("$")  # the parent's type, then its own: ...$test:index:Team$idcs:index:...
+    name = urn.split("::")[-1]
+    return f"{chain[-2]}/{name}" if len(chain) >= 2 else name
+
+
 class OwnershipError(IdcsError):
     """Two resources of one deployment resolve to the same app."""
 

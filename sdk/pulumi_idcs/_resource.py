@@ -8,6 +8,7 @@ import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 from pulumi_idcs_provider.definition import Definition, flagged
 from pulumi_idcs_provider.models import NAME_KEY
+from pulumi_idcs_provider.ownership import owner_of
 
 #: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
 Expiry = int | str
@@ -26,10 +27,15 @@ def set_inputs(args: object, given: dict[str, Any]) -> None:
             pulumi.set(args, name, value)
 
 
-def owner_name(resource_name: str, opts: pulumi.ResourceOptions | None) -> str:
-    """The resource's name, prefixed with its parent's when it has one: two components may each hold a "mobile"."""
-    parent_name = getattr(opts.parent, "_name", None) if opts and opts.parent else None
-    return f"{parent_name}/{resource_name}" if parent_name else resource_name
+def owner_name(resource_name: str, type_token: str, opts: pulumi.ResourceOptions | None) -> pulumi.Output[str]:
+    """How messages name this resource: from its URN, as the plugin names it (two components may each hold a
+    "mobile"). The parent's URN is taken as a plain value: an input that depended on the parent would make the
+    resource depend on a component that contains it, a cycle."""
+    parent = opts.parent if opts else None
+    parent_urn: pulumi.Output[str] | None = None
+    if parent is not None:  # from_input of an awaitable: an output with no resources behind it
+        parent_urn = pulumi.Output.from_input(parent.urn.future())  # type: ignore[arg-type]
+    return pulumi.create_urn(resource_name, type_token, parent=parent_urn).apply(owner_of)
 
 
 def register(resource: Resource, provider: ResourceProvider, resource_name: str, args: Any, args_type: type,
@@ -46,7 +52,7 @@ def register(resource: Resource, provider: ResourceProvider, resource_name: str,
         if value is not None:
             props[wire] = pulumi.Output.secret(value) if wire in flagged(definition.inputs, "secret") else value
     if definition.adopts:
-        props[NAME_KEY] = owner_name(resource_name, opts)  # the provider names both resources on one app
+        props[NAME_KEY] = owner_name(resource_name, definition.token.dynamic, opts)  # to name both owners of one app
     if definition.secrets():
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
             additional_secret_outputs=list(definition.secrets())))

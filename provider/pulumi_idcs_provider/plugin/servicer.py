@@ -26,6 +26,7 @@ from ..definition import Definition, flagged
 from ..errors import IdcsError
 from ..implementation import Implementation
 from ..models import NAME_KEY
+from ..ownership import owner_of
 from ..settings import config_problems
 from ..stack_config import kept_keys
 from ..verdict import Verdict
@@ -37,13 +38,6 @@ NAMESPACE = "idcs:"
 
 def type_of(urn: str) -> str:
     return urn.split("::")[2].split("$")[-1]
-
-
-def owner_of(urn: str) -> str:
-    """The resource's name, prefixed by its parent's type when it has one (the URN holds no parent name)."""
-    chain = urn.split("::")[2].split("$")
-    name = urn.split("::")[-1]
-    return f"{chain[-2]}/{name}" if len(chain) > 2 else name
 
 
 def definition_of(urn: str) -> Definition:
