@@ -6,16 +6,15 @@ import json
 from pathlib import Path
 
 from pulumi_idcs_policy.rules import (
-    Bounds,
+    DEFAULT_MOSAIC_BOUNDS,
     StackResource,
     bounds_violations,
-    mosaic_bounds_violations,
     ordering_violations,
     shared_apps,
     unchecked_apps,
 )
 
-DEFAULTS = Bounds.from_config({})
+DEFAULTS: dict[str, str] = {}  # no policy config: the definitions' defaults
 APP_TYPE, NATIVE_APP_TYPE = "pulumi-python:dynamic/idcs:AppTokenExpiry", "idcs:index:AppTokenExpiry"
 CHECK_TYPE, NATIVE_CHECK_TYPE = "pulumi-python:dynamic/idcs:RefreshGrantCheck", "idcs:index:RefreshGrantCheck"
 
@@ -31,7 +30,7 @@ def test_bounds_name_the_property_and_the_allowed_range() -> None:
 
 
 def test_bounds_are_configurable_in_seconds_or_durations() -> None:
-    strict = Bounds.from_config({"maxAccessTokenExpiry": "15m", "maxRefreshTokenExpiry": 86400})
+    strict = {"maxAccessTokenExpiry": "15m", "maxRefreshTokenExpiry": 86400}
     assert len(bounds_violations({"accessTokenExpiry": 1800.0, "refreshTokenExpiry": 172800.0}, strict)) == 2
     assert bounds_violations({"accessTokenExpiry": 900.0}, strict) == []
 
@@ -78,11 +77,11 @@ def test_different_apps_or_domains_are_not_shared() -> None:
 
 
 def test_mosaic_bounds_name_the_property_and_are_configurable() -> None:
-    assert mosaic_bounds_violations({"accessTokenTtl": 900.0, "refreshTokenTtl": 604800.0}, {}) == []
-    assert mosaic_bounds_violations({"accessTokenTtl": 172800.0, "maxRefreshRotate": 60.0}, {}) == [
+    assert bounds_violations({"accessTokenTtl": 900.0, "refreshTokenTtl": 604800.0}, {}, DEFAULT_MOSAIC_BOUNDS) == []
+    assert bounds_violations({"accessTokenTtl": 172800.0, "maxRefreshRotate": 60.0}, {}, DEFAULT_MOSAIC_BOUNDS) == [
         "accessTokenTtl is 172800 s (2d); this organisation allows 300 s (5m) to 86400 s (1d)",
         "maxRefreshRotate is 60 s (1m); this organisation allows 3600 s (1h) to 31536000 s (365d)"]
-    assert len(mosaic_bounds_violations({"accessTokenTtl": 1800.0}, {"maxAccessTokenTtl": "15m"})) == 1
+    assert len(bounds_violations({"accessTokenTtl": 1800.0}, {"maxAccessTokenTtl": "15m"}, DEFAULT_MOSAIC_BOUNDS)) == 1
 
 
 def test_policy_config_mistakes_are_named_by_key() -> None:

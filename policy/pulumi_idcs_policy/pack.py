@@ -20,11 +20,9 @@ from .rules import (
     DEFAULT_BOUNDS,
     DEFAULT_MOSAIC_BOUNDS,
     MOSAIC_TYPES,
-    Bounds,
     StackResource,
     bounds_violations,
     config_problems,
-    mosaic_bounds_violations,
     ordering_violations,
     shared_apps,
     unchecked_apps,
@@ -49,14 +47,14 @@ def _bounds(args: ResourceValidationArgs, report: Any) -> None:
     if args.resource_type not in APP_TYPES:
         return
     config = _checked_config("idcs-token-lifetime-bounds", args.get_config())
-    for message in bounds_violations(args.props, Bounds.from_config(config)):
+    for message in bounds_violations(args.props, config):
         report(message)
 
 
 def _mosaic_bounds(args: ResourceValidationArgs, report: Any) -> None:
     if args.resource_type in MOSAIC_TYPES:
         config = _checked_config("idcs-mosaic-token-lifetime-bounds", args.get_config())
-        for message in mosaic_bounds_violations(args.props, config):
+        for message in bounds_violations(args.props, config, DEFAULT_MOSAIC_BOUNDS):
             report(message)
 
 

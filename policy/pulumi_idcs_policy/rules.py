@@ -12,28 +12,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_idcs_provider import type_tokens
+from pulumi_idcs_provider.definition import Wire, policy_bounds
 from pulumi_idcs_provider.durations import DurationError, describe, parse_seconds
+from pulumi_idcs_provider.models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppTokenExpiryInputs
+from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsInputs
 
 #: Each resource under both front doors: the dynamic provider's type and the plugin's (schema.json) type.
 APP_TYPES, CHECK_TYPES, MOSAIC_TYPES = type_tokens.APP.tokens, type_tokens.CHECK.tokens, type_tokens.MOSAIC.tokens
 
-#: Defaults of the bounds rule; each can be overridden in the policy config (seconds or durations).
-DEFAULT_BOUNDS = {"minAccessTokenExpiry": "5m", "maxAccessTokenExpiry": "1d",
-                  "minRefreshTokenExpiry": "1h", "maxRefreshTokenExpiry": "90d"}
+def _bound_settings(inputs: type[Wire]) -> dict[str, str]:
+    """A bounds policy's settings and their defaults, from the bounds the definition declares on each managed
+    lifetime: accessTokenExpiry gives minAccessTokenExpiry and maxAccessTokenExpiry."""
+    settings = {}
+    for wire, (low, high) in policy_bounds(inputs).items():
+        settings[f"min{_upper_first(wire)}"], settings[f"max{_upper_first(wire)}"] = low, high
+    return settings
 
 
-@dataclass(frozen=True)
-class Bounds:
-    min_access: int
-    max_access: int
-    min_refresh: int
-    max_refresh: int
+def _upper_first(wire: str) -> str:
+    return wire[0].upper() + wire[1:]
 
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Bounds:
-        values = {k: parse_seconds(config.get(k, default)) for k, default in DEFAULT_BOUNDS.items()}
-        return cls(values["minAccessTokenExpiry"], values["maxAccessTokenExpiry"],
-                   values["minRefreshTokenExpiry"], values["maxRefreshTokenExpiry"])
+
+#: Defaults of the bounds rules; each can be overridden in the policy config (seconds or durations).
+DEFAULT_BOUNDS = _bound_settings(AppTokenExpiryInputs)
+DEFAULT_MOSAIC_BOUNDS = _bound_settings(ClientTokenTimeoutsInputs)
 
 
 def _seconds(props: Mapping[str, Any], name: str) -> int | None:
@@ -46,42 +48,28 @@ def _seconds(props: Mapping[str, Any], name: str) -> int | None:
         return None  # the resource's own check reports it
 
 
-def bounds_violations(props: Mapping[str, Any], bounds: Bounds) -> list[str]:
+def bounds_violations(props: Mapping[str, Any], config: Mapping[str, Any],
+                      defaults: Mapping[str, str] = DEFAULT_BOUNDS) -> list[str]:
+    """Each managed lifetime outside the bounds of the config (else `defaults`), naming it and the range."""
     found = []
-    for name, low, high in (("accessTokenExpiry", bounds.min_access, bounds.max_access),
-                            ("refreshTokenExpiry", bounds.min_refresh, bounds.max_refresh)):
+    for key, default in defaults.items():
+        if not key.startswith("min"):
+            continue
+        name = key[3].lower() + key[4:]
+        high_key = "max" + key[3:]
+        low = parse_seconds(config.get(key, default))
+        high = parse_seconds(config.get(high_key, defaults[high_key]))
         seconds = _seconds(props, name)
-        if seconds is not None and not low <= seconds <= high:
-            found.append(f"{name} is {describe(seconds)}; this organisation allows {describe(low)} to "
-                         f"{describe(high)}")
-    return found
-
-
-#: Bounds on Mosaic client lifetimes: (property, config key of the lowest, default, config key of the highest,
-#: default). Each can be overridden in the policy config (seconds or durations).
-MOSAIC_BOUNDS = (("accessTokenTtl", "minAccessTokenTtl", "5m", "maxAccessTokenTtl", "1d"),
-                 ("refreshTokenTtl", "minRefreshTokenTtl", "1h", "maxRefreshTokenTtl", "90d"),
-                 ("maxRefreshRotate", "minMaxRefreshRotate", "1h", "maxMaxRefreshRotate", "365d"),
-                 ("sessionExpiration", "minSessionExpiration", "5m", "maxSessionExpiration", "90d"))
-DEFAULT_MOSAIC_BOUNDS = {key: default for _, *pairs in MOSAIC_BOUNDS for key, default in zip(pairs[::2], pairs[1::2],
-                                                                                             strict=True)}
-
-
-def mosaic_bounds_violations(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    found = []
-    for name, low_key, low_default, high_key, high_default in MOSAIC_BOUNDS:
-        seconds = _seconds(props, name)
-        low = parse_seconds(config.get(low_key, low_default))
-        high = parse_seconds(config.get(high_key, high_default))
         if seconds is not None and not low <= seconds <= high:
             found.append(f"{name} is {describe(seconds)}; this organisation allows {describe(low)} to {describe(high)}")
     return found
 
 
 def ordering_violations(props: Mapping[str, Any]) -> list[str]:
-    access, refresh = _seconds(props, "accessTokenExpiry"), _seconds(props, "refreshTokenExpiry")
+    access, refresh = (_seconds(props, name) for name in EXPIRY_ATTRIBUTES)
     if access is not None and refresh is not None and refresh < access:
-        return [f"refreshTokenExpiry ({describe(refresh)}) is shorter than accessTokenExpiry ({describe(access)})"]
+        return [f"{EXPIRY_ATTRIBUTES[1]} ({describe(refresh)}) is shorter than {EXPIRY_ATTRIBUTES[0]} "
+                f"({describe(access)})"]
     return []
 
 
@@ -100,8 +88,9 @@ def unchecked_apps(resources: Iterable[StackResource]) -> list[str]:
     return [r.urn for r in items if r.resource_type in APP_TYPES and r.urn not in checked]
 
 
-#: The identities an AppTokenExpiry shows in its properties; names compare without regard to case, as IDCS does.
-_IDENTITIES = (("appId", False), ("appName", True), ("appDisplayName", True))
+#: The identities an AppTokenExpiry shows in its properties; the id compares exactly, names without regard to
+#: case, as IDCS compares them.
+_IDENTITIES = tuple((wire, wire != IDENTIFIERS[0]) for wire in IDENTIFIERS)
 
 
 def shared_apps(resources: Iterable[StackResource]) -> list[str]:

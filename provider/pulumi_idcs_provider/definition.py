@@ -66,7 +66,7 @@ def snake(wire: str) -> str:
 
 
 def prop(description: str, default: Any = None, *, required: bool = False, minimum: int | None = None,
-         maximum: int | None = None, **flags: bool) -> Any:
+         maximum: int | None = None, policy: tuple[str, str] | None = None, **flags: bool) -> Any:
     """One property's declaration. Flags:
     `secret`: encrypted in state, shown as [secret] through both doors;
     `duration`: the input takes whole seconds or a duration text ("15m", "P7D");
@@ -74,12 +74,13 @@ def prop(description: str, default: Any = None, *, required: bool = False, minim
     `identifier`: one of the ways to name the live object;
     `computed`: an output only the operation tells (unknown at preview);
     `fails_run`: an output whose value, when set, fails the program (the dynamic SDK raises it).
-    `minimum`/`maximum` bound a duration, in seconds."""
+    `minimum`/`maximum` bound a duration, in seconds; `policy` gives the policy pack's default bounds of a managed
+    lifetime (what an organisation allows unless its policy config says otherwise)."""
     unknown = set(flags) - set(FLAGS)
     if unknown:
         raise TypeError(f"unknown property flags {sorted(unknown)}")
     extra: dict[str, Any] = {k: True for k, on in flags.items() if on}
-    extra.update({k: v for k, v in (("minimum", minimum), ("maximum", maximum)) if v is not None})
+    extra.update({k: v for k, v in (("minimum", minimum), ("maximum", maximum), ("policy", policy)) if v is not None})
     if flags.get("managed"):
         extra["duration"] = True
     if required:
@@ -97,6 +98,17 @@ def properties(model: type[BaseModel]) -> Iterator[tuple[str, str, FieldInfo]]:
     """(wire name, Python name, field) of each of a model's properties, in declaration order."""
     for py, field in model.model_fields.items():
         yield field.alias or py, py, field
+
+
+def policy_bounds(model: type[BaseModel]) -> dict[str, tuple[str, str]]:
+    """{wire name: (lowest, highest)} of the policy pack's default bounds declared on a model's lifetimes."""
+    found = {}
+    for wire, _, field in properties(model):
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        bounds = extra.get("policy")
+        if isinstance(bounds, (tuple, list)):
+            found[wire] = (str(bounds[0]), str(bounds[1]))
+    return found
 
 
 def flagged(model: type[BaseModel], name: str) -> tuple[str, ...]:

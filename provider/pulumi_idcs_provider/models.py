@@ -38,10 +38,11 @@ class AppTokenExpiryInputs(Wire):
     access_token_expiry: int | None = prop(
         'Lifetime of access tokens issued for this app as a resource: whole seconds or a duration ("90s", "15m", '
         '"1h", "7d", "2w", "PT1H", "P7D"); 60 s to 1 year. Left out: not managed.', managed=True, minimum=ACCESS_MIN,
-        maximum=ACCESS_MAX)
+        maximum=ACCESS_MAX, policy=("5m", "1d"))
     refresh_token_expiry: int | None = prop(
         "Lifetime of refresh tokens issued for this app as a resource, in the same forms; at least 60 s and at "
-        "least accessTokenExpiry. Left out: not managed.", managed=True, minimum=REFRESH_MIN)
+        "least accessTokenExpiry. Left out: not managed.", managed=True, minimum=REFRESH_MIN,
+        policy=("1h", "90d"))
     on_delete: Literal["retain", "restore"] = prop(
         '"retain" leaves the live values on delete; "restore" puts back the values found when the app was '
         "adopted.", "retain")

@@ -41,16 +41,16 @@ class ClientTokenTimeoutsInputs(Wire):
     client_id: str = prop("The OIDC client's id within that application.", required=True)
     access_token_ttl: int | None = prop(
         'Lifetime of the client\'s access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not '
-        "managed.", managed=True)
+        "managed.", managed=True, policy=("5m", "1d"))
     refresh_token_ttl: int | None = prop(
         'Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", '
-        '"PT1H"). Left out: not managed.', managed=True)
+        '"PT1H"). Left out: not managed.', managed=True, policy=("1h", "90d"))
     max_refresh_rotate: int | None = prop(
         "Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a "
-        'duration ("15m", "7d", "PT1H"). Left out: not managed.', managed=True)
+        'duration ("15m", "7d", "PT1H"). Left out: not managed.', managed=True, policy=("1h", "365d"))
     session_expiration: int | None = prop(
         'Lifetime of the client\'s sessions: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not '
-        "managed.", managed=True)
+        "managed.", managed=True, policy=("5m", "90d"))
     on_delete: Literal["retain", "restore"] = prop(
         '"retain" leaves the values on delete; "restore" puts back the values found at adoption.', "retain")
 
