@@ -183,23 +183,24 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]
     parsed, checked, failures = validate_known(AppTokenExpiryInputs, raw)
 
     named = [w for w in IDENTIFIERS if raw.get(w) is not None]
+    app_id, app_name, app_display_name = IDENTIFIERS
+    access_wire, refresh_wire = EXPIRY_ATTRIBUTES
     if not named:
-        failures.append(Failure(property="appId", reason=(
-            "no app given: set exactly one of appId (the app's id), appName (its OAuth client id) or "
-            "appDisplayName (its name in the console)")))
+        failures.append(Failure(property=app_id, reason=(
+            f"no app given: set exactly one of {app_id} (the app's id), {app_name} (its OAuth client id) or "
+            f"{app_display_name} (its name in the console)")))
     elif len(named) > 1:
         failures.append(Failure(property=named[1], reason=(
             f"{' and '.join(named)} are set together: give exactly one app identifier, so it is clear which app "
             "is adopted")))
-    if raw.get("accessTokenExpiry") is None and raw.get("refreshTokenExpiry") is None:
-        failures.append(Failure(property="accessTokenExpiry", reason=(
-            "nothing to manage: set accessTokenExpiry, refreshTokenExpiry or both (an expiry left out is "
-            "not managed)")))
+    if raw.get(access_wire) is None and raw.get(refresh_wire) is None:
+        failures.append(Failure(property=access_wire, reason=(
+            f"nothing to manage: set {access_wire}, {refresh_wire} or both (an expiry left out is not managed)")))
     access, refresh = (parsed.access_token_expiry, parsed.refresh_token_expiry) if parsed else (None, None)
     if access is not None and refresh is not None and refresh < access:
-        failures.append(Failure(property="refreshTokenExpiry", reason=(
+        failures.append(Failure(property=refresh_wire, reason=(
             f"refresh tokens ({describe(refresh)}) would expire before the access tokens they renew "
-            f"({describe(access)}): make refreshTokenExpiry at least accessTokenExpiry")))
+            f"({describe(access)}): make {refresh_wire} at least {access_wire}")))
     for f in failures:  # keep what the user wrote for a property that failed, so the engine can show it
         if f.property in raw:
             checked[f.property] = raw[f.property]
