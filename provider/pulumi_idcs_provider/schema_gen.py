@@ -25,6 +25,12 @@ PACKAGE: dict[str, Any] = {
                    "manage their token lifetimes only; prove that refresh grants still work.",
     "keywords": ["pulumi", "oracle", "idcs", "oci", "identity", "oauth", "category/infrastructure", "kind/native"],
     "license": "Apache-2.0",
+    "publisher": "pulumi-idcs",
+    "homepage": "https://github.com/pulumi-idcs/pulumi-idcs",
+    "repository": "https://github.com/pulumi-idcs/pulumi-idcs",
+    # Where the engine downloads pulumi-resource-idcs-v<version>-<os>-<arch>.tar.gz on first use: the GitHub release
+    # of tag v<version> (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES redirects it, as the artifacts test does).
+    "pluginDownloadURL": "github://api.github.com/pulumi-idcs",
 }
 LANGUAGE = {
     "python": {"packageName": "pulumi_idcs_native", "respectSchemaVersion": True},

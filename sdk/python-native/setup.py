@@ -25,6 +25,10 @@ setup(name='pulumi_idcs_native',
       long_description=readme(),
       long_description_content_type='text/markdown',
       keywords='pulumi oracle idcs oci identity oauth category/infrastructure kind/native',
+      url='https://github.com/pulumi-idcs/pulumi-idcs',
+      project_urls={
+          'Repository': 'https://github.com/pulumi-idcs/pulumi-idcs'
+      },
       license='Apache-2.0',
       packages=find_packages(),
       package_data={
