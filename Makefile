@@ -1,5 +1,5 @@
 # The two commands of the README; each does all set-up on a fresh machine.
-.PHONY: demo test gate
+.PHONY: demo test gate dist
 
 demo:  ## a real `pulumi up` of examples/basic against the local IDCS emulator
 	scripts/demo
@@ -9,3 +9,6 @@ test:  ## lint, type-check and every test, real Pulumi engine included
 
 gate:  ## what a pipeline runs (scripts/gate: policies, then drift), against the local emulator
 	scripts/gate-local
+
+dist:  ## everything a release publishes, into dist/: wheels, sdist, the Node.js tarball, the plugin archive
+	scripts/dist

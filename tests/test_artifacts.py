@@ -1,0 +1,158 @@
+"""What a release publishes installs and runs from the artifacts alone (dist/, built by `make dist`), outside the
+checkout: a throw-away HOME and project directories, nothing of the repository on PATH or PYTHONPATH but the
+Pulumi CLI (the user's own), dist/ served on loopback as the release server, and the engine downloading the
+plugin archive itself (PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES, as a user's engine downloads it from the GitHub
+release)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from engine import CLI_BIN, PASSPHRASE
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist"
+VERSION = json.loads((ROOT / "schema.json").read_text())["version"]
+SERVER = json.loads((ROOT / "schema.json").read_text())["pluginDownloadURL"]
+
+
+def artifact(name: str) -> Path:
+    path = DIST / name
+    if not path.exists():
+        raise RuntimeError(f"{path} is missing: run `make dist` (scripts/test does) before this test")
+    return path
+
+
+@pytest.fixture(scope="module")
+def release_server() -> Iterator[str]:
+    """dist/ over HTTP on loopback: what the GitHub release of tag v<version> serves."""
+    artifact(f"pulumi-resource-idcs-v{VERSION}-linux-amd64.tar.gz")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(DIST))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def user(tmp_path_factory: pytest.TempPathFactory, release_server: str) -> dict[str, str]:
+    """A user's environment: a HOME of its own, the Pulumi CLI and its language hosts on PATH (links to the
+    CLI scripts/setup chose, as a user's own install), and the plugin download pointed at the release server."""
+    home = tmp_path_factory.mktemp("home")
+    bin_dir = home / "bin"
+    bin_dir.mkdir()
+    (home / "backend").mkdir()
+    for tool in CLI_BIN.iterdir():
+        if tool.name.startswith("pulumi") and not tool.name.startswith("pulumi-resource-"):
+            (bin_dir / tool.name).symlink_to(tool)
+    return {"HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+            "PULUMI_HOME": str(home / ".pulumi"), "PULUMI_BACKEND_URL": f"file://{home / 'backend'}",
+            "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true",
+            "PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES": f"^{SERVER}={release_server}"}
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory, user: dict[str, str]) -> Path:
+    """A virtualenv with only the two wheels installed (and what they depend on, from the package index)."""
+    venv = tmp_path_factory.mktemp("venv") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                    str(artifact(f"pulumi_idcs-{VERSION}-py3-none-any.whl")),
+                    str(artifact(f"pulumi_idcs_native-{VERSION}-py3-none-any.whl"))],
+                   check=True, timeout=900, env={**os.environ, "HOME": user["HOME"]})
+    return venv
+
+
+@pytest.fixture()
+def emulator_url(wheel_venv: Path) -> Iterator[str]:
+    """The emulator, as installed from the wheel (`idcs-emulator`)."""
+    proc = subprocess.Popen([str(wheel_venv / "bin" / "idcs-emulator"), "--port", "0"], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    url = line.split(" listening on ")[1].split(" ")[0]
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def pulumi(env: dict[str, str], cwd: Path, *args: str) -> str:
+    result = subprocess.run(["pulumi", "--non-interactive", *args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, f"pulumi {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def lifecycle(env: dict[str, str], project: Path, emulator_url: str) -> None:
+    """up, a clean preview, destroy: against the emulator, with its demo admin client."""
+    pulumi(env, project, "stack", "init", "dev")
+    pulumi(env, project, "config", "set", "idcs:domainUrl", emulator_url)
+    pulumi(env, project, "config", "set", "idcs:clientId", "idcs-admin-client")
+    pulumi(env, project, "config", "set", "--secret", "idcs:clientSecret", "emulator-admin-secret-0004")
+    assert "created" in pulumi(env, project, "up", "--yes", "--skip-preview")
+    pulumi(env, project, "preview", "--expect-no-changes")
+    pulumi(env, project, "destroy", "--yes", "--skip-preview")
+
+
+def test_a_yaml_program_gets_the_plugin_from_the_release(user: dict[str, str], emulator_url: str,
+                                                          tmp_path: Path) -> None:
+    project = tmp_path / "yaml"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(f"""name: artifacts-yaml
+runtime: yaml
+resources:
+  mobile:
+    type: idcs:index:AppTokenExpiry
+    properties:
+      appDisplayName: MobileApp
+      accessTokenExpiry: 20m
+    options:
+      version: {VERSION}
+      pluginDownloadURL: {SERVER}
+""")
+    lifecycle(user, project, emulator_url)
+    installed = Path(user["PULUMI_HOME"]) / "plugins" / f"resource-idcs-v{VERSION}"
+    assert (installed / "pulumi-resource-idcs").exists(), "the engine did not install the plugin from the release"
+
+
+def test_a_python_program_with_only_the_wheels(user: dict[str, str], wheel_venv: Path, emulator_url: str,
+                                               tmp_path: Path) -> None:
+    project = tmp_path / "python"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(
+        f"name: artifacts-python\nruntime:\n  name: python\n  options:\n    virtualenv: {wheel_venv}\n")
+    (project / "__main__.py").write_text(
+        "import pulumi_idcs as idcs\nimport pulumi_idcs_native as native\n\n"
+        'idcs.AppTokenExpiry("resource-owner", app_id="9fc12da9eecd4927a9ef88512ce5612e", access_token_expiry="2h")\n'
+        'native.AppTokenExpiry("mobile", app_display_name="MobileApp", access_token_expiry=1200)\n')
+    lifecycle(user, project, emulator_url)
+
+
+def test_a_node_program_with_only_the_npm_tarball(user: dict[str, str], emulator_url: str, tmp_path: Path) -> None:
+    """`npm install <tarball> @pulumi/pulumi`: nothing of the checkout but the tarball (no --install-links)."""
+    project = tmp_path / "node"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text("name: artifacts-node\nruntime: nodejs\n")
+    (project / "package.json").write_text(json.dumps({"name": "artifacts-node", "private": True,
+                                                      "main": "index.js"}))
+    (project / "index.js").write_text(
+        'const idcs = require("@pulumi-idcs/idcs");\n'
+        'new idcs.AppTokenExpiry("mobile", {appDisplayName: "MobileApp", accessTokenExpiry: "20m"});\n')
+    node_dir = Path(shutil.which("npm") or "/usr/bin/npm").parent  # the machine's node and npm, nothing else
+    npm = {**user, "PATH": f"{user['PATH']}{os.pathsep}{node_dir}",
+           "npm_config_cache": str(Path.home() / ".npm")}  # and npm's download cache
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
+                    str(artifact(f"pulumi-idcs-idcs-{VERSION}.tgz")), "@pulumi/pulumi@^3"],
+                   cwd=project, env=npm, check=True, timeout=900, capture_output=True)
+    lifecycle(npm, project, emulator_url)
