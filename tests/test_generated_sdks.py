@@ -79,15 +79,6 @@ def test_both_python_sdks_name_the_same_properties(definition: Definition) -> No
     assert dynamic_args == native_args == set(definition.input_names())
 
 
-def test_a_go_program_builds_against_the_go_sdk(tmp_path: Path) -> None:
-    """Go programs cannot run here (upstream's pulumi-language-go is not to be had), but they compile."""
-    result = subprocess.run(["go", "build", "-o", str(tmp_path / "program"), "."], cwd=ROOT / "examples" / "go",
-                            env={**os.environ, "GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"},
-                            capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "program").stat().st_size > 0
-
-
 @pytest.mark.parametrize("language", ["nodejs", "python"])
 def test_pulumi_package_gen_sdk_works_with_our_language_hosts(tmp_path: Path, language: str) -> None:
     env = {**os.environ, **isolated_env(tmp_path)}

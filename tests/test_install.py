@@ -19,7 +19,7 @@ def fake_pulumi(bin_dir: Path, version: str) -> None:
     """A user's own CLI and Python language host, as the official installer lays them out in ~/.pulumi/bin."""
     bin_dir.mkdir(parents=True)
     (bin_dir / "pulumi").write_text(f'#!/bin/sh\n[ "$1" = version ] && echo "v{version}"\n')
-    for host in ("pulumi-language-python", "pulumi-language-nodejs", "pulumi-language-yaml"):
+    for host in ("pulumi-language-python", "pulumi-language-nodejs", "pulumi-language-go", "pulumi-language-yaml"):
         (bin_dir / host).write_text("#!/bin/sh\nexit 0\n")
     for exe in bin_dir.iterdir():
         exe.chmod(0o755)
