@@ -9,6 +9,8 @@ module-level state in the package: one per provider process, configured by `conf
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from pulumi.dynamic import (
@@ -22,12 +24,23 @@ from pulumi.dynamic import (
 )
 
 from .context import Context
+from .errors import IdcsError
 from .stack_config import config_of
 
 if TYPE_CHECKING:
     from .implementation import Implementation
 
 _CONTEXT = Context()
+
+
+@contextmanager
+def _our_message_alone() -> Iterator[None]:
+    """Our errors reach the CLI as their message: newer SDKs' dynamic server reports a whole traceback, whose
+    source lines (an Authorization header being built, say) a user at 2 a.m. should not have to read past."""
+    try:
+        yield
+    except IdcsError as e:
+        raise IdcsError(str(e)) from None
 
 
 def context() -> Context:
@@ -50,19 +63,25 @@ class DynamicAdapter(ResourceProvider):
         _CONTEXT.configure(config_of(req))
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return self.implementation.check(_CONTEXT, olds, news)
+        with _our_message_alone():
+            return self.implementation.check(_CONTEXT, olds, news)
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return self.implementation.verdict(_CONTEXT, id_, olds, news).as_dynamic()
+        with _our_message_alone():
+            return self.implementation.verdict(_CONTEXT, id_, olds, news).as_dynamic()
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        return self.implementation.create(_CONTEXT, props)
+        with _our_message_alone():
+            return self.implementation.create(_CONTEXT, props)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return self.implementation.read(_CONTEXT, id_, props)
+        with _our_message_alone():
+            return self.implementation.read(_CONTEXT, id_, props)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return self.implementation.update(_CONTEXT, id_, olds, news)
+        with _our_message_alone():
+            return self.implementation.update(_CONTEXT, id_, olds, news)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self.implementation.delete(_CONTEXT, id_, props)
+        with _our_message_alone():
+            self.implementation.delete(_CONTEXT, id_, props)

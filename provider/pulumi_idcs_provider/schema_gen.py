@@ -36,7 +36,7 @@ LANGUAGE = {
     "python": {"packageName": "pulumi_idcs_native", "respectSchemaVersion": True},
     "nodejs": {"packageName": "@pulumi-idcs/idcs", "packageDescription": (
         "Oracle IDCS and Transmit Mosaic token lifetimes, from the pulumi-resource-idcs plugin"),
-        "respectSchemaVersion": True, "dependencies": {"@pulumi/pulumi": "^3.259.0"},
+        "respectSchemaVersion": True, "dependencies": {"@pulumi/pulumi": "^3.270.0"},
         "devDependencies": {"@types/node": "^20", "typescript": "^5.4"}},
     "go": {"importBasePath": "github.com/pulumi-idcs/pulumi-idcs/sdk/go/idcs", "respectSchemaVersion": True},
 }

@@ -20,6 +20,16 @@ export class RefreshGrantCheck extends pulumi.CustomResource {
         return new RefreshGrantCheck(name, undefined as any, { ...opts, id: id });
     }
 
+    /**
+     * Check whether an existing RefreshGrantCheck resource with the given ID exists.
+     *
+     * @param id The _unique_ provider ID of the resource to check.
+     * @param opts Optional settings to control the behavior of the CustomResource.
+     */
+    public static exists(id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): pulumi.Output<boolean> {
+        return pulumi.runtime.existsResource("idcs:index:RefreshGrantCheck", id, {}, { ...opts }, undefined);
+    }
+
     /** @internal */
     public static readonly __pulumiType = 'idcs:index:RefreshGrantCheck';
 

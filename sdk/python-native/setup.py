@@ -38,8 +38,8 @@ setup(name='pulumi_idcs_native',
           ]
       },
       install_requires=[
-          'parver>=0.2.1',
-          'pulumi>=3.231.0,<4.0.0',
+          'packaging>=24.0',
+          'pulumi>=3.269.0,<4.0.0',
           'semver>=2.8.1',
           'typing-extensions>=4.11,<5; python_version < "3.11"'
       ],

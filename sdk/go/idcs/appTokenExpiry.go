@@ -83,6 +83,12 @@ func (AppTokenExpiryState) ElementType() reflect.Type {
 	return reflect.TypeOf((*appTokenExpiryState)(nil)).Elem()
 }
 
+// AppTokenExpiryExists checks whether an existing AppTokenExpiry resource with the given ID exists.
+func AppTokenExpiryExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *AppTokenExpiryState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("idcs:index:AppTokenExpiry", id, state, "", opts...)
+}
+
 type appTokenExpiryArgs struct {
 	// Lifetime of access tokens issued for this app as a resource: whole seconds or a duration ("90s", "15m", "1h", "7d", "2w", "PT1H", "P7D"); 60 s to 1 year. Left out: not managed.
 	AccessTokenExpiry interface{} `pulumi:"accessTokenExpiry"`

@@ -109,6 +109,12 @@ func (RefreshGrantCheckState) ElementType() reflect.Type {
 	return reflect.TypeOf((*refreshGrantCheckState)(nil)).Elem()
 }
 
+// RefreshGrantCheckExists checks whether an existing RefreshGrantCheck resource with the given ID exists.
+func RefreshGrantCheckExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *RefreshGrantCheckState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("idcs:index:RefreshGrantCheck", id, state, "", opts...)
+}
+
 type refreshGrantCheckArgs struct {
 	// Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else $IDCS_DOMAIN_URL or $MOSAIC_BASE_URL.
 	BaseUrl *string `pulumi:"baseUrl"`

@@ -256,6 +256,12 @@ class AppTokenExpiry(pulumi.CustomResource):
         __props__.__dict__["renamed_to"] = None
         return AppTokenExpiry(resource_name, opts=opts, __props__=__props__)
 
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'idcs:index:AppTokenExpiry', id, __props__, opts or pulumi.ResourceOptions())
+
     @_builtins.property
     @pulumi.getter(name="accessTokenExpiry")
     def access_token_expiry(self) -> pulumi.Output[Optional[_builtins.int]]:

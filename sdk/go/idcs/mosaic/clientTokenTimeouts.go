@@ -90,6 +90,12 @@ func (ClientTokenTimeoutsState) ElementType() reflect.Type {
 	return reflect.TypeOf((*clientTokenTimeoutsState)(nil)).Elem()
 }
 
+// ClientTokenTimeoutsExists checks whether an existing ClientTokenTimeouts resource with the given ID exists.
+func ClientTokenTimeoutsExists(ctx *pulumi.Context,
+	id pulumi.StringInput, state *ClientTokenTimeoutsState, opts ...pulumi.ResourceOption) pulumi.BoolOutput {
+	return ctx.ExistsResource("idcs:mosaic:ClientTokenTimeouts", id, state, "", opts...)
+}
+
 type clientTokenTimeoutsArgs struct {
 	// Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	AccessTokenTtl interface{} `pulumi:"accessTokenTtl"`

@@ -258,6 +258,12 @@ class ClientTokenTimeouts(pulumi.CustomResource):
         __props__.__dict__["session_expiration"] = None
         return ClientTokenTimeouts(resource_name, opts=opts, __props__=__props__)
 
+    @staticmethod
+    def exists(id: pulumi.Input[str],
+            opts: Optional[pulumi.ResourceOptions] = None) -> pulumi.Output[bool]:
+        __props__: dict = {}
+        return pulumi.runtime.exists_resource(None, 'idcs:mosaic:ClientTokenTimeouts', id, __props__, opts or pulumi.ResourceOptions())
+
     @_builtins.property
     @pulumi.getter(name="accessTokenTtl")
     def access_token_ttl(self) -> pulumi.Output[Optional[_builtins.int]]:
