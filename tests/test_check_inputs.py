@@ -8,6 +8,9 @@ import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
 from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
+from pulumi_idcs_provider import app_token_expiry
+from pulumi_idcs_provider.context import Context
+from pulumi_idcs_provider.models import NAME_KEY
 
 # (inputs, failing property, words the reason must contain)
 BAD = [
@@ -86,3 +89,24 @@ def test_every_resource_checks_alike_after_a_failure() -> None:
     checked, failures = refresh_grant_check._check({"flavor": "oauth2", "clientId": "c", "refreshToken": "r",
                                                     "recheckAfter": "soon"}, StackSettings({}, {}))
     assert [f.property for f in failures] == ["recheckAfter", "tokenUrl"] and checked["recheckAfter"] == "soon"
+
+
+@pytest.mark.parametrize(("inputs", "config", "expected"), [
+    ({"appId": "0123456789abcdef0123456789abcdef", "accessTokenExpiry": 900}, {}, "no app with id"),
+    ({"appName": "no-such-client", "accessTokenExpiry": 900}, {}, "no app in"),
+    ({"appId": MOBILE, "connection": "eu", "accessTokenExpiry": 900}, {},
+     "no connection 'eu': set idcs:connections.eu.domainUrl"),
+    ({"appId": MOBILE, "accessTokenExpiry": 900}, {"idcs:clientSecret": None},
+     "missing IDCS connection settings: idcs:clientSecret"),
+    ({"appId": MOBILE, "accessTokenExpiry": 900}, {"idcs:domainUrl": "http://idcs-0123.identity.oraclecloud.com"},
+     "uses plain http for a non-loopback host"),
+], ids=["unknown-id", "unknown-name", "no-connection", "no-secret", "http-remote"])
+def test_a_new_resource_is_refused_at_check_what_create_would_refuse(
+        emulator: EmulatorServer, stack_config: dict[str, Any], inputs: dict[str, Any], config: dict[str, Any],
+        expected: str) -> None:
+    """In-process, against an explicit context: what the preview shows through either door (the engine tests
+    prove one refusal of each kind reaches the CLI)."""
+    ctx = Context({k: v for k, v in {**stack_config, **config}.items() if v is not None}, environ={})
+    failures = app_token_expiry.check(ctx, {}, {**inputs, NAME_KEY: "mobile"}).failures
+    assert any(expected in f.reason for f in failures), failures
+    assert emulator.requests_of("patch") == []

@@ -31,7 +31,8 @@ class Wire(BaseModel):
     """A model whose fields are snake_case in Python and camelCase on the wire; a field declared `duration` takes
     whole seconds or a duration text, within its declared bounds."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore",
+                              defer_build=True)  # built at first use: output models never are
 
     @field_validator("*", mode="before")
     @classmethod
