@@ -152,7 +152,7 @@ def test_a_node_program_with_only_the_npm_tarball(user: dict[str, str], emulator
     node_dir = Path(shutil.which("npm") or "/usr/bin/npm").parent  # the machine's node and npm, nothing else
     npm = {**user, "PATH": f"{user['PATH']}{os.pathsep}{node_dir}",
            "npm_config_cache": str(Path.home() / ".npm")}  # and npm's download cache
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
+    subprocess.run(["npm", "install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error",
                     str(artifact(f"pulumi-idcs-idcs-{VERSION}.tgz")), "@pulumi/pulumi@^3"],
                    cwd=project, env=npm, check=True, timeout=900, capture_output=True)
     lifecycle(npm, project, emulator_url)
