@@ -29,11 +29,6 @@ type host struct {
 	langhost.Basics
 }
 
-func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
-	*pulumirpc.GeneratePackageResponse, error) {
-	return langhost.GeneratePackage(req, "go")
-}
-
 // build compiles the program in dir into a binary under a new temporary directory (removed by the caller).
 func build(ctx context.Context, dir string) (binary, tmp string, err error) {
 	tmp, err = os.MkdirTemp("", "pulumi-go-program-")
@@ -76,5 +71,5 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 
 func main() {
 	engineAddress = langhost.EngineAddress()
-	langhost.Serve(&host{Basics: langhost.Basics{Version: version}})
+	langhost.Serve(&host{Basics: langhost.Basics{Version: version, Language: "go"}})
 }

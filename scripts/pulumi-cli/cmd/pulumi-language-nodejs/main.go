@@ -31,11 +31,6 @@ type host struct {
 	langhost.Basics
 }
 
-func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
-	*pulumirpc.GeneratePackageResponse, error) {
-	return langhost.GeneratePackage(req, "nodejs")
-}
-
 // runScript finds @pulumi/pulumi's cmd/run in the node_modules of dir or of a directory above it.
 func runScript(dir string) (string, error) {
 	for d := dir; ; d = filepath.Dir(d) {
@@ -77,5 +72,5 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 
 func main() {
 	engineAddress = langhost.EngineAddress()
-	langhost.Serve(&host{Basics: langhost.Basics{Version: version}})
+	langhost.Serve(&host{Basics: langhost.Basics{Version: version, Language: "nodejs"}})
 }

@@ -33,11 +33,6 @@ type host struct {
 	execScript string
 }
 
-func (h *host) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
-	*pulumirpc.GeneratePackageResponse, error) {
-	return langhost.GeneratePackage(req, "python")
-}
-
 // python picks the interpreter: the `virtualenv` runtime option of Pulumi.yaml, then $PULUMI_PYTHON_CMD,
 // then python3 on PATH.
 func python(info *pulumirpc.ProgramInfo) (string, []string) {
@@ -133,5 +128,5 @@ func main() {
 		fmt.Fprintf(os.Stderr, "pulumi-language-python: %s is missing: run scripts/install-pulumi-cli\n", script)
 		os.Exit(1)
 	}
-	langhost.Serve(&host{Basics: langhost.Basics{Version: version}, execScript: script})
+	langhost.Serve(&host{Basics: langhost.Basics{Version: version, Language: "python"}, execScript: script})
 }

@@ -23,7 +23,14 @@ import (
 // Programs here need no plugin downloads (the provider plugin comes from Pulumi.yaml's plugins section).
 type Basics struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
-	Version string
+	Version  string
+	Language string // what GeneratePackage generates: python, nodejs, go
+}
+
+// GeneratePackage generates the host's language's SDK (`pulumi package gen-sdk --language <language>`).
+func (b *Basics) GeneratePackage(_ context.Context, req *pulumirpc.GeneratePackageRequest) (
+	*pulumirpc.GeneratePackageResponse, error) {
+	return GeneratePackage(req, b.Language)
 }
 
 func (b *Basics) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
