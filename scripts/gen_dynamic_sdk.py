@@ -152,8 +152,9 @@ def files() -> dict[str, str]:
 def main(out_dir: str) -> int:
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
-    written = [target / name for name in files()]
-    for path, text in zip(written, files().values(), strict=True):
+    generated = files()
+    written = [target / name for name in generated]
+    for path, text in zip(written, generated.values(), strict=True):
         path.write_text(text)
     ruff = Path(sys.executable).with_name("ruff")  # the project's own, from its virtualenv
     subprocess.run([str(ruff), "format", "--quiet", *map(str, written)], check=True)  # noqa: S603

@@ -40,8 +40,7 @@ class Wire(BaseModel):
         field = cls.model_fields[info.field_name or ""]
         if v is None or not has_flag(field, "duration"):
             return v
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        low, high = extra.get("minimum"), extra.get("maximum")
+        low, high = declared(field).get("minimum"), declared(field).get("maximum")
         try:  # below a bound, whatever the sign: the bound is the message
             seconds = parse_seconds(v, positive=low is None)
         except DurationError as e:
@@ -89,10 +88,14 @@ def prop(description: str, default: Any = None, *, required: bool = False, minim
     return Field(default, description=description, json_schema_extra=extra or None)
 
 
+def declared(field: FieldInfo) -> dict[str, Any]:
+    """What prop() declared on a field besides its description and default: flags, bounds, policy bounds."""
+    return field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+
+
 def has_flag(field: FieldInfo, name: str) -> bool:
     """Whether a field was declared with prop(..., name=True)."""
-    extra = field.json_schema_extra
-    return isinstance(extra, dict) and bool(extra.get(name))
+    return bool(declared(field).get(name))
 
 
 def properties(model: type[BaseModel]) -> Iterator[tuple[str, str, FieldInfo]]:
@@ -105,8 +108,7 @@ def policy_bounds(model: type[BaseModel]) -> dict[str, tuple[str, str]]:
     """{wire name: (lowest, highest)} of the policy pack's default bounds declared on a model's lifetimes."""
     found = {}
     for wire, _, field in properties(model):
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        bounds = extra.get("policy")
+        bounds = declared(field).get("policy")
         if isinstance(bounds, (tuple, list)):
             found[wire] = (str(bounds[0]), str(bounds[1]))
     return found
