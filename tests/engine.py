@@ -8,7 +8,6 @@ test would hide the one path our users take.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -21,43 +20,47 @@ CLI_BIN = Path(os.environ.get("PULUMI_IDCS_CLI_BIN") or ROOT / ".pulumi" / "bin"
 PASSPHRASE = "test-passphrase"
 
 
-def pulumi_command() -> auto.PulumiCommand:
-    if not ((CLI_BIN / "pulumi").exists() and (CLI_BIN / "pulumi-language-python").exists()):
-        raise RuntimeError(f"no Pulumi CLI in {CLI_BIN}: run scripts/setup (or `make test`, which sets "
+def pulumi_command(cli_bin: Path = CLI_BIN) -> auto.PulumiCommand:
+    if not ((cli_bin / "pulumi").exists() and (cli_bin / "pulumi-language-python").exists()):
+        raise RuntimeError(f"no Pulumi CLI in {cli_bin}: run scripts/setup (or `make test`, which sets "
                            "PULUMI_IDCS_CLI_BIN); engine tests cannot run without it")
     # scripts/setup chose this CLI for its version: asking it again on every stack would cost a process each time
-    return auto.PulumiCommand(root=str(CLI_BIN.parent), skip_version_check=True)
+    return auto.PulumiCommand(root=str(cli_bin.parent), skip_version_check=True)
 
 
-def cli_path() -> str:
+def cli_path(cli_bin: Path = CLI_BIN) -> str:
     """PATH with the chosen CLI first, so the engine finds its own language host and helpers."""
-    return f"{CLI_BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    return f"{cli_bin}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def example_copy(tmp: Path, name: str = "basic") -> Path:
-    """A copy of an example whose virtualenv option points at this repository's .venv."""
-    dest = tmp / name
-    shutil.copytree(ROOT / "examples" / name, dest)
-    project = dest / "Pulumi.yaml"
-    text = re.sub(r"virtualenv: .*", f"virtualenv: {ROOT / '.venv'}", project.read_text())
-    project.write_text(text)
+    """A copy of an example whose paths into this repository (`../../`: the virtualenv, the plugin's directory, the
+    Go SDK's replace) point back at it; a Node.js example shares the example's node_modules."""
+    source, dest = ROOT / "examples" / name, tmp / name
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("node_modules", "Pulumi.*.yaml"))
+    for file in (dest / "Pulumi.yaml", dest / "go.mod"):
+        if file.exists():
+            file.write_text(file.read_text().replace("../../", f"{ROOT}/"))
+    if (source / "node_modules").is_dir():
+        (dest / "node_modules").symlink_to(source / "node_modules")
     return dest
 
 
-def isolated_env(tmp: Path) -> dict[str, str]:
+def isolated_env(tmp: Path, cli_bin: Path = CLI_BIN) -> dict[str, str]:
     """A file backend and a PULUMI_HOME of the test's own under tmp, and the chosen CLI first on PATH."""
     (tmp / "backend").mkdir(exist_ok=True)
     (tmp / "home").mkdir(exist_ok=True)
     return {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path()}
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(cli_bin)}
 
 
 def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
-              env: dict[str, str] | None = None) -> auto.Stack:
-    """Stack "test" of the project in `work`, with its configuration set (value, secret)."""
-    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(),
-                             env_vars={**isolated_env(tmp), **(env or {})})
+              env: dict[str, str] | None = None, cli_bin: Path = CLI_BIN) -> auto.Stack:
+    """Stack "test" of the project in `work`, with its configuration set (value, secret), run by the CLI in
+    `cli_bin` (the newest unless a test says otherwise)."""
+    ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(cli_bin),
+                             env_vars={**isolated_env(tmp, cli_bin), **(env or {})})
     stack = auto.Stack.create("test", ws)
     stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
     return stack

@@ -4,15 +4,17 @@ other engine test runs the newest."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET
-from engine import PASSPHRASE, ROOT, example_copy
+from engine import ROOT, example_copy, new_stack
 from idcs_emulator import EmulatorServer
+from test_engine_mosaic import config as mosaic_config
+from test_engine_refresh_check import login
 
 pytestmark = pytest.mark.engine
 
@@ -20,42 +22,40 @@ MIN_VERSION = re.search(r"^MIN_VERSION=(\S+)", (ROOT / "scripts" / "install-pulu
 COMPAT_BIN = ROOT / ".pulumi" / f"compat-v{MIN_VERSION}" / "bin"
 
 
-def compat_env(tmp: Path) -> dict[str, str]:
+MOBILE, SCOPE = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", "https://resource-owner.example.com/read offline_access"
+
+
+def connection(emu: EmulatorServer) -> dict[str, tuple[str, bool]]:
+    return {"idcs:domainUrl": (emu.url, False), "idcs:clientId": (ADMIN_ID, False),
+            "idcs:clientSecret": (ADMIN_SECRET, True)}
+
+
+def with_refresh_token(emu: EmulatorServer) -> dict[str, tuple[str, bool]]:
+    return {**connection(emu), "mobileRefreshToken": (emu.grants.mint(MOBILE, SCOPE)["refresh_token"], True)}
+
+
+CONFIG: dict[str, Callable[[EmulatorServer], dict[str, tuple[str, bool]]]] = {
+    "basic": connection, "go": connection, "yaml": with_refresh_token, "typescript": with_refresh_token,
+    "refresh-check": lambda emu: {**connection(emu), "mobileRefreshToken": (login(emu), True)},
+    "mosaic": mosaic_config,
+}
+
+
+def test_the_lane_runs_the_oldest_supported_cli() -> None:
     if not (COMPAT_BIN / "pulumi").exists():
         raise RuntimeError(f"no Pulumi CLI v{MIN_VERSION} in {COMPAT_BIN}: run scripts/setup (make test does)")
-    (tmp / "backend").mkdir(exist_ok=True)
-    return {**os.environ, "PATH": f"{COMPAT_BIN}{os.pathsep}{os.environ['PATH']}", "PULUMI_HOME": str(tmp / "home"),
-            "PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-            "PULUMI_SKIP_UPDATE_CHECK": "true", "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true"}
+    version = subprocess.run([str(COMPAT_BIN / "pulumi"), "version"], capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == f"v{MIN_VERSION}"
 
 
-def pulumi(env: dict[str, str], cwd: Path, *args: str) -> str:
-    result = subprocess.run([str(COMPAT_BIN / "pulumi"), "--non-interactive", *args], cwd=cwd, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"pulumi {' '.join(args)}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return result.stdout
+def test_every_example_is_in_the_lane() -> None:
+    assert sorted(CONFIG) == sorted(p.name for p in (ROOT / "examples").iterdir() if (p / "Pulumi.yaml").exists())
 
 
-def yaml_copy(tmp: Path) -> Path:
-    work = example_copy(tmp, "yaml")
-    project = work / "Pulumi.yaml"
-    project.write_text(project.read_text().replace("path: ../../.venv/bin", f"path: {ROOT / '.venv' / 'bin'}"))
-    return work
-
-
-@pytest.mark.parametrize("example", ["basic", "yaml"])
+@pytest.mark.parametrize("example", sorted(CONFIG))
 def test_each_example_on_the_oldest_supported_cli(tmp_path: Path, emulator: EmulatorServer, example: str) -> None:
-    env = compat_env(tmp_path)
-    work = yaml_copy(tmp_path) if example == "yaml" else example_copy(tmp_path, example)
-    assert pulumi(env, work, "version").strip() == f"v{MIN_VERSION}"
-    pulumi(env, work, "stack", "init", "compat")
-    for key, value in (("idcs:domainUrl", emulator.url), ("idcs:clientId", ADMIN_ID)):
-        pulumi(env, work, "config", "set", key, value)
-    pulumi(env, work, "config", "set", "--secret", "idcs:clientSecret", ADMIN_SECRET)
-    if example == "yaml":
-        seed = emulator.grants.mint("7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5",
-                                    "https://resource-owner.example.com/read offline_access")["refresh_token"]
-        pulumi(env, work, "config", "set", "--secret", "mobileRefreshToken", seed)
-    pulumi(env, work, "up", "--yes", "--skip-preview")
-    pulumi(env, work, "preview", "--expect-no-changes")
-    pulumi(env, work, "destroy", "--yes", "--skip-preview")
+    env = {"GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"} if example == "go" else None
+    stack = new_stack(tmp_path, example_copy(tmp_path, example), CONFIG[example](emulator), env, cli_bin=COMPAT_BIN)
+    stack.up()
+    stack.preview(expect_no_changes=True)
+    stack.destroy()

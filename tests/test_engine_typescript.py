@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 from conftest import ADMIN_ID, ADMIN_SECRET, RESOURCE_OWNER
-from engine import ROOT, exported_text, new_stack
+from engine import ROOT, example_copy, exported_text, new_stack
 from idcs_emulator import EmulatorServer
 
 pytestmark = pytest.mark.engine
@@ -27,23 +27,20 @@ def test_the_typescript_example_up_preview_drift_destroy(tmp_path: Path, emulato
     first_seed = seed(emulator)
     config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
               "idcs:clientSecret": (ADMIN_SECRET, True), "idcs-typescript:mobileRefreshToken": (first_seed, True)}
-    stack = new_stack(tmp_path, EXAMPLE, config)
-    try:
-        printed = stack.up().stdout
-        tokens = [ADMIN_SECRET, first_seed, *emulator.grants.refresh]  # the seed and the rotated token
-        assert len(tokens) >= 3 and not [t for t in tokens if t in exported_text(stack) or t in printed]
-        assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 7200
-        assert stack.outputs()["mobileExpiresIn"].value == 7200
-        types = {r["type"] for r in stack.export_stack().deployment["resources"]}
-        assert {"idcs:index:AppTokenExpiry", "idcs:index:RefreshGrantCheck"} <= types
-        stack.preview(expect_no_changes=True)
-        emulator.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 100})
-        drift = stack.preview(diff=True)
-        assert drift.change_summary.get("update") == 1
-        assert "accessTokenExpiry is 100 in the domain, the program wants 7200" in drift.stdout + drift.stderr
-        stack.up()
-        assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 7200
-        stack.destroy()
-        assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 3600
-    finally:
-        (EXAMPLE / "Pulumi.test.yaml").unlink(missing_ok=True)  # the stack's config file, written in the example
+    stack = new_stack(tmp_path, example_copy(tmp_path, "typescript"), config)
+    printed = stack.up().stdout
+    tokens = [ADMIN_SECRET, first_seed, *emulator.grants.refresh]  # the seed and the rotated token
+    assert len(tokens) >= 3 and not [t for t in tokens if t in exported_text(stack) or t in printed]
+    assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 7200
+    assert stack.outputs()["mobileExpiresIn"].value == 7200
+    types = {r["type"] for r in stack.export_stack().deployment["resources"]}
+    assert {"idcs:index:AppTokenExpiry", "idcs:index:RefreshGrantCheck"} <= types
+    stack.preview(expect_no_changes=True)
+    emulator.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 100})
+    drift = stack.preview(diff=True)
+    assert drift.change_summary.get("update") == 1
+    assert "accessTokenExpiry is 100 in the domain, the program wants 7200" in drift.stdout + drift.stderr
+    stack.up()
+    assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 7200
+    stack.destroy()
+    assert emulator.domain.apps[RESOURCE_OWNER]["accessTokenExpiry"] == 3600
