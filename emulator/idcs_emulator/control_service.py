@@ -54,7 +54,8 @@ def oci_key(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply
 
 
 def mosaic_mint(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
-    return Reply(200, emu.mosaic.mint(str(_spec(req).get("clientId"))))
+    spec = _spec(req)
+    return Reply(200, emu.mosaic.mint(str(spec.get("clientId")), spec.get("resource") or None))
 
 
 def mosaic_revoke(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:

@@ -8,6 +8,12 @@
 - `GET` / `PUT /cis/v1/applications/{appId}/clients/{clientId}` (Bearer management token): read a client, and
   replace the top-level fields a body names. An object field (`token_expiration`) is replaced whole, as Transmit
   documents it: keys left out are gone.
+- Custom resources (tenant-wide): `GET /cis/v1/resources` (`{"result": [...]}`), `GET /cis/v1/resources/uri?
+  resourceUri=...` (`{"result": {...}}`), `PUT /cis/v1/resources/{resourceId}` (flat TTLs in seconds, fields left
+  out stay); no GET by id. A token for a `resource` (a login targeted at it, or client credentials with
+  `resource=`) takes that resource's lifetimes, and a refresh keeps the resource of the login that started it.
+- Permissions: a management app holds the ones its seed lists (default: all four of `apps:read`, `apps:edit`,
+  `resources:read`, `resources:edit`); a request without its operation's permission is a 403.
 
 Errors are Mosaic-shaped: `{"message": <text or list>, "error_code": <status>}`.
 """
@@ -27,6 +33,9 @@ from .replies import ControlError, MosaicError
 TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
 #: Fields a PUT may set (what the emulator models of a client); anything else is refused.
 WRITABLE = frozenset({"name", "description", "token_expiration", "session_expiration", "redirect_uris"})
+#: Fields a resource PUT may set.
+RESOURCE_WRITABLE = frozenset({"name", "description", "uri", *TTL_KEYS})
+PERMISSIONS = ("apps:read", "apps:edit", "resources:read", "resources:edit")
 
 
 @dataclass
@@ -34,15 +43,19 @@ class _Refresh:
     client_id: str
     expires_at: float
     chain_started: float
+    resource: str | None = None
     spent: bool = False
 
 
 class Mosaic:
     """The Mosaic tenant: OIDC clients (by client id), management apps, issued tokens. Thread-safe."""
 
-    def __init__(self, clients: list[dict[str, Any]], management: list[dict[str, Any]]) -> None:
+    def __init__(self, clients: list[dict[str, Any]], management: list[dict[str, Any]],
+                 resources: list[dict[str, Any]] | None = None) -> None:
         self.clients = {c["client_id"]: copy.deepcopy(c) for c in clients}
         self.management = {m["client_id"]: m["client_secret"] for m in management}
+        self.permissions = {m["client_id"]: frozenset(m.get("permissions", PERMISSIONS)) for m in management}
+        self.resources = {r["resource_id"]: copy.deepcopy(r) for r in resources or []}
         self.tokens: dict[str, tuple[str, float, bool]] = {}  # token -> (client id, expires at, management)
         self.refresh: dict[str, _Refresh] = {}
         #: How the service answers (not a model fact): the Applications endpoints wrap their answers in
@@ -63,8 +76,11 @@ class Mosaic:
             raise MosaicError(401, "Invalid client credentials")
         token = secrets.token_urlsafe(24)
         with self._lock:
-            self.tokens[token] = (client_id, time.monotonic() + 3600, is_management)
-        return {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
+            lifetime = 3600
+            if form.get("resource") and not is_management:
+                lifetime = int(self._target(client_id, form["resource"], MosaicError).get("access_token_ttl", 3600))
+            self.tokens[token] = (client_id, time.monotonic() + lifetime, is_management)
+        return {"access_token": token, "token_type": "Bearer", "expires_in": lifetime}
 
     def _holder(self, bearer: str | None) -> tuple[str, bool] | None:
         record = self.tokens.get(bearer or "")
@@ -87,26 +103,38 @@ class Mosaic:
             if record.expires_at <= time.monotonic():
                 raise MosaicError(400, "Refresh token expired")
             record.spent = True
-            return self._pair(holder[0], record.chain_started)
+            return self._pair(holder[0], record.chain_started, record.resource)  # no `resource`: the login's
 
-    def mint(self, client_id: str) -> dict[str, Any]:
-        """A refresh token as a user login would give one (the start of a rotation chain)."""
+    def mint(self, client_id: str, resource: str | None = None) -> dict[str, Any]:
+        """A refresh token as a user login would give one (the start of a rotation chain), for `resource` (its
+        URI) when the login targeted one."""
         if client_id not in self.clients:
             raise ControlError(404, f"no Mosaic client {client_id!r}")
         with self._lock:
-            return self._pair(client_id, time.monotonic())
+            if resource:
+                self._target(client_id, resource, ControlError)
+            return self._pair(client_id, time.monotonic(), resource or None)
 
     def revoke(self, client_id: str) -> int:
         with self._lock:
             return revoke_all(self.refresh.values(), client_id)
 
-    def _pair(self, client_id: str, chain_started: float) -> dict[str, Any]:
-        ttl = self.clients[client_id].get("token_expiration") or {}
+    def _target(self, client_id: str, uri: str, error: type[MosaicError] | type[ControlError]) -> dict[str, Any]:
+        """The resource a token asks for: it exists and was added to the client."""
+        found = next((r for r in self.resources.values() if r.get("uri") == uri), None)
+        if found is None or uri not in (self.clients[client_id].get("resources") or []):
+            raise error(400, f"Resource {uri} is not allowed for client {client_id}")
+        return found
+
+    def _pair(self, client_id: str, chain_started: float, resource: str | None = None) -> dict[str, Any]:
+        """Tokens with the resource's lifetimes when the chain targets one, else the client's."""
+        target = next((r for r in self.resources.values() if r.get("uri") == resource), None) if resource else None
+        ttl = target if target is not None else self.clients[client_id].get("token_expiration") or {}
         now = time.monotonic()
         expires = min(now + int(ttl.get("refresh_token_ttl", 1209600)),
                       chain_started + int(ttl.get("max_refresh_rotate", 1209600)))
         token = secrets.token_urlsafe(32)
-        self.refresh[token] = _Refresh(client_id, expires, chain_started)
+        self.refresh[token] = _Refresh(client_id, expires, chain_started, resource)
         return {"access_token": secrets.token_urlsafe(24), "id_token": secrets.token_urlsafe(24),
                 "refresh_token": token, "token_type": "Bearer",
                 "expires_in": int(ttl.get("access_token_ttl", 3600))}
@@ -115,11 +143,11 @@ class Mosaic:
 
     def get_client(self, bearer: str | None, app_id: str, client_id: str) -> dict[str, Any]:
         with self._lock:
-            return self._shown(self._managed_client(bearer, app_id, client_id))
+            return self._shown(self._managed_client(bearer, app_id, client_id, "apps:read"))
 
     def put_client(self, bearer: str | None, app_id: str, client_id: str, body: Any) -> dict[str, Any]:
         with self._lock:
-            client = self._managed_client(bearer, app_id, client_id)
+            client = self._managed_client(bearer, app_id, client_id, "apps:edit")
             invalid = _put_problems(body)
             if invalid:
                 raise MosaicError(400, invalid)
@@ -132,16 +160,54 @@ class Mosaic:
         with self._lock:
             self.clients[client_id].update(copy.deepcopy(values))
 
-    def _managed_client(self, bearer: str | None, app_id: str, client_id: str) -> dict[str, Any]:
-        holder = self._holder(bearer)
-        if holder is None:
-            raise MosaicError(401, "Invalid token")
-        if not holder[1]:
-            raise MosaicError(403, "The token lacks the permissions apps:read and apps:edit")
+    def _managed_client(self, bearer: str | None, app_id: str, client_id: str, permission: str) -> dict[str, Any]:
+        self._allowed(bearer, permission)
         client = self.clients.get(client_id)
         if client is None or client.get("app_id") != app_id:
             raise MosaicError(404, f"Client {client_id} not found in application {app_id}")
         return client
+
+    def _allowed(self, bearer: str | None, permission: str) -> None:
+        holder = self._holder(bearer)
+        if holder is None:
+            raise MosaicError(401, "Invalid token")
+        if not holder[1] or permission not in self.permissions.get(holder[0], ()):
+            raise MosaicError(403, f"The token lacks the permission {permission}")
+
+    # --- custom resources ------------------------------------------------------------------------------------
+
+    def list_resources(self, bearer: str | None) -> list[dict[str, Any]]:
+        with self._lock:
+            self._allowed(bearer, "resources:read")
+            return [copy.deepcopy(r) for r in self.resources.values()]
+
+    def resource_by_uri(self, bearer: str | None, uri: str | None) -> dict[str, Any]:
+        with self._lock:
+            self._allowed(bearer, "resources:read")
+            if not uri:
+                raise MosaicError(400, ["resourceUri should not be empty"])
+            found = next((r for r in self.resources.values() if r.get("uri") == uri), None)
+            if found is None:
+                raise MosaicError(404, f"Resource with uri {uri} not found")
+            return copy.deepcopy(found)
+
+    def put_resource(self, bearer: str | None, resource_id: str, body: Any) -> dict[str, Any]:
+        with self._lock:
+            self._allowed(bearer, "resources:edit")
+            resource = self.resources.get(resource_id)
+            if resource is None:
+                raise MosaicError(404, f"Resource {resource_id} not found")
+            invalid = _resource_problems(body)
+            if invalid:
+                raise MosaicError(400, invalid)
+            resource.update(copy.deepcopy(body))
+            resource["updated_at"] = _now()
+            return copy.deepcopy(resource)
+
+    def change_resource(self, resource_id: str, values: dict[str, Any]) -> None:
+        """A portal edit behind the API's back: drift for tests."""
+        with self._lock:
+            self.resources[resource_id].update(copy.deepcopy(values))
 
     def _shown(self, client: dict[str, Any]) -> dict[str, Any]:
         return {k: copy.deepcopy(v) for k, v in client.items() if k != "client_secret"}
@@ -163,3 +229,19 @@ def _put_problems(body: Any) -> list[str]:
                                          or body["session_expiration"] <= 0):
         found.append("session_expiration must be a positive integer")
     return found
+
+
+def _resource_problems(body: Any) -> list[str]:
+    """What a resource PUT body gets wrong, as Mosaic lists it in a 400's message."""
+    if not isinstance(body, dict):
+        return ["body must be an object"]
+    found = [f"property {k} should not exist" for k in body if k not in RESOURCE_WRITABLE]
+    found += [f"{k} must be a positive number" for k in TTL_KEYS
+              if k in body and (type(body[k]) not in (int, float) or body[k] <= 0)]
+    found += [f"{k} must be a string" for k in ("name", "description", "uri") if k in body
+              and not isinstance(body[k], str)]
+    return found
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())

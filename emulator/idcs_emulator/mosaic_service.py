@@ -1,4 +1,4 @@
-"""The Transmit Mosaic service: token, refresh and client management routes over the `Mosaic` model."""
+"""The Transmit Mosaic service: token, refresh, client and custom resource routes over the `Mosaic` model."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .server import EmulatorServer
 
 CLIENT = "/cis/v1/applications/{app_id}/clients/{client_id}"
+RESOURCES = "/cis/v1/resources"
 
 
 def client_token(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
@@ -34,9 +35,24 @@ def _client_reply(emu: EmulatorServer, client: dict[str, Any]) -> Reply:
     return Reply(200, {"result": client} if emu.mosaic.wrap_results else client)
 
 
+def list_resources(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, {"result": emu.mosaic.list_resources(req.bearer())})
+
+
+def resource_by_uri(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, {"result": emu.mosaic.resource_by_uri(req.bearer(), req.arg("resourceUri"))})
+
+
+def put_resource(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+    return Reply(200, {"result": emu.mosaic.put_resource(req.bearer(), params["resource_id"], req.json())})
+
+
 ROUTES = [
     Route("POST", "/oidc/token", "mosaic-token", client_token),
     Route("POST", "/cis/v1/auth/token/refresh", "mosaic-refresh", refresh),
     Route("GET", CLIENT, "mosaic-client-get", get_client),
     Route("PUT", CLIENT, "mosaic-client-put", put_client),
+    Route("GET", RESOURCES, "mosaic-resources", list_resources),
+    Route("GET", RESOURCES + "/uri", "mosaic-resource-get", resource_by_uri),
+    Route("PUT", RESOURCES + "/{resource_id}", "mosaic-resource-put", put_resource),
 ]

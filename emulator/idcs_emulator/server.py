@@ -53,7 +53,8 @@ class EmulatorServer:
     def _token_services(self) -> tuple[Grants, Mosaic]:
         seed = self.domain.seed
         return Grants(self.domain, seed.get("users", [])), Mosaic(seed.get("mosaicClients", []),
-                                                                  seed.get("mosaicManagementApps", []))
+                                                                  seed.get("mosaicManagementApps", []),
+                                                                  seed.get("mosaicResources", []))
 
     def reset(self) -> None:
         """Back to the seed: apps, tokens, faults and the request log."""

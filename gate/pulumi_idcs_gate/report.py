@@ -8,13 +8,14 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pulumi_idcs_provider import app_token_expiry, mosaic_timeouts, type_tokens
+from pulumi_idcs_provider import app_token_expiry, mosaic_resource_timeouts, mosaic_timeouts, type_tokens
 from pulumi_idcs_provider.type_tokens import original_of
 
 from .collect import Findings, Step, Violation
 
 #: The lifetimes each resource type manages, by wire name, under both front doors (from the resources themselves).
-ATTRIBUTES = {type_tokens.APP.name: app_token_expiry.MANAGED, type_tokens.MOSAIC.name: mosaic_timeouts.MANAGED}
+ATTRIBUTES = {type_tokens.APP.name: app_token_expiry.MANAGED, type_tokens.MOSAIC.name: mosaic_timeouts.MANAGED,
+              type_tokens.MOSAIC_RESOURCE.name: mosaic_resource_timeouts.MANAGED}
 CHECK = type_tokens.CHECK.name
 #: Steps of a replacement other than the "replace" itself: they would repeat its rows.
 REPLACEMENT_PARTS = {"create-replacement", "delete-replaced", "discard-replaced", "read-replacement",
@@ -71,6 +72,9 @@ def _app_label(outputs: dict[str, Any]) -> str:
     """The app as the domain names it now: its live name first (after a console rename too), then its id."""
     if outputs.get("clientId"):
         return f"{outputs['clientId']} (application {outputs.get('appId')})"
+    uri, resource_id = outputs.get("resourceUri"), outputs.get("resourceId")
+    if uri or resource_id:  # a Mosaic custom resource
+        return f"{uri} (resource {resource_id})" if uri and resource_id else str(uri or resource_id)
     live = dict(outputs)
     if outputs.get(RENAMED) and outputs.get("identifiedBy") in ("appName", "appDisplayName"):
         live[str(outputs["identifiedBy"])] = outputs[RENAMED]
@@ -108,7 +112,7 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
 
 def _new_app(step: Step) -> dict[str, Any]:
     """The app a create or a replacement adopts: what the plugin's preview resolved, else the program's inputs."""
-    return step.planned if step.planned.get("appId") or step.planned.get("clientId") else step.desired
+    return step.planned if any(step.planned.get(k) for k in ("appId", "clientId", "resourceId")) else step.desired
 
 
 def _new_rows(step: Step, attributes: tuple[str, ...]) -> list[Row]:

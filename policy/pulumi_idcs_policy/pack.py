@@ -111,8 +111,8 @@ POLICIES = [
                    "Access and refresh token lifetimes stay within the organisation's bounds.", _bounds,
                    DEFAULT_BOUNDS),
     _bounds_policy("idcs-mosaic-token-lifetime-bounds",
-                   "Transmit Mosaic client lifetimes stay within the organisation's bounds.", _mosaic_bounds,
-                   DEFAULT_MOSAIC_BOUNDS),
+                   "Transmit Mosaic client and resource lifetimes stay within the organisation's bounds.",
+                   _mosaic_bounds, DEFAULT_MOSAIC_BOUNDS),
     ResourceValidationPolicy(
         name="idcs-refresh-not-shorter-than-access",
         description="Refresh tokens live at least as long as the access tokens they renew.",

@@ -18,7 +18,9 @@ from pulumi_idcs_provider.models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppToken
 from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsInputs
 
 #: Each resource under both front doors: the dynamic provider's type and the plugin's (schema.json) type.
-APP_TYPES, CHECK_TYPES, MOSAIC_TYPES = type_tokens.APP.tokens, type_tokens.CHECK.tokens, type_tokens.MOSAIC.tokens
+APP_TYPES, CHECK_TYPES = type_tokens.APP.tokens, type_tokens.CHECK.tokens
+#: A Mosaic client's and a custom resource's lifetimes share their names and bounds (mosaic_adoption).
+MOSAIC_TYPES = type_tokens.MOSAIC.tokens | type_tokens.MOSAIC_RESOURCE.tokens
 
 def _bound_settings(inputs: type[Wire]) -> dict[str, str]:
     """A bounds policy's settings and their defaults, from the bounds the definition declares on each managed

@@ -8,10 +8,15 @@ from dataclasses import dataclass
 from .app_token_expiry import AppTokenExpiryProvider
 from .definition import Definition
 from .models import AppTokenExpiryInputs, AppTokenExpiryOutputs
+from .mosaic_resource_timeouts import (
+    ResourceTokenTimeoutsInputs,
+    ResourceTokenTimeoutsOutputs,
+    ResourceTokenTimeoutsProvider,
+)
 from .mosaic_timeouts import ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider
 from .refresh_grant_check import RefreshGrantCheckInputs, RefreshGrantCheckOutputs, RefreshGrantCheckProvider
 from .settings import CONNECTIONS_KEY, KEYS, MOSAIC_CA_BUNDLE, MOSAIC_KEYS, SKIP_RESTORE, ConnectionSettings
-from .type_tokens import APP, CHECK, MOSAIC, ResourceType
+from .type_tokens import APP, CHECK, MOSAIC, MOSAIC_RESOURCE, ResourceType
 
 DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
     Definition(APP, (
@@ -35,6 +40,13 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         'or puts back the values found at adoption ("restore"). A PUT carries only token_expiration (all three '
         "keys, the unmanaged ones as read) and session_expiration when managed."),
         ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider),
+    Definition(MOSAIC_RESOURCE, (
+        "The token lifetimes of one existing Transmit Mosaic custom resource (tenant-wide): tokens issued for the "
+        "resource (resource=<its URI>) take them, and a refresh keeps the resource of the login that started it. "
+        "Creating it adopts the resource by resourceId or resourceUri (never creates one); each lifetime left out "
+        "is not managed; deleting it leaves the values (onDelete \"retain\") or puts back the values found at "
+        'adoption ("restore"). A PUT carries only the lifetimes that differ. Import it by the resource\'s id or URI.'),
+        ResourceTokenTimeoutsInputs, ResourceTokenTimeoutsOutputs, ResourceTokenTimeoutsProvider),
 )}
 
 

@@ -1,9 +1,11 @@
-"""HTTP client for Transmit Mosaic's management API: a management token, and GET/PUT of one OIDC client.
+"""HTTP client for Transmit Mosaic's management API: a management token, GET/PUT of one OIDC client, and the
+custom resources (list, by URI, PUT).
 
 Facts in docs/mosaic-api.md: the token is a client_credentials grant at `{host}/oidc/token` (no `/cis`); a client
-lives at `/cis/v1/applications/{appId}/clients/{clientId}`, answered bare or wrapped in `{"result": ...}`; errors
-are `{"message": <text or list>, "error_code": <status>}`. One client (token, pace) per management app serves
-every resource of a provider's context.
+lives at `/cis/v1/applications/{appId}/clients/{clientId}`, answered bare or wrapped in `{"result": ...}`; the
+resources at `/cis/v1/resources` (a list), `/cis/v1/resources/uri?resourceUri=` and `PUT /cis/v1/resources/{id}`
+(no GET by id); errors are `{"message": <text or list>, "error_code": <status>}`. One client (token, pace) per
+management app serves every resource of a provider's context.
 """
 
 from __future__ import annotations
@@ -41,28 +43,46 @@ class MosaicClient:
 
     def get_client(self, app_id: str, client_id: str) -> dict[str, Any] | None:
         """The client as Mosaic shows it, or None when there is no such client in that app."""
-        resp = self._call("GET", app_id, client_id, "read")
+        resp = self._call("GET", _client_path(app_id, client_id), _client(app_id, client_id), "read")
         return None if resp.status_code == 404 else _unwrapped(resp)
 
     def put_client(self, app_id: str, client_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        resp = self._call("PUT", app_id, client_id, "update", json=body)
+        what = _client(app_id, client_id)
+        resp = self._call("PUT", _client_path(app_id, client_id), what, "update", json=body)
         if resp.status_code == 404:
-            raise _api_error(resp, "update", app_id, client_id)
+            raise _api_error(resp, "update", what)
         return _unwrapped(resp)
 
-    def _call(self, method: str, app_id: str, client_id: str, action: str, **kwargs: Any) -> requests.Response:
-        path = f"/cis/v1/applications/{quote(app_id, safe='')}/clients/{quote(client_id, safe='')}"
+    def list_resources(self) -> list[dict[str, Any]]:
+        """Every custom resource of the tenant (one request: Mosaic does not page this list)."""
+        resp = self._call("GET", "/cis/v1/resources", "the resources", "list")
+        body = resp.json() if resp.status_code != 404 else {}
+        found = body.get("result") if isinstance(body, dict) else body
+        return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+    def resource_by_uri(self, uri: str) -> dict[str, Any] | None:
+        """The resource whose URI is `uri`, or None."""
+        resp = self._call("GET", "/cis/v1/resources/uri", f"resource {shown(uri)}", "read",
+                          params={"resourceUri": uri})
+        return None if resp.status_code == 404 else _unwrapped(resp)
+
+    def put_resource(self, resource_id: str, label: str, body: dict[str, Any]) -> dict[str, Any]:
+        resp = self._call("PUT", f"/cis/v1/resources/{quote(resource_id, safe='')}", label, "update", json=body)
+        if resp.status_code == 404:
+            raise _api_error(resp, "update", label)
+        return _unwrapped(resp)
+
+    def _call(self, method: str, path: str, what: str, action: str, **kwargs: Any) -> requests.Response:
         try:
-            # GET reads; PUT sets the whole client to the same body again: both may be resent.
+            # GET reads; PUT sets the same fields to the same values again: both may be resent.
             resp = self.transport.request(method, path, auth=self.auth, headers={"Accept": "application/json"},
                                           replay_safe=method in ("GET", "PUT"), **kwargs)
         except TransportError as e:
             hint = ". Set idcs:mosaicCaBundle (or $MOSAIC_CA_BUNDLE) to the CA's PEM file" if e.tls else ""
-            raise MosaicApiError(f"could not {action} client {shown(client_id)} of application {shown(app_id)}: {e}"
-                                 + hint) from None
+            raise MosaicApiError(f"could not {action} {what}: {e}" + hint) from None
         if resp.ok or resp.status_code == 404:
             return resp
-        raise _api_error(resp, action, app_id, client_id)
+        raise _api_error(resp, action, what)
 
     def _token_refused(self, resp: requests.Response) -> MosaicApiError:
         return MosaicApiError(
@@ -89,6 +109,13 @@ def _message(resp: requests.Response) -> str:
     return (f"error_code {code}: " if code is not None else "") + str(message or "no message")
 
 
-def _api_error(resp: requests.Response, action: str, app_id: str, client_id: str) -> MosaicApiError:
-    return MosaicApiError(f"Mosaic refused to {action} client {shown(client_id)} of application {shown(app_id)}: "
-                          f"HTTP {resp.status_code}, {_message(resp)}")
+def _client_path(app_id: str, client_id: str) -> str:
+    return f"/cis/v1/applications/{quote(app_id, safe='')}/clients/{quote(client_id, safe='')}"
+
+
+def _client(app_id: str, client_id: str) -> str:
+    return f"client {shown(client_id)} of application {shown(app_id)}"
+
+
+def _api_error(resp: requests.Response, action: str, what: str) -> MosaicApiError:
+    return MosaicApiError(f"Mosaic refused to {action} {what}: HTTP {resp.status_code}, {_message(resp)}")

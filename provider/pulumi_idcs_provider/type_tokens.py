@@ -40,4 +40,5 @@ def original_of(wire: str) -> str:
 APP = ResourceType("AppTokenExpiry", "index")
 CHECK = ResourceType("RefreshGrantCheck", "index")
 MOSAIC = ResourceType("ClientTokenTimeouts", "mosaic")
-ALL = (APP, CHECK, MOSAIC)
+MOSAIC_RESOURCE = ResourceType("ResourceTokenTimeouts", "mosaic")
+ALL = (APP, CHECK, MOSAIC, MOSAIC_RESOURCE)

@@ -16,8 +16,9 @@ from typing import Any
 
 from .. import type_tokens
 
-#: Both front doors' types of what an import adopts: an app, or a Mosaic client (whose id is <appId>/<clientId>).
-APP_TYPES = type_tokens.APP.tokens | type_tokens.MOSAIC.tokens
+#: Both front doors' types of what an import adopts: an app, a Mosaic client (whose id is <appId>/<clientId>) or a
+#: Mosaic resource (imported by its id or its URI).
+APP_TYPES = type_tokens.APP.tokens | type_tokens.MOSAIC.tokens | type_tokens.MOSAIC_RESOURCE.tokens
 
 
 class StackUnreadable(Exception):
@@ -43,7 +44,8 @@ def owners_of(urn: str, app_id: str) -> list[str]:
 def _manages(resource: dict[str, Any], app_id: str) -> bool:
     outputs = resource.get("outputs") or {}
     return (resource.get("type") in APP_TYPES and not resource.get("delete")
-            and app_id in (resource.get("id"), outputs.get("appId")))
+            and app_id in (resource.get("id"), outputs.get("appId"), outputs.get("resourceId"),
+                           outputs.get("resourceUri")))
 
 
 def _exported(stack: str) -> dict[str, Any]:

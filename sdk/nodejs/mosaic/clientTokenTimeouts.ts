@@ -146,7 +146,7 @@ export class ClientTokenTimeouts extends pulumi.CustomResource {
  */
 export interface ClientTokenTimeoutsArgs {
     /**
-     * Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
+     * Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
      */
     accessTokenTtl?: pulumi.Input<number | string | undefined>;
     /**

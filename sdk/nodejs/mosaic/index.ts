@@ -10,6 +10,11 @@ export type ClientTokenTimeouts = import("./clientTokenTimeouts").ClientTokenTim
 export const ClientTokenTimeouts: typeof import("./clientTokenTimeouts").ClientTokenTimeouts = null as any;
 utilities.lazyLoad(exports, ["ClientTokenTimeouts"], () => require("./clientTokenTimeouts"));
 
+export { ResourceTokenTimeoutsArgs } from "./resourceTokenTimeouts";
+export type ResourceTokenTimeouts = import("./resourceTokenTimeouts").ResourceTokenTimeouts;
+export const ResourceTokenTimeouts: typeof import("./resourceTokenTimeouts").ResourceTokenTimeouts = null as any;
+utilities.lazyLoad(exports, ["ResourceTokenTimeouts"], () => require("./resourceTokenTimeouts"));
+
 
 const _module = {
     version: utilities.getVersion(),
@@ -17,6 +22,8 @@ const _module = {
         switch (type) {
             case "idcs:mosaic:ClientTokenTimeouts":
                 return new ClientTokenTimeouts(name, <any>undefined, { urn })
+            case "idcs:mosaic:ResourceTokenTimeouts":
+                return new ResourceTokenTimeouts(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

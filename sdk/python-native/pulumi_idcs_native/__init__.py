@@ -37,7 +37,8 @@ _utilities.register(
   "mod": "mosaic",
   "fqn": "pulumi_idcs_native.mosaic",
   "classes": {
-   "idcs:mosaic:ClientTokenTimeouts": "ClientTokenTimeouts"
+   "idcs:mosaic:ClientTokenTimeouts": "ClientTokenTimeouts",
+   "idcs:mosaic:ResourceTokenTimeouts": "ResourceTokenTimeouts"
   }
  }
 ]

@@ -97,7 +97,7 @@ func ClientTokenTimeoutsExists(ctx *pulumi.Context,
 }
 
 type clientTokenTimeoutsArgs struct {
-	// Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
+	// Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	AccessTokenTtl interface{} `pulumi:"accessTokenTtl"`
 	// The Mosaic application's id (the portal: Applications > the application).
 	AppId string `pulumi:"appId"`
@@ -115,7 +115,7 @@ type clientTokenTimeoutsArgs struct {
 
 // The set of arguments for constructing a ClientTokenTimeouts resource.
 type ClientTokenTimeoutsArgs struct {
-	// Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
+	// Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
 	AccessTokenTtl pulumi.Input
 	// The Mosaic application's id (the portal: Applications > the application).
 	AppId pulumi.StringInput

@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "idcs:mosaic:ClientTokenTimeouts":
 		r = &ClientTokenTimeouts{}
+	case "idcs:mosaic:ResourceTokenTimeouts":
+		r = &ResourceTokenTimeouts{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -7,3 +7,4 @@ from .. import _utilities
 import typing
 # Export this package's modules as members:
 from .client_token_timeouts import *
+from .resource_token_timeouts import *

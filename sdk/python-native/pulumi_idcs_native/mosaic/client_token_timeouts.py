@@ -31,7 +31,7 @@ class ClientTokenTimeoutsArgs:
 
         :param pulumi.Input[_builtins.str] app_id: The Mosaic application's id (the portal: Applications > the application).
         :param pulumi.Input[_builtins.str] client_id: The OIDC client's id within that application.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] access_token_ttl: Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] access_token_ttl: Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] max_refresh_rotate: Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         :param pulumi.Input[_builtins.str] on_delete: "retain" leaves the values on delete; "restore" puts back the values found at adoption.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] refresh_token_ttl: Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
@@ -80,7 +80,7 @@ class ClientTokenTimeoutsArgs:
     @pulumi.getter(name="accessTokenTtl")
     def access_token_ttl(self) -> pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]:
         """
-        Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
+        Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         """
         return pulumi.get(self, "access_token_ttl")
 
@@ -156,7 +156,7 @@ class ClientTokenTimeouts(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[_builtins.int, _builtins.str]] access_token_ttl: Lifetime of the client's access tokens: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] access_token_ttl: Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.
         :param pulumi.Input[_builtins.str] app_id: The Mosaic application's id (the portal: Applications > the application).
         :param pulumi.Input[_builtins.str] client_id: The OIDC client's id within that application.
         :param pulumi.Input[Union[_builtins.int, _builtins.str]] max_refresh_rotate: Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not managed.

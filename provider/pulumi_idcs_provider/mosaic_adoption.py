@@ -1,0 +1,296 @@
+"""What both Mosaic resources do, written once: adopt one live object (an OIDC client, a custom resource) and
+manage only the lifetimes the program names, with the same model as AppTokenExpiry.
+
+The object is never created or deleted; what was found at adoption is remembered for `onDelete: restore`; only
+what differs is written (a PUT), and Mosaic's answer is checked against what was sent; whatever `up` would refuse,
+check and diff refuse first. A `Target` says what differs between the objects: how one is named, found, read and
+written. Each resource module binds its operations with `Adoption(target).operations()`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
+from pulumi.output import Unknown
+from pydantic import field_validator
+
+from . import adopting
+from .context import Context
+from .definition import Wire, flagged, prop, snake
+from .durations import describe
+from .errors import AppNotFoundError, ConfigurationError, IdcsError
+from .models import NAME_KEY, Failure, on_delete_field, validate_known
+from .mosaic_client import MosaicClient
+from .ownership import OwnershipError
+from .type_tokens import original_of
+from .verdict import Verdict
+
+Props = Mapping[str, Any]
+
+
+class MosaicLifetimes(Wire):
+    """The lifetimes both a client and a custom resource have (Mosaic's names, in seconds), and onDelete."""
+
+    access_token_ttl: int | None = prop(
+        'Lifetime of the access tokens issued: whole seconds or a duration ("15m", "7d", "PT1H"). Left out: not '
+        "managed.", managed=True, policy=("5m", "1d"))
+    refresh_token_ttl: int | None = prop(
+        'Lifetime of each refresh token (at most maxRefreshRotate): whole seconds or a duration ("15m", "7d", '
+        '"PT1H"). Left out: not managed.', managed=True, policy=("1h", "90d"))
+    max_refresh_rotate: int | None = prop(
+        "Absolute lifetime of a chain of rotated refresh tokens, from the login that started it: whole seconds or a "
+        'duration ("15m", "7d", "PT1H"). Left out: not managed.', managed=True, policy=("1h", "365d"))
+    on_delete: Literal["retain", "restore"] = prop(
+        '"retain" leaves the values on delete; "restore" puts back the values found at adoption.', "retain")
+
+    @field_validator("on_delete", mode="before")
+    @classmethod
+    def _on_delete(cls, v: object) -> object:
+        return on_delete_field(v)
+
+    def desired(self) -> dict[str, int]:
+        """The managed lifetimes the program sets, by wire name."""
+        return {w: v for w in flagged(type(self), "managed") if (v := getattr(self, snake(w))) is not None}
+
+    def label(self) -> str:
+        """The object in messages: client "c" of application "a"."""
+        raise NotImplementedError
+
+
+class Target(ABC):
+    """One kind of Mosaic object a resource adopts."""
+
+    inputs: type[MosaicLifetimes]
+    noun: str              # "client": what the originals' descriptions call it
+    naming: str            # the input a missing or taken object is reported on
+    where: str             # where the portal shows it: the hint of a "not found"
+
+    @abstractmethod
+    def find(self, api: MosaicClient, inputs: MosaicLifetimes) -> dict[str, Any] | None:
+        """The live object the inputs name, None when there is none."""
+
+    @abstractmethod
+    def identity(self, inputs: MosaicLifetimes, live: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs that name the live object (and what the program named it by)."""
+
+    @abstractmethod
+    def key(self, identity: Props) -> str:
+        """The object's id, from its identity (or a state holding it): the resource id and the ownership key."""
+
+    @abstractmethod
+    def identity_inputs(self, props: Props) -> dict[str, Any]:
+        """The inputs that named the object, from a state: what a refresh or an import records as the program."""
+
+    @abstractmethod
+    def live_values(self, live: Mapping[str, Any]) -> dict[str, int | None]:
+        """Each managed lifetime as Mosaic shows it (None where it has none)."""
+
+    @abstractmethod
+    def write(self, api: MosaicClient, inputs: MosaicLifetimes, live: Mapping[str, Any],
+              changes: Mapping[str, int]) -> dict[str, Any]:
+        """PUT the changed lifetimes (and what Mosaic needs beside them); the object as answered."""
+
+    @abstractmethod
+    def lookup(self, api: MosaicClient, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(identity inputs, live object) for a `pulumi import` id; None when there is no such object."""
+
+    def problems(self, inputs: MosaicLifetimes, unknown: set[str]) -> list[Failure]:
+        """Rules across the inputs beyond the lifetimes' (`unknown`: inputs known only at up, or already failed)."""
+        return []
+
+
+class Adoption:
+    """The eight operations of an adopting Mosaic resource, for one target."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.managed = flagged(target.inputs, "managed")
+        self.original = {w: original_of(w) for w in self.managed}
+
+    def operations(self) -> tuple[Callable[..., Any], ...]:
+        """check, verdict, planned, imported, create, read, update, delete: what a resource module exports."""
+        return (self.check, self.verdict, self.planned, self.imported, self.create, self.read, self.update,
+                self.delete)
+
+    # --- inputs -------------------------------------------------------------------------------------------------
+
+    def check_inputs(self, news: Props) -> tuple[dict[str, Any], list[Failure]]:
+        """Each property, then the rules across them."""
+        raw = {k: v for k, v in news.items() if not k.startswith("__")}
+        parsed, checked, failures = validate_known(self.target.inputs, raw)
+        if parsed is None:
+            return checked, failures
+        assert isinstance(parsed, MosaicLifetimes)
+        unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
+        failures += self.target.problems(parsed, unknown | {f.property for f in failures})
+        if not parsed.desired() and not unknown & set(self.managed) and not {f.property for f in failures} & set(
+                self.managed):
+            names = ", ".join(self.managed[:-1]) + f" or {self.managed[-1]}"
+            failures.append(Failure(property=self.managed[0], reason=(
+                f"nothing to manage: set {names} (a lifetime left out is not managed)")))
+        refresh, rotate = parsed.refresh_token_ttl, parsed.max_refresh_rotate
+        if refresh is not None and rotate is not None and refresh > rotate:
+            failures.append(Failure(property="refreshTokenTtl", reason=(
+                f"refresh tokens ({describe(refresh)}) would outlive the rotation limit ({describe(rotate)}), after "
+                "which no refresh token can be used: make refreshTokenTtl at most maxRefreshRotate")))
+        return checked, failures
+
+    def _inputs(self, props: Props) -> MosaicLifetimes:
+        return self.target.inputs.model_validate({k: v for k, v in props.items() if not k.startswith("__")})
+
+    def _read(self, api: MosaicClient, inputs: MosaicLifetimes) -> dict[str, Any]:
+        found = self.target.find(api, inputs)
+        if found is None:
+            raise AppNotFoundError(f"no {inputs.label()} in {api.settings.base_url}: check it in the portal "
+                                   f"({self.target.where})")
+        return found
+
+    def _put(self, api: MosaicClient, inputs: MosaicLifetimes, live: Mapping[str, Any],
+             values: Mapping[str, int]) -> dict[str, Any]:
+        """PUT only when something differs; check that Mosaic kept what was sent."""
+        current = self.target.live_values(live)
+        changes = {w: int(v) for w, v in values.items() if current.get(w) != v}
+        if not changes:
+            return dict(live)
+        kept = self.target.live_values(answer := self.target.write(api, inputs, live, changes))
+        wrong = {w: (v, kept.get(w)) for w, v in changes.items() if kept.get(w) != v}
+        if wrong:
+            said = "; ".join(f"{w}: sent {v}, Mosaic answered {got}" for w, (v, got) in sorted(wrong.items()))
+            raise IdcsError(f"Mosaic accepted the update of {inputs.label()} but did not keep the values sent "
+                            f"({said})")
+        return answer
+
+    def _outputs(self, inputs: MosaicLifetimes, live: Mapping[str, Any], originals: Mapping[str, Any],
+                 api: MosaicClient) -> dict[str, Any]:
+        values = self.target.live_values(live)
+        outs: dict[str, Any] = {**self.target.identity(inputs, live), "onDelete": inputs.on_delete,
+                                "baseUrl": api.settings.base_url}
+        outs.update({w: values[w] for w in inputs.desired()})
+        outs.update({self.original[w]: v for w, v in originals.items() if v is not None})
+        return outs
+
+    def _claim(self, ctx: Context, api: MosaicClient, inputs: MosaicLifetimes, live: Mapping[str, Any],
+               props: Props, adopt: bool = False) -> None:
+        mark = ctx.owners.adopt if adopt else ctx.owners.claim
+        mark(api.settings.base_url, self.target.key(self.target.identity(inputs, live)),
+             str(props.get(NAME_KEY) or ""), inputs.label())
+
+    def _preflight(self, ctx: Context, checked: dict[str, Any]) -> list[Failure]:
+        """For a new resource: the Mosaic settings are usable, the object exists, no other resource manages it."""
+        try:
+            api = ctx.mosaic()
+        except ConfigurationError as e:
+            return [Failure(property="", reason=str(e))]
+        inputs = self._inputs(checked)
+        try:
+            self._claim(ctx, api, inputs, self._read(api, inputs), checked)
+        except (AppNotFoundError, OwnershipError) as e:
+            return [Failure(property=self.target.naming, reason=str(e))]
+        except IdcsError as e:
+            return [Failure(property="", reason=str(e))]
+        return []
+
+    # --- operations ---------------------------------------------------------------------------------------------
+
+    def check(self, ctx: Context, olds: Props, news: Props) -> CheckResult:
+        return adopting.check(olds, news, self.check_inputs, lambda checked: self._preflight(ctx, checked))
+
+    def create(self, ctx: Context, props: Props) -> CreateResult:
+        inputs, api = self._inputs(props), ctx.mosaic()
+        live = self._read(api, inputs)
+        self._claim(ctx, api, inputs, live, props, adopt=True)
+        originals = {w: self.target.live_values(live)[w] for w in inputs.desired()}
+        answer = self._put(api, inputs, live, inputs.desired())
+        outs = self._outputs(inputs, answer, originals, api)
+        return CreateResult(self.target.key(outs), outs)
+
+    def update(self, ctx: Context, _id: str, olds: Props, news: Props) -> UpdateResult:
+        inputs, api = self._inputs(news), ctx.mosaic()
+        live = self._read(api, inputs)
+        self._claim(ctx, api, inputs, live, news, adopt=True)
+        originals = self._originals(olds, inputs, live)
+        released = {w: originals[w] for w in self.managed if olds.get(w) is not None and w not in inputs.desired()
+                    and inputs.on_delete == "restore" and originals.get(w) is not None}
+        answer = self._put(api, inputs, live, {**inputs.desired(), **released})
+        return UpdateResult(self._outputs(inputs, answer, originals, api))
+
+    def _originals(self, olds: Props, inputs: MosaicLifetimes, live: Mapping[str, Any]) -> dict[str, Any]:
+        """The values found at adoption: the state's, and the live ones of lifetimes managed from now on."""
+        originals: dict[str, Any] = {w: olds[self.original[w]] for w in self.managed
+                                     if olds.get(self.original[w]) is not None}
+        for w in inputs.desired():
+            originals.setdefault(w, self.target.live_values(live)[w])
+        return originals
+
+    def read(self, ctx: Context, id_: str, props: Props) -> ReadResult:
+        inputs, api = self._inputs(props), ctx.mosaic()
+        live = self.target.find(api, inputs)
+        if live is None:
+            return ReadResult("", {})
+        values = self.target.live_values(live)
+        managed = [w for w in self.managed if props.get(w) is not None]
+        outs = {k: v for k, v in props.items() if not k.startswith("__")}
+        outs.update(self.target.identity(inputs, live), **{w: values[w] for w in managed})
+        fresh = {**self.target.identity_inputs(outs), "onDelete": inputs.on_delete, **{w: values[w] for w in managed}}
+        if props.get(NAME_KEY):
+            fresh[NAME_KEY] = outs[NAME_KEY] = props[NAME_KEY]
+        return ReadResult(id_, outs, fresh)
+
+    def delete(self, ctx: Context, _id: str, props: Props) -> None:
+        if props.get("onDelete") != "restore" or ctx.settings.skip_restore:
+            return
+        inputs, api = self._inputs(props), ctx.mosaic()
+        if props.get("baseUrl") and props["baseUrl"] != api.settings.base_url:
+            raise ConfigurationError(
+                f"cannot restore {inputs.label()} in {props['baseUrl']}: idcs:mosaicBaseUrl now points at "
+                f"{api.settings.base_url}. Point it back for this run, or `pulumi config set idcs:skipRestore "
+                "true`, run again, then `pulumi config rm idcs:skipRestore`")
+        originals = {w: int(props[self.original[w]]) for w in self.managed
+                     if props.get(w) is not None and props.get(self.original[w]) is not None}
+        if not originals or ctx.owners.adopted_in_this_run(api.settings.base_url, self.target.key(props)):
+            return
+        live = self.target.find(api, inputs)
+        if live is not None:
+            self._put(api, inputs, live, originals)
+
+    def verdict(self, ctx: Context, _id: str, olds: Props, news: Props) -> Verdict:
+        """Compare the program with the state and the live object (one read)."""
+        if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
+            return Verdict(unknown=True)
+        inputs, api = self._inputs(news), ctx.mosaic()
+        if olds.get("baseUrl", api.settings.base_url) != api.settings.base_url:
+            return Verdict(replaces=("baseUrl",))  # another tenant: adopt the object there instead
+        found = self._read(api, inputs)
+        identity = self.target.identity(inputs, found)
+        if self.target.key(identity) != self.target.key(olds):  # another object: adopt it instead
+            named = self.target.identity_inputs(identity)
+            return Verdict(replaces=tuple(k for k in named if olds.get(k) != named[k]) or (self.target.naming,))
+        live = self.target.live_values(found)
+        self._claim(ctx, api, inputs, found, news)
+        managed = {w: olds.get(w) for w in self.managed if olds.get(w) is not None}
+        return Verdict(inputs_changed=inputs.desired() != managed or inputs.on_delete != olds.get("onDelete", "retain")
+                       or any(olds.get(k) != v for k, v in self.target.identity_inputs(identity).items()),
+                       drift={w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v})
+
+    def planned(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
+        """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
+        inputs, api = self._inputs(props), ctx.mosaic()
+        live = self._read(api, inputs)
+        originals = self._originals(olds, inputs, live)
+        outs = {**self._outputs(inputs, live, originals, api), **inputs.desired()}
+        return self.target.key(outs), outs
+
+    def imported(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """(outputs, inputs) of an object adopted as it is (`pulumi import`): every lifetime it has managed at its
+        live value, "retain" on delete; None when there is no such object."""
+        api = ctx.mosaic()
+        found = self.target.lookup(api, id_)
+        if found is None:
+            return None
+        named, live = found
+        values = {w: v for w, v in self.target.live_values(live).items() if v is not None}
+        inputs: dict[str, Any] = {**named, "onDelete": "retain", **values}
+        return self._outputs(self._inputs(inputs), live, values, api), inputs
