@@ -17,14 +17,21 @@ from pulumi import automation as auto
 pytestmark = pytest.mark.engine
 
 CLIENT, CLIENT_SECRET = "mosaic-demo-client", "emulator-mosaic-secret-0006"
+PAYMENTS, PAYMENTS_URI = "c2a9e4b1d7f3468e", "https://payments.example.com/api"
+
+
+def seed(emu: EmulatorServer, resource: str | None = None) -> str:
+    """A refresh token as a user login gives one (for `resource` when the login targeted it)."""
+    return str(requests.post(emu.url + "/_emulator/mosaic/refresh-tokens", json={"clientId": CLIENT,
+                                                                               "resource": resource},
+                             timeout=5).json()["refresh_token"])
 
 
 def config(emu: EmulatorServer) -> dict[str, tuple[str, bool]]:
-    seed = requests.post(emu.url + "/_emulator/mosaic/refresh-tokens", json={"clientId": CLIENT},
-                         timeout=5).json()["refresh_token"]
     return {"idcs:mosaicBaseUrl": (emu.url, False), "idcs:mosaicClientId": ("mosaic-admin-client", False),
             "idcs:mosaicClientSecret": ("emulator-mosaic-admin-secret-0007", True),
-            "mosaicClientSecret": (CLIENT_SECRET, True), "mosaicRefreshToken": (seed, True)}
+            "mosaicClientSecret": (CLIENT_SECRET, True), "mosaicRefreshToken": (seed(emu), True),
+            "mosaicResourceRefreshToken": (seed(emu, PAYMENTS_URI), True)}
 
 
 def expiration(emu: EmulatorServer) -> dict[str, Any]:
@@ -38,22 +45,28 @@ def test_the_mosaic_example_proves_the_managed_lifetime(tmp_path: Path, emulator
                                     "max_refresh_rotate": 2592000}
     outputs = {k: v.value for k, v in stack.outputs().items()}
     assert outputs["expiresIn"] == 900 and outputs["originalAccessTokenTtl"] == 3600
+    # the resource's lifetime decides the resource-targeted token's, whatever the client's says
+    assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 600 == outputs["resourceExpiresIn"]
     stack.preview(expect_no_changes=True)
 
-    stack.set_config("accessTokenTtl", auto.ConfigValue("30m"))  # the check reruns with the new expectation
+    stack.set_config("accessTokenTtl", auto.ConfigValue("30m"))  # each check reruns with its new expectation
+    stack.set_config("resourceAccessTokenTtl", auto.ConfigValue("5m"))
     preview = stack.preview(diff=True)
-    assert "accessTokenTtl: 900 => 1800" in preview.stdout
+    assert "accessTokenTtl: 900 => 1800" in preview.stdout and "accessTokenTtl: 600 => 300" in preview.stdout
     stack.up()
-    assert stack.outputs()["expiresIn"].value == 1800  # issued by the refresh endpoint from the new TTL
+    outputs = {k: v.value for k, v in stack.outputs().items()}
+    assert outputs["expiresIn"] == 1800 and outputs["resourceExpiresIn"] == 300  # issued from the new TTLs
 
     emulator.mosaic.change_client(CLIENT, {"token_expiration": {**expiration(emulator), "access_token_ttl": 60}})
+    emulator.mosaic.change_resource(PAYMENTS, {"access_token_ttl": 120})
     with pytest.raises(auto.CommandError) as drift:
         stack.preview(refresh=True, expect_no_changes=True, diff=True)
-    assert "accessTokenTtl: 60 => 1800" in str(drift.value)
+    assert "accessTokenTtl: 60 => 1800" in str(drift.value) and "accessTokenTtl: 120 => 300" in str(drift.value)
     stack.up(refresh=True)
     stack.destroy()
     assert expiration(emulator) == {"access_token_ttl": 3600, "refresh_token_ttl": 1209600,
                                     "max_refresh_rotate": 1209600}  # restored
+    assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 3600
 
 
 def test_client_token_timeouts_through_the_plugin(tmp_path: Path, emulator: EmulatorServer) -> None:
@@ -117,3 +130,39 @@ def test_client_token_timeouts_preview_drift_and_import_through_the_plugin(tmp_p
     assert imported["id"] == f"mosaic-demo-app/{CLIENT}" and imported["inputs"]["accessTokenTtl"] == 60
     assert imported["inputs"]["onDelete"] == "retain" and not [r for r in emulator.requests_of()
                                                                if r["method"] == "PUT"]
+
+
+def test_resource_token_timeouts_through_the_plugin(tmp_path: Path, emulator: EmulatorServer) -> None:
+    """Adopt, change, drift, restore through the plugin, and import by id into another stack."""
+    header = "name: idcs-mosaic-resource\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n" \
+             "      path: ../../.venv/bin\n"
+    payments = ("resources:\n  payments:\n    type: idcs:mosaic:ResourceTokenTimeouts\n    properties:\n"
+                f"      resourceUri: {PAYMENTS_URI}\n      accessTokenTtl: 20m\n      onDelete: restore\n")
+    provider_config = {k: v for k, v in config(emulator).items() if k.startswith("idcs:")}
+    stack = yaml_stack(tmp_path / "one", header + payments, provider_config)
+    stack.up()
+    assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 1200
+    assert [r["body"] for r in emulator.requests_of("mosaic-resource-put")] == [{"access_token_ttl": 1200}]
+    stack.preview(expect_no_changes=True)
+    project = Path(stack.workspace.work_dir) / "Pulumi.yaml"
+    project.write_text(project.read_text().replace("accessTokenTtl: 20m", "accessTokenTtl: 30m"))
+    assert "accessTokenTtl: 1200 => 1800" in stack.preview(diff=True).stdout
+    stack.up()
+    assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 1800
+    emulator.mosaic.change_resource(PAYMENTS, {"access_token_ttl": 60})
+    drift = stack.preview(diff=True)  # the plugin's diff reads the live resource
+    assert drift.change_summary.get("update") == 1
+    assert "accessTokenTtl is 60 in the domain, the program wants 1800" in drift.stdout + drift.stderr
+
+    fresh = yaml_stack(tmp_path / "two", header + "resources: {}\n", provider_config)
+    fws = fresh.workspace
+    assert isinstance(fws, auto.LocalWorkspace)
+    subprocess.run(["pulumi", "import", "idcs:mosaic:ResourceTokenTimeouts", "reports", "5e81f0c3a6b94d27",
+                    "--yes", "--generate-code=false", "--stack", "test"], cwd=fws.work_dir,
+                   env={**os.environ, **fws.env_vars}, check=True, capture_output=True, text=True, timeout=300)
+    imported = next(r for r in fresh.export_stack().deployment["resources"] if r["urn"].endswith("::reports"))
+    assert imported["inputs"] == {"resourceId": "5e81f0c3a6b94d27", "onDelete": "retain", "accessTokenTtl": 900,
+                                  "refreshTokenTtl": 86400, "maxRefreshRotate": 604800}
+
+    stack.destroy()
+    assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 3600  # restored: the value at adoption

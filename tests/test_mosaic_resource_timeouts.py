@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 from idcs_emulator import EmulatorServer
 from pulumi_idcs_provider import mosaic_resource_timeouts as impl
 from pulumi_idcs_provider.context import Context
@@ -15,6 +16,7 @@ from pulumi_idcs_provider.errors import IdcsError
 PAYMENTS, PAYMENTS_URI = "c2a9e4b1d7f3468e", "https://payments.example.com/api"
 REPORTS = "5e81f0c3a6b94d27"
 ADMIN = ("mosaic-admin-client", "emulator-mosaic-admin-secret-0007")
+CLIENT, CLIENT_SECRET = "mosaic-demo-client", "emulator-mosaic-secret-0006"
 APPS_ONLY = ("mosaic-apps-only-client", "emulator-mosaic-apps-only-secret-0008")
 
 
@@ -149,3 +151,29 @@ def test_import_adopts_every_lifetime_as_it_is(emulator: EmulatorServer, id_: st
     assert outs["resourceId"] == REPORTS and outs["originalMaxRefreshRotate"] == 604800
     assert impl.imported(context(emulator), "nothing-here") is None
     assert puts(emulator) == []
+
+
+def client_token(emu: EmulatorServer, **extra: str) -> requests.Response:
+    return requests.post(emu.url + "/oidc/token", timeout=5, data={
+        "grant_type": "client_credentials", "client_id": CLIENT, "client_secret": CLIENT_SECRET, **extra})
+
+
+def test_a_token_for_a_resource_takes_its_lifetimes_and_a_refresh_keeps_the_resource(emulator: EmulatorServer) -> None:
+    emulator.mosaic.change_resource(PAYMENTS, {"access_token_ttl": 600})
+    assert client_token(emulator, resource=PAYMENTS_URI).json()["expires_in"] == 600
+    bearer = {"Authorization": f"Bearer {client_token(emulator).json()['access_token']}"}
+    assert client_token(emulator).json()["expires_in"] == 3600  # no resource: the default
+    pair = emulator.mosaic.mint(CLIENT, PAYMENTS_URI)  # a login for the resource
+    assert pair["expires_in"] == 600
+    for _ in range(2):  # the refresh request names no resource: the chain keeps the login's
+        pair = requests.post(emulator.url + "/cis/v1/auth/token/refresh", headers=bearer, timeout=5,
+                             json={"refresh_token": pair["refresh_token"]}).json()
+        assert pair["expires_in"] == 600
+    assert emulator.mosaic.mint(CLIENT)["expires_in"] == 3600  # the client's own lifetime
+
+
+def test_a_resource_not_added_to_the_client_is_refused(emulator: EmulatorServer) -> None:
+    refused = client_token(emulator, resource="https://reports.example.com/api")
+    assert refused.status_code == 400
+    assert refused.json() == {"message": f"Resource https://reports.example.com/api is not allowed for client {CLIENT}",
+                              "error_code": 400}
