@@ -145,7 +145,13 @@ def test_resource_token_timeouts_through_the_plugin(tmp_path: Path, emulator: Em
     assert [r["body"] for r in emulator.requests_of("mosaic-resource-put")] == [{"access_token_ttl": 1200}]
     stack.preview(expect_no_changes=True)
     project = Path(stack.workspace.work_dir) / "Pulumi.yaml"
-    project.write_text(project.read_text().replace("accessTokenTtl: 20m", "accessTokenTtl: 30m"))
+    in_place = project.read_text()
+    project.write_text(in_place.replace("accessTokenTtl: 20m", "accessTokenTtl: 2d"))
+    with pytest.raises(auto.CommandError) as refused:  # the policy pack bounds a resource's lifetimes too
+        stack.preview(policy_packs=[str(ROOT / "policy" / "pack")])
+    assert "idcs-mosaic-token-lifetime-bounds" in str(refused.value) and "accessTokenTtl is 172800 s" in str(
+        refused.value)
+    project.write_text(in_place.replace("accessTokenTtl: 20m", "accessTokenTtl: 30m"))
     assert "accessTokenTtl: 1200 => 1800" in stack.preview(diff=True).stdout
     stack.up()
     assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 1800
