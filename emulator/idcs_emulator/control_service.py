@@ -53,6 +53,20 @@ def oci_key(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply
     return Reply(204)
 
 
+def oci_security_token(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    """A session token or a resource principal token for a public key, as `oci session authenticate` or OCI
+    DevOps would hand one out."""
+    spec = _spec(req)
+    return Reply(200, {"token": emu.oci_tokens.mint(str(spec.get("publicKeyPem")), str(spec.get("kind", "session")),
+                                                    str(spec.get("subject", "demo.user@example.com")),
+                                                    int(spec.get("lifetime", 3600)))})
+
+
+def oci_trust(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    emu.oci_tokens.add_trust({k: str(v) for k, v in _spec(req).items()})
+    return Reply(204)
+
+
 def mosaic_mint(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
     spec = _spec(req)
     return Reply(200, emu.mosaic.mint(str(spec.get("clientId")), spec.get("resource") or None))
@@ -88,6 +102,8 @@ ROUTES = [
     Route("POST", "/_emulator/refresh-tokens", "control", mint),
     Route("POST", "/_emulator/refresh-tokens/revoke", "control", revoke),
     Route("POST", "/_emulator/oci-keys", "control", oci_key),
+    Route("POST", "/_emulator/oci/security-tokens", "control", oci_security_token),
+    Route("POST", "/_emulator/oci/trusts", "control", oci_trust),
     Route("POST", "/_emulator/mosaic/refresh-tokens", "control", mosaic_mint),
     Route("POST", "/_emulator/mosaic/refresh-tokens/revoke", "control", mosaic_revoke),
     Route("GET", "/_emulator/apps", "control", all_apps),

@@ -187,6 +187,12 @@ class Domain:
             found = next((a for a in self.apps.values() if a.get("name") == name), None)
             return copy.deepcopy(found) if found else None
 
+    def client_secret_matches(self, client_id: str, secret: str | None) -> bool:
+        """Whether a confidential OAuth client of the domain authenticates with `secret`."""
+        app = self.app_named(client_id)
+        return bool(app and app.get("isOAuthClient") and app.get("active", True) and secret
+                    and app.get("clientSecret") == secret)
+
     def all_apps(self) -> list[dict[str, Any]]:
         """Copies of every app, for readers outside the lock (the grants, the control API)."""
         with self._lock:

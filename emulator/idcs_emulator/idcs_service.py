@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import oci_signature
 from .domain import Page, Shape
+from .oci_tokens import EXCHANGE_GRANT
 from .replies import SCIM_JSON, Reply, ScimError
 from .routes import Request, Route
 
@@ -22,7 +23,10 @@ APPS = "/admin/v1/Apps"
 
 
 def token(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
-    return Reply(200, emu.grants.token(req.basic(), req.form()))
+    form = req.form()
+    if form.get("grant_type") == EXCHANGE_GRANT:  # JWT to UPST, under an identity propagation trust
+        return Reply(200, emu.oci_tokens.exchange(req.basic(), form, emu.domain.client_secret_matches))
+    return Reply(200, emu.grants.token(req.basic(), form))
 
 
 def list_apps(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
@@ -88,7 +92,12 @@ def _authorised(emu: EmulatorServer, req: Request) -> None:
     """A valid bearer token, or an OCI request signature of a key the domain knows."""
     auth = req.header("Authorization") or ""
     if auth.startswith("Signature "):
-        problem = oci_signature.verify(req.method, req.target, req.headers, req.raw, emu.domain.oci_keys)
+        keys, key_id = emu.domain.oci_keys, oci_signature.key_id(auth)
+        problem = None
+        if key_id.startswith("ST$"):  # a security token: the key that signs is the one the token carries
+            problem, pem = emu.oci_tokens.holder_key(key_id)
+            keys = {key_id: pem}
+        problem = problem or oci_signature.verify(req.method, req.target, req.headers, req.raw, keys)
         if problem:
             raise ScimError(401, f"Access denied: {problem}.", "error.common.common.accessDenied")
     elif not emu.domain.token_valid(req.bearer()):

@@ -21,6 +21,11 @@ REQUIRED = {"date", "(request-target)", "host"}
 BODY_REQUIRED = {"content-length", "content-type", "x-content-sha256"}
 
 
+def key_id(authorization: str) -> str:
+    """The keyId of an OCI signature's Authorization header ("" when it has none)."""
+    return str(dict(_PARAM.findall(authorization)).get("keyId", ""))
+
+
 def verify(method: str, target: str, headers: Mapping[str, str], body: bytes, keys: Mapping[str, str]) -> str | None:
     """None when the request carries a valid OCI signature by one of `keys` (keyId -> public key PEM), else why
     not. `target` is the path with its query string, as sent."""

@@ -20,6 +20,7 @@ from .domain import Domain
 from .faults import Fault, Faults
 from .grants import Grants
 from .mosaic import Mosaic
+from .oci_tokens import OciTokens
 from .replies import EmulatorError, Reply, ScimError
 from .routes import Request, Route, find
 
@@ -49,6 +50,15 @@ class EmulatorServer:
             self.scheme = "https"
         self.domain.base_url = self.url
         self._thread: threading.Thread | None = None
+        self._oci_tokens: OciTokens | None = None
+
+    @property
+    def oci_tokens(self) -> OciTokens:
+        """The OCI security token issuer (made at first use: it needs `cryptography`, from pulumi-idcs[oci])."""
+        with self.lock:
+            if self._oci_tokens is None:
+                self._oci_tokens = OciTokens(self.domain.seed.get("identityPropagationTrusts", []))
+            return self._oci_tokens
 
     def _token_services(self) -> tuple[Grants, Mosaic]:
         seed = self.domain.seed
@@ -60,6 +70,7 @@ class EmulatorServer:
         """Back to the seed: apps, tokens, faults and the request log."""
         self.domain.reset()
         self.grants, self.mosaic = self._token_services()
+        self._oci_tokens = None
         self.set_faults({})
         self.clear_requests()
 

@@ -1,22 +1,20 @@
-"""How requests prove who sends them, as `requests` auth objects: a bearer token that renews itself, or OCI's signer.
+"""How requests prove who sends them with an OAuth client, as `requests` auth objects: a bearer token that renews
+itself.
 
 `ClientCredentials` gets and caches a client_credentials token (IDCS admin token, Mosaic management token);
 `BearerAuth` puts it on each request and, when the server answers 401 (the token expired or was revoked early),
-gets a new one and sends the request once more. OCI API-key signing is the OCI SDK's own `Signer`, itself an
-auth object (docs/idcs-api.md, "Other ways in").
+gets a new one and sends the request once more. OCI's sign-in methods are the OCI SDK's own signers, themselves
+auth objects (oci_auth).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import requests
 
-from .errors import ConfigurationError
 from .pacing import SYSTEM_CLOCK, Clock
-from .spelling import shown
 from .transport import Transport
 
 #: Renew a token this long before the server says it expires.
@@ -70,23 +68,3 @@ class BearerAuth(requests.auth.AuthBase):
         resending once."""
         self.tokens.token(stale=str(refused.headers.get("Authorization", ""))[len("Bearer "):])
         return True
-
-
-def oci_signer(config_file: str, profile: str) -> requests.auth.AuthBase:
-    """The OCI SDK's request signer for a profile of an OCI config file (needs `pulumi-idcs[oci]`)."""
-    try:
-        import oci
-    except ImportError:
-        raise ConfigurationError(
-            'idcs:authMethod "oci-api-key" needs the OCI SDK: pip install "pulumi-idcs[oci]"') from None
-    try:
-        config: dict[str, Any] = oci.config.from_file(file_location=config_file, profile_name=profile)
-    except (oci.exceptions.ConfigFileNotFound, oci.exceptions.ProfileNotFound,
-            oci.exceptions.InvalidConfig, oci.exceptions.InvalidKeyFilePath) as e:
-        raise ConfigurationError(
-            f"cannot use OCI profile {shown(profile)} of {config_file} (idcs:ociConfigFile, idcs:ociProfile): "
-            f"{type(e).__name__}") from None
-    signer: requests.auth.AuthBase = oci.signer.Signer(
-        tenancy=config["tenancy"], user=config["user"], fingerprint=config["fingerprint"],
-        private_key_file_location=config["key_file"], pass_phrase=config.get("pass_phrase"))
-    return signer

@@ -90,14 +90,21 @@ VARIABLES = (
         "Client-side limit on requests per second to the domain, shared by every resource of a run."),
         type="number", default=_default("max_requests_per_second")),
     Variable(KEYS["auth_method"], (
-        '"oauth" (an OAuth admin client: clientId/clientSecret) or "oci-api-key" (requests signed with the OCI '
-        "SDK's signer from an OCI config file; needs pulumi-idcs[oci])."), default=_default("auth_method")),
-    Variable(KEYS["oci_config_file"], "OCI config file for authMethod oci-api-key.",
+        '"oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK\'s own signer '
+        '(needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), '
+        '"oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), '
+        '"oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI\'s OIDC token, '
+        "ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/"
+        "clientSecret)."), default=_default("auth_method")),
+    Variable(KEYS["oci_config_file"], "OCI config file for authMethod oci-api-key and oci-session-token.",
              default=_default("oci_config_file")),
     Variable(KEYS["oci_profile"], "Profile of that file.", default=_default("oci_profile")),
+    Variable(KEYS["oci_federation_token_file"], (
+        "For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; "
+        "read again at each exchange.")),
     Variable((CONNECTIONS_KEY, None), (
         "Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, "
-        "clientId, clientSecret, authMethod, ociConfigFile, ociProfile}}. Set secrets with `pulumi config set "
+        "clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set "
         "--secret --path idcs:connections.<name>.clientSecret ...`."), type="object"),
     Variable(SKIP_RESTORE, (
         "true makes every delete leave the live values as they are, whatever onDelete says: the way out when a "

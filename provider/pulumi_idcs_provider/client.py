@@ -7,7 +7,6 @@ connection serves the whole provider process (the dynamic provider server runs f
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -15,7 +14,7 @@ import requests
 
 from . import scim
 from .app_reads import PAGE_SIZE, AppReads
-from .auth import BearerAuth, ClientCredentials, oci_signer
+from .auth import BearerAuth, ClientCredentials
 from .errors import (
     AppNotFoundError,
     ConcurrentChangeError,
@@ -24,6 +23,7 @@ from .errors import (
     ReadAfterWriteError,
 )
 from .models import APP_ATTRIBUTES, AppExpiries
+from .oci_auth import SIGNERS
 from .settings import ConnectionSettings
 from .spelling import shown
 from .transport import ThrottledError, Transport, TransportError
@@ -48,9 +48,9 @@ def transport_for(settings: ConnectionSettings, session: requests.Session | None
 
 
 def auth_for(settings: ConnectionSettings, transport: Transport) -> requests.auth.AuthBase:
-    """The OCI signer for authMethod oci-api-key, else an admin token from the client_credentials grant."""
-    if settings.auth_method == "oci-api-key":
-        return oci_signer(os.path.expanduser(settings.oci_config_file), settings.oci_profile)
+    """The OCI SDK's signer for an OCI sign-in method, else an admin token from the client_credentials grant."""
+    if settings.auth_method in SIGNERS:
+        return SIGNERS[settings.auth_method](settings)
     tokens = ClientCredentials(
         transport, "/oauth2/v1/token", {"grant_type": "client_credentials", "scope": ADMIN_SCOPE},
         basic=(settings.client_id, settings.client_secret.get_secret_value()),

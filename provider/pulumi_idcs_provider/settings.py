@@ -29,6 +29,7 @@ KEYS = {
     "auth_method": ("idcs:authMethod", "IDCS_AUTH_METHOD"),
     "oci_config_file": ("idcs:ociConfigFile", "OCI_CONFIG_FILE"),
     "oci_profile": ("idcs:ociProfile", "OCI_CLI_PROFILE"),
+    "oci_federation_token_file": ("idcs:ociFederationTokenFile", "IDCS_OCI_FEDERATION_TOKEN_FILE"),
 }
 #: Named connections to other domains: a JSON object {name: {domainUrl, clientId, clientSecret, ...}}.
 CONNECTIONS_KEY = "idcs:connections"
@@ -43,7 +44,13 @@ LEGACY_MOSAIC_BASE_URL = "mosaic:baseUrl"
 MOSAIC_CA_BUNDLE = ("idcs:mosaicCaBundle", "MOSAIC_CA_BUNDLE")
 #: A way out when a resource's restore cannot be done: every delete leaves the values as they are.
 SKIP_RESTORE = ("idcs:skipRestore", "IDCS_SKIP_RESTORE")
-AUTH_METHODS = ("oauth", "oci-api-key")
+#: How a connection authenticates: an OAuth admin client, or one of OCI's sign-in methods (oci_auth.SIGNERS).
+AUTH_METHODS = ("oauth", "oci-api-key", "oci-session-token", "oci-resource-principal", "oci-instance-principal",
+                "oci-oke-workload-identity", "oci-workload-identity-federation")
+#: What each method needs besides the domain's URL (an OAuth client: its own; federation: the trust's, and the
+#: CI's token); the OCI methods read the rest from their config file or their environment.
+NEEDED = {"oauth": ("client_id", "client_secret"),
+          "oci-workload-identity-federation": ("client_id", "client_secret", "oci_federation_token_file")}
 #: Every `idcs:` key this provider reads: another that looks like one of these is a typo worth naming.
 KNOWN_KEYS = frozenset({*(key for key, _ in KEYS.values()), CONNECTIONS_KEY, *(key for key, _ in MOSAIC_KEYS.values()),
                         MOSAIC_CA_BUNDLE[0], SKIP_RESTORE[0]})
@@ -81,6 +88,7 @@ class ConnectionSettings(BaseModel):
     auth_method: str = "oauth"
     oci_config_file: str = "~/.oci/config"
     oci_profile: str = "DEFAULT"
+    oci_federation_token_file: str = ""
     ca_bundle: str | None = None
     max_requests_per_second: float = 10.0
     timeout_seconds: float = 30.0
@@ -108,8 +116,7 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
     if found.get("auth_method", "oauth") not in AUTH_METHODS:
         raise ConfigurationError(f"idcs:authMethod {shown(found['auth_method'])} is not one of "
                                  f"{', '.join(AUTH_METHODS)}", key=KEYS["auth_method"][0])
-    needed = ["domain_url"] if found.get("auth_method") == "oci-api-key" else [
-        "domain_url", "client_id", "client_secret"]
+    needed = ["domain_url", *NEEDED.get(found.get("auth_method", "oauth"), ())]
     missing = [f for f in needed if f not in found]
     if missing and connection:
         raise ConfigurationError(key=CONNECTIONS_KEY, message=

@@ -8,7 +8,7 @@ declare var exports: any;
 const __config = new pulumi.Config("idcs");
 
 /**
- * "oauth" (an OAuth admin client: clientId/clientSecret) or "oci-api-key" (requests signed with the OCI SDK's signer from an OCI config file; needs pulumi-idcs[oci]). Environment: IDCS_AUTH_METHOD.
+ * "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret). Environment: IDCS_AUTH_METHOD.
  */
 export declare const authMethod: string;
 Object.defineProperty(exports, "authMethod", {
@@ -52,7 +52,7 @@ Object.defineProperty(exports, "clientSecret", {
 });
 
 /**
- * Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+ * Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
  */
 export declare const connections: {[key: string]: any} | undefined;
 Object.defineProperty(exports, "connections", {
@@ -129,12 +129,23 @@ Object.defineProperty(exports, "mosaicClientSecret", {
 });
 
 /**
- * OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
+ * OCI config file for authMethod oci-api-key and oci-session-token. Environment: OCI_CONFIG_FILE.
  */
 export declare const ociConfigFile: string;
 Object.defineProperty(exports, "ociConfigFile", {
     get() {
         return __config.get("ociConfigFile") ?? "~/.oci/config";
+    },
+    enumerable: true,
+});
+
+/**
+ * For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange. Environment: IDCS_OCI_FEDERATION_TOKEN_FILE.
+ */
+export declare const ociFederationTokenFile: string | undefined;
+Object.defineProperty(exports, "ociFederationTokenFile", {
+    get() {
+        return __config.get("ociFederationTokenFile");
     },
     enumerable: true,
 });

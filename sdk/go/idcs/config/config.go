@@ -11,7 +11,7 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// "oauth" (an OAuth admin client: clientId/clientSecret) or "oci-api-key" (requests signed with the OCI SDK's signer from an OCI config file; needs pulumi-idcs[oci]). Environment: IDCS_AUTH_METHOD.
+// "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret). Environment: IDCS_AUTH_METHOD.
 func GetAuthMethod(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "idcs:authMethod")
 	if err == nil {
@@ -37,7 +37,7 @@ func GetClientSecret(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:clientSecret")
 }
 
-// Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+// Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
 func GetConnections(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:connections")
 }
@@ -78,7 +78,7 @@ func GetMosaicClientSecret(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicClientSecret")
 }
 
-// OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
+// OCI config file for authMethod oci-api-key and oci-session-token. Environment: OCI_CONFIG_FILE.
 func GetOciConfigFile(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "idcs:ociConfigFile")
 	if err == nil {
@@ -87,6 +87,11 @@ func GetOciConfigFile(ctx *pulumi.Context) string {
 	var value string
 	value = "~/.oci/config"
 	return value
+}
+
+// For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange. Environment: IDCS_OCI_FEDERATION_TOKEN_FILE.
+func GetOciFederationTokenFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "idcs:ociFederationTokenFile")
 }
 
 // Profile of that file. Environment: OCI_CLI_PROFILE.

@@ -16,7 +16,7 @@ from .. import _utilities
 
 authMethod: str
 """
-"oauth" (an OAuth admin client: clientId/clientSecret) or "oci-api-key" (requests signed with the OCI SDK's signer from an OCI config file; needs pulumi-idcs[oci]). Environment: IDCS_AUTH_METHOD.
+"oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret). Environment: IDCS_AUTH_METHOD.
 """
 
 caBundle: Optional[str]
@@ -36,7 +36,7 @@ That app's client secret; set it with `pulumi config set --secret`. Environment:
 
 connections: Optional[str]
 """
-Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
 """
 
 domainUrl: Optional[str]
@@ -71,7 +71,12 @@ Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`. Environmen
 
 ociConfigFile: str
 """
-OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
+OCI config file for authMethod oci-api-key and oci-session-token. Environment: OCI_CONFIG_FILE.
+"""
+
+ociFederationTokenFile: Optional[str]
+"""
+For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange. Environment: IDCS_OCI_FEDERATION_TOKEN_FILE.
 """
 
 ociProfile: str

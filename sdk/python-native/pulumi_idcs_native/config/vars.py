@@ -23,7 +23,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def auth_method(self) -> str:
         """
-        "oauth" (an OAuth admin client: clientId/clientSecret) or "oci-api-key" (requests signed with the OCI SDK's signer from an OCI config file; needs pulumi-idcs[oci]). Environment: IDCS_AUTH_METHOD.
+        "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret). Environment: IDCS_AUTH_METHOD.
         """
         return __config__.get('authMethod') or 'oauth'
 
@@ -51,7 +51,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def connections(self) -> Optional[str]:
         """
-        Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+        Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
         """
         return __config__.get('connections')
 
@@ -100,9 +100,16 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def oci_config_file(self) -> str:
         """
-        OCI config file for authMethod oci-api-key. Environment: OCI_CONFIG_FILE.
+        OCI config file for authMethod oci-api-key and oci-session-token. Environment: OCI_CONFIG_FILE.
         """
         return __config__.get('ociConfigFile') or '~/.oci/config'
+
+    @_builtins.property
+    def oci_federation_token_file(self) -> Optional[str]:
+        """
+        For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange. Environment: IDCS_OCI_FEDERATION_TOKEN_FILE.
+        """
+        return __config__.get('ociFederationTokenFile')
 
     @_builtins.property
     def oci_profile(self) -> str:

@@ -1,0 +1,174 @@
+"""OCI's secretless sign-in methods, in-process against the emulator, which verifies offline what a domain does:
+a session token's or a resource principal token's own signature and expiry, then the request's signature with
+the key the token carries; and the JWT-to-UPST exchange of a CI's OIDC token under an identity propagation trust.
+Each refusal is a check failure, before anything is written. (tests/test_engine_oci_principals.py runs `pulumi up`
+with each.)"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from idcs_emulator import EmulatorServer
+from pulumi_idcs_provider import app_token_expiry
+from pulumi_idcs_provider.context import Context
+
+CI_ISSUER, AUDIENCE = "https://token.actions.githubusercontent.com", "https://idcs.example.com/ci"
+
+
+def new_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem(key: rsa.RSAPrivateKey, private: bool = False) -> str:
+    if private:
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode()
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+def session_profile(emu: EmulatorServer, tmp: Path, lifetime: int = 3600,
+                    signing_key: rsa.RSAPrivateKey | None = None) -> Path:
+    """What `oci session authenticate` leaves: a profile with a key and a session token for its public half
+    (signed with `signing_key` instead when given: a request the token does not vouch for)."""
+    key = new_key()
+    (tmp / "key.pem").write_text(pem(signing_key or key, private=True))
+    (tmp / "token").write_text(emu.oci_tokens.mint(pem(key), "session", "demo.user@example.com", lifetime))
+    config = tmp / "config"
+    config.write_text(f"[SESSION]\nfingerprint=12:34\nkey_file={tmp / 'key.pem'}\ntenancy=ocid1.tenancy.oc1..aaaa\n"
+                      f"region=eu-frankfurt-1\nsecurity_token_file={tmp / 'token'}\n")
+    return config
+
+
+def context(emu: EmulatorServer, method: str, **config: str) -> Context:
+    return Context({"idcs:domainUrl": emu.url, "idcs:authMethod": method, "idcs:maxRequestsPerSecond": "1000",
+                    **config}, environ={})
+
+
+def failures(ctx: Context) -> dict[str, str]:
+    result = app_token_expiry.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200})
+    return {f.property: f.reason for f in result.failures}
+
+
+def adopts(ctx: Context, emu: EmulatorServer) -> list[dict[str, Any]]:
+    """check passes and create writes the app; the token endpoint's requests (none unless a method exchanges)."""
+    checked = app_token_expiry.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200})
+    assert not checked.failures, [f.reason for f in checked.failures]
+    app_token_expiry.create(ctx, checked.inputs)
+    assert emu.domain.apps[MOBILE]["accessTokenExpiry"] == 1200
+    assert [r["kind"] for r in emu.requests_of()][-1] == "patch"
+    return emu.requests_of("token")
+
+
+def test_a_session_token_signs_in(emulator: EmulatorServer, tmp_path: Path) -> None:
+    config = session_profile(emulator, tmp_path)
+    assert adopts(context(emulator, "oci-session-token", **{"idcs:ociConfigFile": str(config),
+                                                            "idcs:ociProfile": "SESSION"}), emulator) == []
+
+
+@pytest.mark.parametrize(("lifetime", "signer", "words"), [
+    (-60, None, "the security token has expired"),
+    (3600, new_key(), "the signature does not verify"),
+])
+def test_an_expired_token_or_a_bad_signature_is_refused_at_check(emulator: EmulatorServer, tmp_path: Path,
+                                                                 lifetime: int, signer: rsa.RSAPrivateKey | None,
+                                                                 words: str) -> None:
+    config = session_profile(emulator, tmp_path, lifetime, signer)
+    found = failures(context(emulator, "oci-session-token", **{"idcs:ociConfigFile": str(config),
+                                                               "idcs:ociProfile": "SESSION"}))
+    assert "HTTP 401" in found[""] and words in found[""], found
+    assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
+
+
+def test_a_token_this_domain_did_not_issue_is_refused(emulator: EmulatorServer, tmp_path: Path) -> None:
+    config = session_profile(emulator, tmp_path)
+    key = new_key()
+    forged = jwt.encode({"sub": "x", "exp": int(time.time()) + 60, "jwk": {}}, pem(key, private=True), "RS256")
+    (tmp_path / "token").write_text(forged)
+    found = failures(context(emulator, "oci-session-token", **{"idcs:ociConfigFile": str(config),
+                                                               "idcs:ociProfile": "SESSION"}))
+    assert "the security token was not issued by this domain" in found[""], found
+
+
+def test_a_profile_without_a_session_token_names_the_fix(emulator: EmulatorServer, tmp_path: Path) -> None:
+    config = session_profile(emulator, tmp_path)
+    config.write_text("\n".join(line for line in config.read_text().splitlines()
+                                if not line.startswith("security_token_file")))
+    found = failures(context(emulator, "oci-session-token", **{"idcs:ociConfigFile": str(config),
+                                                               "idcs:ociProfile": "SESSION"}))
+    assert "has no security_token_file: run `oci session authenticate --profile-name SESSION`" in found[""]
+
+
+def resource_principal_env(emu: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an OCI DevOps build pipeline's environment holds: version 2.2, the token and the key themselves."""
+    key = new_key()
+    for name, value in {"OCI_RESOURCE_PRINCIPAL_VERSION": "2.2", "OCI_RESOURCE_PRINCIPAL_REGION": "eu-frankfurt-1",
+                        "OCI_RESOURCE_PRINCIPAL_RPST": emu.oci_tokens.mint(pem(key), "resource_principal",
+                                                                           "ocid1.devopsbuildpipeline.oc1..x"),
+                        "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM": pem(key, private=True)}.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_a_resource_principal_signs_in(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    resource_principal_env(emulator, monkeypatch)
+    assert adopts(context(emulator, "oci-resource-principal"), emulator) == []
+
+
+def test_a_resource_principal_without_its_environment_names_the_variable(emulator: EmulatorServer,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    resource_principal_env(emulator, monkeypatch)
+    monkeypatch.delenv("OCI_RESOURCE_PRINCIPAL_RPST")
+    assert "needs $OCI_RESOURCE_PRINCIPAL_RPST" in failures(context(emulator, "oci-resource-principal"))[""]
+
+
+def test_oke_workload_identity_outside_a_cluster_names_the_variable(emulator: EmulatorServer,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    found = failures(context(emulator, "oci-oke-workload-identity"))
+    assert "needs $KUBERNETES_SERVICE_HOST" in found[""], found
+
+
+def federation(emu: EmulatorServer, tmp: Path, **claims: Any) -> Context:
+    """A trust for the CI's issuer, the CI's OIDC token in a file, and the trust's OAuth client."""
+    ci_key = new_key()
+    emu.oci_tokens.add_trust({"issuer": CI_ISSUER, "publicKeyPem": pem(ci_key), "audience": AUDIENCE,
+                              "clientId": ADMIN_ID})
+    now = int(time.time())
+    token = jwt.encode({"iss": CI_ISSUER, "sub": "repo:acme/idp:ref:refs/heads/main", "aud": AUDIENCE,
+                        "iat": now, "exp": now + 300, **claims}, pem(ci_key, private=True), "RS256")
+    (tmp / "oidc-token").write_text(token)
+    return context(emu, "oci-workload-identity-federation", **{
+        "idcs:ociFederationTokenFile": str(tmp / "oidc-token"), "idcs:clientId": ADMIN_ID,
+        "idcs:clientSecret": ADMIN_SECRET})
+
+
+def test_workload_identity_federation_exchanges_the_ci_token(emulator: EmulatorServer, tmp_path: Path) -> None:
+    exchanges = adopts(federation(emulator, tmp_path), emulator)
+    assert [r["body"]["grant_type"] for r in exchanges] == ["urn:ietf:params:oauth:grant-type:token-exchange"]
+    # one exchange, then every request signed with the key the UPST carries
+
+
+@pytest.mark.parametrize(("claims", "words"), [
+    ({"aud": "https://someone-else.example.com"}, "audience is not https://idcs.example.com/ci"),
+    ({"exp": int(time.time()) - 60}, "The subject token has expired"),
+])
+def test_a_wrong_audience_or_an_expired_ci_token_is_refused_at_check(emulator: EmulatorServer, tmp_path: Path,
+                                                                     claims: dict[str, Any], words: str) -> None:
+    found = failures(federation(emulator, tmp_path, **claims))
+    assert "could not sign in with the token exchange of the CI's OIDC token: HTTP 400" in found[""], found
+    assert words in found[""]
+    assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 3600
+
+
+def test_federation_without_the_token_file_names_the_key(emulator: EmulatorServer, tmp_path: Path) -> None:
+    ctx = context(emulator, "oci-workload-identity-federation", **{
+        "idcs:ociFederationTokenFile": str(tmp_path / "missing"), "idcs:clientId": ADMIN_ID,
+        "idcs:clientSecret": ADMIN_SECRET})
+    assert "idcs:ociFederationTokenFile" in failures(ctx)[""]
