@@ -104,8 +104,8 @@ VARIABLES = (
         "read again at each exchange.")),
     Variable((CONNECTIONS_KEY, None), (
         "Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, "
-        "clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set "
-        "--secret --path idcs:connections.<name>.clientSecret ...`."), type="object"),
+        "clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with "
+        "`pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`."), type="object"),
     Variable(SKIP_RESTORE, (
         "true makes every delete leave the live values as they are, whatever onDelete says: the way out when a "
         "restore cannot be done (the domain is gone or unreachable)."), type="boolean"),
