@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PIPELINES = ROOT / "examples" / "pipelines"
 
 
-def github_commands() -> list[tuple[Path, str]]:
-    workflow = yaml.safe_load((PIPELINES / "github-actions.yml").read_text())
+def github_commands(name: str) -> list[tuple[Path, str]]:
+    workflow = yaml.safe_load((PIPELINES / name).read_text())
     assert {"pull_request", "push", "schedule"} <= set(workflow[True])  # YAML reads the key `on` as True
     found = []
     for job in workflow["jobs"].values():
@@ -27,8 +28,8 @@ def github_commands() -> list[tuple[Path, str]]:
     return found
 
 
-def gitlab_commands() -> list[tuple[Path, str]]:
-    pipeline = yaml.safe_load((PIPELINES / "gitlab-ci.yml").read_text())
+def gitlab_commands(name: str) -> list[tuple[Path, str]]:
+    pipeline = yaml.safe_load((PIPELINES / name).read_text())
     found = []
     for name, job in pipeline.items():
         if not isinstance(job, dict) or name in ("variables",):
@@ -42,15 +43,19 @@ def gitlab_commands() -> list[tuple[Path, str]]:
     return found
 
 
-COMMANDS = github_commands() + gitlab_commands()
+COMMANDS = [*github_commands("github-actions.yml"), *github_commands("github-actions-federated.yml"),
+            *gitlab_commands("gitlab-ci.yml"), *gitlab_commands("gitlab-ci-federated.yml")]
 
 
 @pytest.mark.parametrize(("cwd", "line"), COMMANDS, ids=[c[1][:50] for c in COMMANDS])
 def test_command_exists(cwd: Path, line: str) -> None:
     assert cwd.is_dir(), cwd
     words = shlex.split(line)
-    if words[0] in ("export", "cd") or words[:3] == ["python", "-m", "venv"] or words[:2] == [".venv/bin/pip",
-                                                                                              "install"]:
+    if words[0] in ("export", "cd", "printf") or words[:3] == ["python", "-m", "venv"] or words[:2] == [
+            ".venv/bin/pip", "install"]:
+        return
+    if words[0] in ("curl", "python"):  # the federated variants' OIDC token step: tools every runner has
+        assert shutil.which(words[0]) or words[0] == "python", line
         return
     if words[0].startswith(("scripts/", "../")):
         script = (cwd / words[0]).resolve()
@@ -75,3 +80,12 @@ def test_secrets_come_from_the_platform_store() -> None:
     assert "IDCS_CLIENT_SECRET: ${{ secrets.IDCS_CLIENT_SECRET }}" in github
     assert "emulator-admin-secret" not in github and "emulator-admin-secret" not in (
         PIPELINES / "gitlab-ci.yml").read_text()
+
+
+def test_the_federated_variants_store_no_admin_secret_and_ask_for_the_oidc_token() -> None:
+    github = yaml.safe_load((PIPELINES / "github-actions-federated.yml").read_text())
+    assert github["permissions"]["id-token"] == "write"
+    assert github["env"]["IDCS_AUTH_METHOD"] == "oci-workload-identity-federation"
+    gitlab = yaml.safe_load((PIPELINES / "gitlab-ci-federated.yml").read_text())
+    assert "IDCS_OIDC_TOKEN" in gitlab[".pulumi"]["id_tokens"]
+    assert gitlab["variables"]["IDCS_AUTH_METHOD"] == "oci-workload-identity-federation"
