@@ -156,6 +156,13 @@ class IdcsClient:
         self.reads.remember(patched)
         return patched
 
+    def list_page(self, scim_filter: str, attributes: str, start: int, count: int) -> dict[str, Any]:
+        """One page of the domain's apps matching a SCIM filter, with only `attributes`: the whole-domain tools'
+        listing (pulumi-idcs discover and audit)."""
+        params = {"filter": scim_filter, "attributes": attributes, "count": str(count), "startIndex": str(start)}
+        body = self._admin("GET", "/admin/v1/Apps", "(the domain's OAuth apps)", "list", params=params).json()
+        return body if isinstance(body, dict) else {}
+
     def _count_apps(self) -> int:
         body = self._admin("GET", "/admin/v1/Apps", "(all apps)", "count",
                            params={"attributes": "id", "count": "0"}).json()
