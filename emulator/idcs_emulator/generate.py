@@ -36,3 +36,28 @@ def with_generated_apps(seed: dict[str, Any], count: int) -> dict[str, Any]:
                    accessTokenExpiry=3600, refreshTokenExpiry=604800)
         out["apps"].append(app)
     return out
+
+
+#: The kinds of apps a real domain holds, in the order `with_mixed_apps` cycles through them: (display name prefix,
+#: attributes). Only the first three are OAuth apps; the last is a SAML app, which the whole-domain tools skip.
+MIXED_KINDS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("Web Portal", {"isOAuthClient": True, "isOAuthResource": False, "clientType": "confidential",
+                    "allowedGrants": ["authorization_code", "refresh_token"]}),
+    ("Kiosk", {"isOAuthClient": True, "isOAuthResource": False, "clientType": "public",
+               "allowedGrants": ["authorization_code"]}),
+    ("Orders API", {"isOAuthClient": False, "isOAuthResource": True, "allowOffline": True}),
+    ("HR SSO", {"isOAuthClient": False, "isOAuthResource": False}),
+)
+
+
+def with_mixed_apps(seed: dict[str, Any], count: int) -> dict[str, Any]:
+    """The seed plus `count` apps of every kind in turn (confidential and public clients, resource servers, SAML
+    apps), their lifetimes spread from 10 minutes to 30 days: a domain to discover and audit."""
+    out = copy.deepcopy(seed)
+    for i in range(count):
+        prefix, kind = MIXED_KINDS[i % len(MIXED_KINDS)]
+        out["apps"].append({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:App"], "active": True,
+                            "isAliasApp": False, "id": generated_app_id(100_000 + i), "name": f"mixed-{i:04d}",
+                            "displayName": f"{prefix} {i // len(MIXED_KINDS)}", **copy.deepcopy(kind),
+                            "accessTokenExpiry": 600 * (1 + i % 12), "refreshTokenExpiry": 86400 * (1 + i % 30)})
+    return out

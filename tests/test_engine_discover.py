@@ -1,0 +1,68 @@
+"""discover → `pulumi import --file` → a clean preview, through the real CLI and the plugin, on a mixed domain (every
+kind of OAuth app, and SAML apps that must be left out), in YAML (upstream's YAML host writes the code) and Python
+(our Python host answers GenerateProgram with Pulumi's Python code generator)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_ID, ADMIN_SECRET
+from engine import ROOT, new_stack
+from idcs_emulator import EmulatorServer
+from idcs_emulator.domain import Domain
+from idcs_emulator.generate import demo_seed, with_mixed_apps
+from pulumi_idcs_cli.__main__ import main
+
+pytestmark = pytest.mark.engine
+
+PLUGIN = f"plugins:\n  providers:\n    - name: idcs\n      path: {ROOT / '.venv' / 'bin'}\n"
+RUNTIMES = {
+    "yaml": ("runtime: yaml\n", "Pulumi.yaml"),
+    "python": (f"runtime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n", "__main__.py"),
+}
+
+
+@pytest.fixture
+def mixed() -> Iterator[EmulatorServer]:
+    with EmulatorServer(Domain(with_mixed_apps(demo_seed(), 12))) as emu:
+        yield emu
+
+
+@pytest.mark.parametrize("language", sorted(RUNTIMES))
+def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_path: Path, mixed: EmulatorServer,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          language: str) -> None:
+    for name, value in {"IDCS_DOMAIN_URL": mixed.url, "IDCS_CLIENT_ID": ADMIN_ID,
+                        "IDCS_CLIENT_SECRET": ADMIN_SECRET}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["discover", "-o", str(tmp_path / "import.json")], io.StringIO(), io.StringIO()) == 0
+    document = json.loads((tmp_path / "import.json").read_text())["resources"]
+    oauth = [a for a in mixed.domain.apps.values() if a.get("isOAuthClient") or a.get("isOAuthResource")]
+    assert len(document) == len(oauth) < len(mixed.domain.apps)  # the SAML apps are left out
+
+    runtime, program = RUNTIMES[language]
+    work = tmp_path / language
+    work.mkdir()
+    (work / "Pulumi.yaml").write_text(f"name: adopted-{language}\n{runtime}{PLUGIN}")
+    if language == "python":
+        (work / "__main__.py").write_text("")
+    stack = new_stack(tmp_path, work, {"idcs:domainUrl": (mixed.url, False), "idcs:clientId": (ADMIN_ID, False),
+                                       "idcs:clientSecret": (ADMIN_SECRET, True)})
+    mixed.clear_requests()
+    done = subprocess.run(["pulumi", "import", "--file", str(tmp_path / "import.json"), "--yes", "--non-interactive",
+                           "--out", str(tmp_path / "code"), "--stack", "test"], cwd=work,
+                          env={**os.environ, **stack.workspace.env_vars}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not [r for r in mixed.requests_of() if r["method"] == "PATCH"]  # adopted as they are
+    code = (tmp_path / "code").read_text()
+    with (work / program).open("a") as target:
+        target.write(code)
+    imported = [r for r in stack.export_stack().deployment["resources"] if r["type"] == "idcs:index:AppTokenExpiry"]
+    assert len(imported) == len(oauth) and all(r["inputs"]["onDelete"] == "retain" for r in imported)
+    stack.preview(expect_no_changes=True)
