@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shlex
 import shutil
@@ -57,6 +58,11 @@ def test_command_exists(cwd: Path, line: str) -> None:
     if words[0] in ("curl", "python"):  # the federated variants' OIDC token step: tools every runner has
         assert shutil.which(words[0]) or words[0] == "python", line
         return
+    if words[0].endswith("/pulumi-idcs"):  # every flag the pipeline passes is one the subcommand knows
+        usage = subprocess.run([str(ROOT / ".venv" / "bin" / "pulumi-idcs"), words[1], "--help"],
+                               capture_output=True, text=True, check=True).stdout
+        assert all(flag in usage for flag in words if flag.startswith("--")), line
+        return
     if words[0].startswith(("scripts/", "../")):
         script = (cwd / words[0]).resolve()
         assert script.is_file() and os.access(script, os.X_OK), script
@@ -68,7 +74,7 @@ def test_command_exists(cwd: Path, line: str) -> None:
     for i, word in enumerate(words):
         if word == "--policy-pack":
             assert (cwd / words[i + 1] / "PulumiPolicy.yaml").is_file()
-    subcommand = [w for w in words[1:3] if not w.startswith("-") and not w.startswith('"')][:1]
+    subcommand = list(itertools.takewhile(lambda w: not w.startswith(("-", "$")), words[1:3]))  # `stack export`
     binary = Path(pulumi_command().command)
     help_text = subprocess.run([str(binary), *subcommand, "--help"], capture_output=True, text=True, check=True).stdout
     for flag in (w.split("=")[0] for w in words if w.startswith("--")):
