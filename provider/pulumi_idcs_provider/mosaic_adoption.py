@@ -60,6 +60,14 @@ class MosaicLifetimes(Wire):
         raise NotImplementedError
 
 
+class AdoptedState(Wire):
+    """What the state of every adopted Mosaic object holds besides its identity and its lifetimes. A state model
+    lists it last: `class _State(AdoptedState, Identity)` (pydantic orders fields from the last base)."""
+
+    on_delete: str = prop('What delete does: "retain" or "restore".', required=True)
+    base_url: str = prop("The Mosaic API host of the tenant.", required=True)
+
+
 class Target(ABC):
     """One kind of Mosaic object a resource adopts."""
 

@@ -22,7 +22,7 @@ from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import IdcsError
 from .models import Failure
-from .mosaic_adoption import Adoption, MosaicLifetimes, Target
+from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target
 from .mosaic_client import MosaicClient
 from .mosaic_timeouts import plain_id
 from .spelling import shown
@@ -62,13 +62,15 @@ class ResourceTokenTimeoutsInputs(MosaicLifetimes, _Resource):
         return "resourceId" if self.resource_id is not None else "resourceUri"
 
 
-class _ResourceTokenTimeoutsState(Wire):
+class _ResourceIdentity(Wire):
     resource_id: str = prop("The resource's id.", required=True)
     resource_uri: str = prop("The resource's URI, as Mosaic shows it now.", required=True)
     identified_by: str = prop('What the program named the resource by: "resourceId" or "resourceUri".',
                               required=True)
-    on_delete: str = prop('What delete does: "retain" or "restore".', required=True)
-    base_url: str = prop("The Mosaic API host of the tenant.", required=True)
+
+
+class _ResourceTokenTimeoutsState(AdoptedState, _ResourceIdentity):
+    """The resource's identity, onDelete and the host."""
 
 
 #: The outputs (state) of ResourceTokenTimeouts.

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import IdcsError
-from .mosaic_adoption import Adoption, MosaicLifetimes, Target
+from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target
 from .mosaic_client import MosaicClient
 from .spelling import shown
 from .type_tokens import original_of
@@ -55,11 +55,8 @@ def plain_id(v: object, where: str) -> object:
     return v
 
 
-class _ClientTokenTimeoutsState(Wire):
-    app_id: str = prop("The application's id.", required=True)
-    client_id: str = prop("The client's id.", required=True)
-    on_delete: str = prop('What delete does: "retain" or "restore".', required=True)
-    base_url: str = prop("The Mosaic API host the client lives in.", required=True)
+class _ClientTokenTimeoutsState(AdoptedState, _Client):
+    """The client's ids, onDelete and the host."""
 
 
 #: The outputs (state) of ClientTokenTimeouts.

@@ -132,12 +132,12 @@ class ClientTokenTimeouts(Resource, module="idcs", name="ClientTokenTimeouts"):
 
     @property
     def app_id(self) -> pulumi.Output[str]:
-        """The application's id."""
+        """The Mosaic application's id (the portal: Applications > the application)."""
         return self.__dict__["appId"]  # type: ignore[no-any-return]
 
     @property
     def client_id(self) -> pulumi.Output[str]:
-        """The client's id."""
+        """The OIDC client's id within that application."""
         return self.__dict__["clientId"]  # type: ignore[no-any-return]
 
     @property
@@ -147,7 +147,7 @@ class ClientTokenTimeouts(Resource, module="idcs", name="ClientTokenTimeouts"):
 
     @property
     def base_url(self) -> pulumi.Output[str]:
-        """The Mosaic API host the client lives in."""
+        """The Mosaic API host of the tenant."""
         return self.__dict__["baseUrl"]  # type: ignore[no-any-return]
 
     @property

@@ -49,15 +49,15 @@ export class ClientTokenTimeouts extends pulumi.CustomResource {
      */
     declare public readonly accessTokenTtl: pulumi.Output<number | undefined>;
     /**
-     * The application's id.
+     * The Mosaic application's id (the portal: Applications > the application).
      */
     declare public readonly appId: pulumi.Output<string>;
     /**
-     * The Mosaic API host the client lives in.
+     * The Mosaic API host of the tenant.
      */
     declare public /*out*/ readonly baseUrl: pulumi.Output<string>;
     /**
-     * The client's id.
+     * The OIDC client's id within that application.
      */
     declare public readonly clientId: pulumi.Output<string>;
     /**

@@ -18,11 +18,11 @@ type ClientTokenTimeouts struct {
 
 	// Live accessTokenTtl in seconds (absent when not managed).
 	AccessTokenTtl pulumi.IntPtrOutput `pulumi:"accessTokenTtl"`
-	// The application's id.
+	// The Mosaic application's id (the portal: Applications > the application).
 	AppId pulumi.StringOutput `pulumi:"appId"`
-	// The Mosaic API host the client lives in.
+	// The Mosaic API host of the tenant.
 	BaseUrl pulumi.StringOutput `pulumi:"baseUrl"`
-	// The client's id.
+	// The OIDC client's id within that application.
 	ClientId pulumi.StringOutput `pulumi:"clientId"`
 	// Live maxRefreshRotate in seconds (absent when not managed).
 	MaxRefreshRotate pulumi.IntPtrOutput `pulumi:"maxRefreshRotate"`
@@ -173,17 +173,17 @@ func (o ClientTokenTimeoutsOutput) AccessTokenTtl() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *ClientTokenTimeouts) pulumi.IntPtrOutput { return v.AccessTokenTtl }).(pulumi.IntPtrOutput)
 }
 
-// The application's id.
+// The Mosaic application's id (the portal: Applications > the application).
 func (o ClientTokenTimeoutsOutput) AppId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClientTokenTimeouts) pulumi.StringOutput { return v.AppId }).(pulumi.StringOutput)
 }
 
-// The Mosaic API host the client lives in.
+// The Mosaic API host of the tenant.
 func (o ClientTokenTimeoutsOutput) BaseUrl() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClientTokenTimeouts) pulumi.StringOutput { return v.BaseUrl }).(pulumi.StringOutput)
 }
 
-// The client's id.
+// The OIDC client's id within that application.
 func (o ClientTokenTimeoutsOutput) ClientId() pulumi.StringOutput {
 	return o.ApplyT(func(v *ClientTokenTimeouts) pulumi.StringOutput { return v.ClientId }).(pulumi.StringOutput)
 }

@@ -276,7 +276,7 @@ class ClientTokenTimeouts(pulumi.CustomResource):
     @pulumi.getter(name="appId")
     def app_id(self) -> pulumi.Output[_builtins.str]:
         """
-        The application's id.
+        The Mosaic application's id (the portal: Applications > the application).
         """
         return pulumi.get(self, "app_id")
 
@@ -284,7 +284,7 @@ class ClientTokenTimeouts(pulumi.CustomResource):
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Output[_builtins.str]:
         """
-        The Mosaic API host the client lives in.
+        The Mosaic API host of the tenant.
         """
         return pulumi.get(self, "base_url")
 
@@ -292,7 +292,7 @@ class ClientTokenTimeouts(pulumi.CustomResource):
     @pulumi.getter(name="clientId")
     def client_id(self) -> pulumi.Output[_builtins.str]:
         """
-        The client's id.
+        The OIDC client's id within that application.
         """
         return pulumi.get(self, "client_id")
 
