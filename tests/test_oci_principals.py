@@ -172,3 +172,45 @@ def test_federation_without_the_token_file_names_the_key(emulator: EmulatorServe
         "idcs:ociFederationTokenFile": str(tmp_path / "missing"), "idcs:clientId": ADMIN_ID,
         "idcs:clientSecret": ADMIN_SECRET})
     assert "idcs:ociFederationTokenFile" in failures(ctx)[""]
+
+
+def test_an_instance_principal_signs_in_through_the_metadata_service(emulator: EmulatorServer,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK's own instance principal flow against the emulator's metadata service (OCI_METADATA_BASE_URL, as
+    the SDK documents) and X.509 federation endpoint (the SDK derives it from the region: pointed here in-process,
+    the one place the signer does not read from its environment)."""
+    import oci
+    monkeypatch.setenv("OCI_METADATA_BASE_URL", emulator.url + "/opc/v2")
+    derived = oci.regions.endpoint_for
+    monkeypatch.setattr(oci.regions, "endpoint_for", lambda service, *args, **kwargs: emulator.url
+                        if service == "auth" else derived(service, *args, **kwargs))
+    assert adopts(context(emulator, "oci-instance-principal"), emulator) == []
+    assert len(emulator.requests_of("oci-federation")) == 1
+
+
+def test_an_instance_principal_off_an_instance_is_refused_with_the_reason(emulator: EmulatorServer,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OCI_METADATA_BASE_URL", emulator.url + "/not-metadata")
+    found = failures(context(emulator, "oci-instance-principal"))
+    assert "found no instance metadata service at" in found[""] and "HTTP 404" in found[""], found
+
+
+def test_oke_workload_identity_signs_in_through_the_token_proxy(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SDK's own OKE flow against the emulator serving https as the cluster's token proxy: the service host
+    and the CA come from the environment (as in a pod); the proxy's port (12250) and the token's path are the
+    SDK's constants, pointed here in-process."""
+    import oci
+    from test_tls import self_signed
+    cert, key = self_signed(tmp_path)
+    with EmulatorServer(tls=(cert, key)) as emu:
+        (tmp_path / "sa-token").write_text(emu.oci_tokens.mint(pem(new_key()), "service_account", "default:idp"))
+        monkeypatch.setattr(oci.auth.rpt_path_providers, "OCI_KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH",
+                            str(tmp_path / "sa-token"))
+        monkeypatch.setattr(oci.auth.signers.resource_principals_signer, "OCI_KUBERNETES_PROXYMUX_SERVICE_PORT",
+                            str(emu.httpd.server_address[1]))
+        for name, value in {"KUBERNETES_SERVICE_HOST": "127.0.0.1", "OCI_RESOURCE_PRINCIPAL_REGION": "eu-frankfurt-1",
+                            "OCI_KUBERNETES_SERVICE_ACCOUNT_CERT_PATH": cert}.items():
+            monkeypatch.setenv(name, value)
+        assert adopts(context(emu, "oci-oke-workload-identity", **{"idcs:caBundle": cert}), emu) == []
+        assert len(emu.requests_of("oke-proxymux")) == 1

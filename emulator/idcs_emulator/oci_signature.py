@@ -17,7 +17,9 @@ from collections.abc import Mapping
 
 MAX_SKEW_SECONDS = 300
 _PARAM = re.compile(r'(\w+)="([^"]*)"')
-REQUIRED = {"date", "(request-target)", "host"}
+REQUIRED = frozenset({"date", "(request-target)", "host"})
+#: The X.509 federation request of an instance principal signs no host (the SDK's own signer for it).
+FEDERATION_REQUIRED = frozenset({"date", "(request-target)"})
 BODY_REQUIRED = {"content-length", "content-type", "x-content-sha256"}
 
 
@@ -26,9 +28,10 @@ def key_id(authorization: str) -> str:
     return str(dict(_PARAM.findall(authorization)).get("keyId", ""))
 
 
-def verify(method: str, target: str, headers: Mapping[str, str], body: bytes, keys: Mapping[str, str]) -> str | None:
-    """None when the request carries a valid OCI signature by one of `keys` (keyId -> public key PEM), else why
-    not. `target` is the path with its query string, as sent."""
+def verify(method: str, target: str, headers: Mapping[str, str], body: bytes, keys: Mapping[str, str],
+           required: frozenset[str] = REQUIRED) -> str | None:
+    """None when the request carries a valid OCI signature by one of `keys` (keyId -> public key PEM), covering at
+    least `required` (and the body's headers), else why not. `target` is the path with its query string, as sent."""
     lower = {k.lower(): v for k, v in headers.items()}
     auth = lower.get("authorization") or ""
     if not auth.startswith("Signature "):
@@ -40,7 +43,7 @@ def verify(method: str, target: str, headers: Mapping[str, str], body: bytes, ke
     if params.get("algorithm") != "rsa-sha256":
         return "algorithm must be rsa-sha256"
     signed = params.get("headers", "").lower().split()
-    needed = REQUIRED | (BODY_REQUIRED if method.upper() in ("POST", "PUT", "PATCH") else set())
+    needed = required | (BODY_REQUIRED if method.upper() in ("POST", "PUT", "PATCH") else set())
     if not needed <= set(signed):
         return f"the signature must cover {' '.join(sorted(needed))}"
     if "x-content-sha256" in signed and lower.get("x-content-sha256") != base64.b64encode(

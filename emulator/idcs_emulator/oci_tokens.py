@@ -66,6 +66,17 @@ class OciTokens:
                   "jti": str(uuid.uuid4()), "jwk": {**jwk, "kid": "sessionKey"}}
         return str(jwt.encode(claims, self._key, algorithm="RS256"))
 
+    def refused(self, token: str | None, kind: str) -> str | None:
+        """Why `token` is not a valid token of `kind` this issuer minted (None when it is)."""
+        import jwt
+        try:
+            claims = jwt.decode(token or "", self._key.public_key(), algorithms=["RS256"])
+        except jwt.ExpiredSignatureError:
+            return "the token has expired"
+        except jwt.PyJWTError:
+            return "the token was not issued by this cluster"
+        return None if claims.get("ptype") == kind else f"the token is not a {kind} token"
+
     def holder_key(self, key_id: str) -> tuple[str | None, str]:
         """(why the token is refused, or None; the public key PEM it carries) for a keyId `ST$<token>`."""
         import jwt
@@ -111,11 +122,16 @@ class OciTokens:
             raise OAuthError(400, "invalid_grant", f"The subject token's audience is not {trust.audience}.") from None
         except jwt.PyJWTError:
             raise OAuthError(400, "invalid_grant", "The subject token's signature does not verify.") from None
-        key = form.get("public_key") or ""
-        pem = "-----BEGIN PUBLIC KEY-----\n" + "\n".join(key[i:i + 64] for i in range(0, len(key), 64)) + \
-            "\n-----END PUBLIC KEY-----\n"
         try:
-            base64.b64decode(key, validate=True)
-            return {"token": self.mint(pem, "upst", str(claims["sub"]))}
+            return {"token": self.mint(public_pem(form.get("public_key")), "upst", str(claims["sub"]))}
         except ValueError:
             raise OAuthError(400, "invalid_request", "public_key is not a base64 DER public key.") from None
+
+
+def public_pem(key: str | None) -> str:
+    """The PEM of a public key sent as the SDKs send it (base64 DER, its PEM armour stripped); ValueError if it
+    is not base64."""
+    text = "".join(str(key or "").split())
+    base64.b64decode(text, validate=True)
+    return "-----BEGIN PUBLIC KEY-----\n" + "\n".join(text[i:i + 64] for i in range(0, len(text), 64)) + \
+        "\n-----END PUBLIC KEY-----\n"

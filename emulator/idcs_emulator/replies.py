@@ -66,6 +66,19 @@ class MosaicError(EmulatorError):
         return Reply(self.status, {"message": self.message, "error_code": self.status})
 
 
+class OciError(EmulatorError):
+    """An OCI service's error shape (the metadata service, the federation endpoint): `{"code", "message"}`."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+    def reply(self) -> Reply:
+        code = {400: "InvalidParameter", 401: "NotAuthenticated", 404: "NotAuthorizedOrNotFound"}.get(self.status,
+                                                                                                     "Error")
+        return Reply(self.status, {"code": code, "message": self.message})
+
+
 class ControlError(EmulatorError):
     """A refusal of the emulator's own control API."""
 

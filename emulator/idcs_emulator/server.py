@@ -15,18 +15,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-from . import control_service, idcs_service, mosaic_service
+from . import control_service, idcs_service, mosaic_service, oci_service
 from .domain import Domain
 from .faults import Fault, Faults
 from .grants import Grants
 from .mosaic import Mosaic
+from .oci_instance import InstanceIdentity
 from .oci_tokens import OciTokens
 from .replies import EmulatorError, Reply, ScimError
 from .routes import Request, Route, find
 
 #: Form fields and JSON keys never written to the request log.
 SECRET_FIELDS = frozenset({"client_secret", "refresh_token", "password", "code", "code_verifier"})
-SERVICE_ROUTES: list[Route] = [*idcs_service.ROUTES, *mosaic_service.ROUTES]
+SERVICE_ROUTES: list[Route] = [*idcs_service.ROUTES, *mosaic_service.ROUTES, *oci_service.ROUTES]
 
 
 class EmulatorServer:
@@ -51,6 +52,15 @@ class EmulatorServer:
         self.domain.base_url = self.url
         self._thread: threading.Thread | None = None
         self._oci_tokens: OciTokens | None = None
+        self._oci_instance: InstanceIdentity | None = None
+
+    @property
+    def oci_instance(self) -> InstanceIdentity:
+        """The OCI compute instance whose metadata service and federation endpoint the emulator serves."""
+        with self.lock:
+            if self._oci_instance is None:
+                self._oci_instance = InstanceIdentity()
+            return self._oci_instance
 
     @property
     def oci_tokens(self) -> OciTokens:
@@ -177,7 +187,12 @@ def _handler_for(emu: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.close()
                 return
-            data = b"" if reply.body is None else json.dumps(reply.body).encode()
+            if reply.body is None:
+                data = b""
+            elif isinstance(reply.body, str) and reply.content_type.startswith("text/"):
+                data = reply.body.encode()
+            else:
+                data = json.dumps(reply.body).encode()
             self.send_response(reply.status)
             if data:
                 self.send_header("Content-Type", reply.content_type)

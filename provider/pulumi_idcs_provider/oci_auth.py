@@ -91,9 +91,23 @@ def resource_principal(_settings: ConnectionSettings) -> requests.auth.AuthBase:
     return _built(lambda oci: oci.auth.signers.get_resource_principals_signer(), "the resource principal")
 
 
+#: Where the SDK finds the instance metadata service unless $OCI_METADATA_BASE_URL says otherwise.
+METADATA = "http://169.254.169.254/opc/v2"
+
+
 def instance_principal(_settings: ConnectionSettings) -> requests.auth.AuthBase:
     """OCI compute: the instance's certificate from its metadata service ($OCI_METADATA_BASE_URL to point it
-    elsewhere), exchanged for a token."""
+    elsewhere), exchanged for a token. One quick look at the metadata service first: off an instance the SDK would
+    retry it for a minute and a half before giving up."""
+    base = os.environ.get("OCI_METADATA_BASE_URL") or METADATA
+    try:
+        found = requests.get(f"{base}/instance/region", headers={"Authorization": "Bearer Oracle"}, timeout=3)
+        reason = "" if found.ok else f"HTTP {found.status_code}"
+    except requests.RequestException as e:
+        reason = type(e).__name__
+    if reason:
+        raise ConfigurationError(f'idcs:authMethod "oci-instance-principal" found no instance metadata service at '
+                                 f"{base} ({reason}): it runs on OCI compute only", key=KEYS["auth_method"][0])
     return _built(lambda oci: oci.auth.signers.InstancePrincipalsSecurityTokenSigner(), "the instance principal")
 
 
