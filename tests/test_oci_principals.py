@@ -6,6 +6,7 @@ with each.)"""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -214,3 +215,14 @@ def test_oke_workload_identity_signs_in_through_the_token_proxy(tmp_path: Path,
             monkeypatch.setenv(name, value)
         assert adopts(context(emu, "oci-oke-workload-identity", **{"idcs:caBundle": cert}), emu) == []
         assert len(emu.requests_of("oke-proxymux")) == 1
+
+
+def test_a_named_connection_signs_in_the_same_way(emulator: EmulatorServer, tmp_path: Path) -> None:
+    config = session_profile(emulator, tmp_path)
+    ctx = Context({"idcs:connections": json.dumps({"eu": {
+        "domainUrl": emulator.url, "authMethod": "oci-session-token", "ociConfigFile": str(config),
+        "ociProfile": "SESSION"}})}, environ={})
+    checked = app_token_expiry.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "eu"})
+    assert not checked.failures, [f.reason for f in checked.failures]
+    app_token_expiry.create(ctx, checked.inputs)
+    assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 1200 and emulator.requests_of("token") == []
