@@ -137,3 +137,50 @@ def test_progress_is_drawn_on_a_terminal_once_a_second_has_passed() -> None:
     show(2000, 3000)
     show(3000, 3000)
     assert term.getvalue() == "\rreading: 2000/3000\rreading: 3000/3000\n"
+
+
+def test_with_mosaic_configured_its_resources_are_discovered_and_audited(domain_env: EmulatorServer,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    for name, value in {"MOSAIC_BASE_URL": domain_env.url, "MOSAIC_CLIENT_ID": "mosaic-admin-client",
+                        "MOSAIC_CLIENT_SECRET": "emulator-mosaic-admin-secret-0007"}.items():
+        monkeypatch.setenv(name, value)
+    _, out, _ = run("discover")
+    resources = {r["name"]: r for r in json.loads(out)["resources"]}
+    assert resources["payments-api"] == {"type": "idcs:mosaic:ResourceTokenTimeouts", "name": "payments-api",
+                                         "id": "c2a9e4b1d7f3468e"}
+    domain_env.mosaic.change_resource("c2a9e4b1d7f3468e", {"access_token_ttl": 3 * 86400})
+    code, _, _ = run("audit", "--json", str(tmp_path / "a.json"))
+    rows = rows_by(json.loads((tmp_path / "a.json").read_text()))
+    payments = rows[("Payments API", "accessTokenTtl")]
+    assert code == 1 and payments["kind"] == "Mosaic resource" and "allows 300 s (5m) to 86400 s (1d)" in payments[
+        "bound"]
+
+
+def test_in_a_project_the_stack_config_and_every_connection_are_audited(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No environment: the selected stack's config names the domain and a second one (idcs:connections); both
+    are read concurrently, each row says its domain."""
+    from engine import new_stack
+    for name in ("IDCS_DOMAIN_URL", "IDCS_CLIENT_ID", "IDCS_CLIENT_SECRET", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+    with EmulatorServer() as home, EmulatorServer() as eu:
+        eu.domain.change_app(MOBILE, {"accessTokenExpiry": 3 * 86400})
+        work = tmp_path / "project"
+        work.mkdir()
+        (work / "Pulumi.yaml").write_text("name: audited\nruntime: yaml\n")
+        stack = new_stack(tmp_path, work, {
+            "idcs:domainUrl": (home.url, False), "idcs:clientId": (ADMIN_ID, False),
+            "idcs:clientSecret": (ADMIN_SECRET, True),
+            "idcs:connections": (json.dumps({"eu": {"domainUrl": eu.url, "clientId": ADMIN_ID,
+                                                    "clientSecret": ADMIN_SECRET}}), False)})
+        for name, value in stack.workspace.env_vars.items():
+            monkeypatch.setenv(name, value)
+        stack.workspace.select_stack("test")
+        code, _, err = run("--cwd", str(work), "audit", "--all-connections", "--json", str(tmp_path / "a.json"))
+        assert code == 1, err
+        report = json.loads((tmp_path / "a.json").read_text())
+        assert report["domains"] == [home.url, eu.url]
+        broken = [(r["domain"], r["displayName"]) for r in report["rows"] if r["bound"]]
+        assert broken == [(eu.url, "MobileApp")]
+        assert len(home.requests_of()) == len(eu.requests_of()) == 2  # a token and one page each

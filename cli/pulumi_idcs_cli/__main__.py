@@ -1,17 +1,19 @@
 """pulumi-idcs: the whole identity domain at a glance.
 
   pulumi-idcs discover [-o FILE] [--filter SCIM] [--exclude PATTERN]...
-      a `pulumi import --file` document adopting every OAuth app (then: pulumi import --file FILE)
-  pulumi-idcs audit [--policy-config FILE] [--stack-state FILE]... [--json FILE]
-      every OAuth app's lifetimes against the policy pack's bounds, worst first (exit 0 clean, 1 a violation,
-      3 an error)
+      a `pulumi import --file` document adopting every OAuth app, and every Mosaic custom resource when Mosaic is
+      configured (then: pulumi import --file FILE)
+  pulumi-idcs audit [--policy-config FILE] [--stack-state FILE]... [--json FILE] [--all-connections]
+      every lifetime of those against the policy pack's bounds, worst first (exit 0 clean, 1 a violation, 3 an
+      error)
   pulumi-idcs gate ...
       the pipeline gate (pulumi-idcs-gate: policies, then drift)
 
-The domain: IDCS_DOMAIN_URL, IDCS_CLIENT_ID, IDCS_CLIENT_SECRET (or IDCS_AUTH_METHOD and what it needs), as in the
-README's configuration table. Progress goes to stderr; the result to stdout (or the file given).
+Configuration: in a Pulumi project with a selected stack, that stack's config (idcs:domainUrl, idcs:clientId,
+idcs:clientSecret, idcs:connections, idcs:mosaic*, ...); else, or for what the stack leaves unset, the environment
+(IDCS_DOMAIN_URL, IDCS_CLIENT_ID, IDCS_CLIENT_SECRET, IDCS_AUTH_METHOD, MOSAIC_BASE_URL, ...), as in the README's
+configuration table. Progress goes to stderr; the result to stdout (or the file given).
 """
-
 from __future__ import annotations
 
 import argparse
@@ -20,15 +22,17 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from pulumi_idcs_provider.client import IdcsClient
+from pulumi import automation as auto
+from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import IdcsError
-from pulumi_idcs_provider.settings import from_config
+from pulumi_idcs_provider.settings import MOSAIC_KEYS, connection_names
 
 from . import audit, discover
-from .scan import scan
+from .scan import Found, scan, scan_mosaic
 
 CLEAN, VIOLATION, ERROR = 0, 1, 3
 
@@ -47,6 +51,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     judged.add_argument("--stack-state", action="append", default=[],
                         help="a `pulumi stack export` file: its apps count as managed (repeatable)")
     judged.add_argument("--json", help="also write the rows as JSON to this file")
+    judged.add_argument("--all-connections", action="store_true",
+                        help="also every domain of idcs:connections, concurrently (each within its own rate limit)")
+    parser.add_argument("--cwd", default=".", help="the Pulumi project whose selected stack configures the domain")
     commands.add_parser("gate", help="the pipeline gate: pulumi-idcs gate --help", add_help=False)
     return parser.parse_args(argv)
 
@@ -62,6 +69,35 @@ def progress(stream: TextIO, label: str, clock: Callable[[], float] = time.monot
     return show
 
 
+def project_config(cwd: str) -> dict[str, Any]:
+    """The selected stack's config of the Pulumi project in `cwd` ({} outside a project or without a stack)."""
+    if not (Path(cwd) / "Pulumi.yaml").is_file():
+        return {}
+    workspace = auto.LocalWorkspace(work_dir=cwd)
+    stack = workspace.stack()
+    return {} if stack is None else {k: v.value for k, v in workspace.get_all_config(stack.name).items()}
+
+
+def mosaic_configured(config: dict[str, Any]) -> bool:
+    """Whether a Mosaic tenant is configured at all (a half-configured one is an error, not a skip)."""
+    return any(config.get(key) or os.environ.get(var) for key, var in MOSAIC_KEYS.values())
+
+
+def found(ctx: Context, args: argparse.Namespace, config: dict[str, Any], stderr: TextIO) -> list[tuple[str, Found]]:
+    """(domain, object) of the stack's domain (and each connection's with --all-connections, concurrently), then of
+    the Mosaic tenant; --exclude applied."""
+    names: list[str | None] = [None, *(connection_names(config) if getattr(args, "all_connections", False) else [])]
+    clients = [ctx.idcs(name) for name in names]
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        scans = list(pool.map(lambda c: scan(c, args.filter, progress(stderr, f"reading {c.settings.domain_url}")),
+                              clients))
+    pairs = [(c.settings.domain_url, a) for c, apps in zip(clients, scans, strict=True) for a in apps]
+    if mosaic_configured(config):
+        mosaic = ctx.mosaic()
+        pairs += [(mosaic.settings.base_url, r) for r in scan_mosaic(mosaic)]
+    return [(d, a) for d, a in pairs if not discover.excluded(a, args.exclude)]
+
+
 def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["gate"]:
@@ -69,11 +105,10 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
         return gate(argv[1:])
     args = parse(argv)
     try:
-        settings = from_config({}, os.environ)
-        apps = scan(IdcsClient(settings), args.filter, progress(stderr, "reading the domain's apps"))
-        apps = [a for a in apps if not discover.excluded(a, args.exclude)]
+        config = project_config(args.cwd)
+        pairs = found(Context(config, os.environ), args, config, stderr)
         if args.command == "discover":
-            text = json.dumps(discover.import_document(apps), indent=2) + "\n"
+            text = json.dumps(discover.import_document(a for _, a in pairs), indent=2) + "\n"
             if args.output:
                 Path(args.output).write_text(text)
             else:
@@ -81,18 +116,19 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
             return CLEAN
         policy = json.loads(Path(args.policy_config).read_text()) if args.policy_config else {}
         exports = [json.loads(Path(f).read_text()) for f in args.stack_state]
-        rows = audit.judge(apps, audit.bounds_of(policy), audit.managed_apps(exports))
-    except (IdcsError, OSError, ValueError) as e:
-        stderr.write(f"pulumi-idcs {args.command}: {e}\n")
+        rows = audit.judge(pairs, policy, audit.managed_apps(exports))
+    except (IdcsError, OSError, ValueError, auto.errors.CommandError) as e:
+        stderr.write(f"pulumi-idcs {args.command}: {str(e).strip()}\n")
         return ERROR
     code = VIOLATION if any(r.bound for r in rows) else CLEAN
-    report = audit.markdown(rows, settings.domain_url)
+    domains = list(dict.fromkeys(d for d, _ in pairs))
+    report = audit.markdown(rows, domains)
     stdout.write(report)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(report)
     if args.json:
-        audit.write_json(rows, Path(args.json), settings.domain_url, code)
+        audit.write_json(rows, Path(args.json), domains, code)
     return code
 
 
