@@ -194,3 +194,13 @@ def test_a_go_program_with_the_module_from_the_proxy(user: dict[str, str], emula
     subprocess.run(["go", "mod", "tidy"], cwd=project, env=env, check=True, timeout=600, capture_output=True)
     assert f"{GO_MODULE} v{VERSION} h1:" in (project / "go.sum").read_text()
     lifecycle(env, project, emulator_url)
+
+
+def test_the_whole_domain_tool_from_the_wheel(user: dict[str, str], wheel_venv: Path, emulator_url: str) -> None:
+    """`pulumi-idcs` installed from the wheel audits the domain (configured by the environment alone)."""
+    done = subprocess.run([str(wheel_venv / "bin" / "pulumi-idcs"), "audit"], capture_output=True, text=True,
+                          timeout=120, cwd=user["HOME"], env={**user, "IDCS_DOMAIN_URL": emulator_url,
+                                                              "IDCS_CLIENT_ID": "idcs-admin-client",
+                                                              "IDCS_CLIENT_SECRET": "emulator-admin-secret-0004"})
+    assert done.returncode == 0, done.stderr
+    assert "| MobileApp (" in done.stdout and "emulator-admin-secret-0004" not in done.stdout + done.stderr
