@@ -110,11 +110,13 @@ VARIABLES = (
         "true makes every delete leave the live values as they are, whatever onDelete says: the way out when a "
         "restore cannot be done (the domain is gone or unreachable)."), type="boolean"),
     Variable(MOSAIC_KEYS["base_url"], (
-        'Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. '
+        'Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and '
+        'ResourceTokenTimeouts, e.g. '
         "https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; "
         "the plugin sees only `idcs:` keys.)")),
     Variable(MOSAIC_KEYS["client_id"], (
-        "Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts.")),
+        "Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and "
+        "resources:read and resources:edit (ResourceTokenTimeouts).")),
     Variable(MOSAIC_KEYS["client_secret"], "Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.",
              secret=True),
     Variable(MOSAIC_CA_BUNDLE, (

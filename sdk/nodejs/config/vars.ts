@@ -85,7 +85,7 @@ Object.defineProperty(exports, "maxRequestsPerSecond", {
 });
 
 /**
- * Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
+ * Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
  */
 export declare const mosaicBaseUrl: string | undefined;
 Object.defineProperty(exports, "mosaicBaseUrl", {
@@ -107,7 +107,7 @@ Object.defineProperty(exports, "mosaicCaBundle", {
 });
 
 /**
- * Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+ * Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
  */
 export declare const mosaicClientId: string | undefined;
 Object.defineProperty(exports, "mosaicClientId", {

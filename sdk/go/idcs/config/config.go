@@ -58,7 +58,7 @@ func GetMaxRequestsPerSecond(ctx *pulumi.Context) float64 {
 	return value
 }
 
-// Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
+// Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
 func GetMosaicBaseUrl(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicBaseUrl")
 }
@@ -68,7 +68,7 @@ func GetMosaicCaBundle(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicCaBundle")
 }
 
-// Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+// Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
 func GetMosaicClientId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicClientId")
 }

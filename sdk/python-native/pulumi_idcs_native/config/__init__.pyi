@@ -51,7 +51,7 @@ Client-side limit on requests per second to the domain, shared by every resource
 
 mosaicBaseUrl: Optional[str]
 """
-Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
+Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.) Environment: MOSAIC_BASE_URL.
 """
 
 mosaicCaBundle: Optional[str]
@@ -61,7 +61,7 @@ Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and Re
 
 mosaicClientId: Optional[str]
 """
-Client id of a Mosaic management app allowed apps:read and apps:edit, for ClientTokenTimeouts. Environment: MOSAIC_CLIENT_ID.
+Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
 """
 
 mosaicClientSecret: Optional[str]
