@@ -1,12 +1,13 @@
 """discover → `pulumi import --file` → a clean preview, through the real CLI and the plugin, on a mixed domain (every
-kind of OAuth app, and SAML apps that must be left out), in YAML (upstream's YAML host writes the code) and Python
-(our Python host answers GenerateProgram with Pulumi's Python code generator)."""
+kind of OAuth app, and SAML apps that must be left out), in YAML (upstream's YAML host writes the code), Python and
+TypeScript (our hosts answer GenerateProgram with Pulumi's own program generators)."""
 
 from __future__ import annotations
 
 import io
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +26,22 @@ PLUGIN = f"plugins:\n  providers:\n    - name: idcs\n      path: {ROOT / '.venv'
 RUNTIMES = {
     "yaml": ("runtime: yaml\n", "Pulumi.yaml"),
     "python": (f"runtime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n", "__main__.py"),
+    "typescript": ("runtime: nodejs\n", "index.ts"),
 }
+TYPESCRIPT = ROOT / "examples" / "typescript"
+
+
+def typescript_project(work: Path) -> None:
+    """A TypeScript project on the example's packages (the SDK's npm package, @pulumi/pulumi, tsc)."""
+    for name in ("package.json", "tsconfig.json"):
+        shutil.copy(TYPESCRIPT / name, work)
+    (work / "node_modules").symlink_to(TYPESCRIPT / "node_modules")
+    (work / "index.ts").write_text("")
+
+
+def compile_typescript(work: Path) -> None:
+    subprocess.run([str(work / "node_modules" / ".bin" / "tsc")], cwd=work, check=True, capture_output=True,
+                   timeout=300)
 
 
 @pytest.fixture
@@ -52,6 +68,8 @@ def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_pa
     (work / "Pulumi.yaml").write_text(f"name: adopted-{language}\n{runtime}{PLUGIN}")
     if language == "python":
         (work / "__main__.py").write_text("")
+    if language == "typescript":
+        typescript_project(work)
     stack = new_stack(tmp_path, work, {"idcs:domainUrl": (mixed.url, False), "idcs:clientId": (ADMIN_ID, False),
                                        "idcs:clientSecret": (ADMIN_SECRET, True)})
     mixed.clear_requests()
@@ -63,6 +81,8 @@ def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_pa
     code = (tmp_path / "code").read_text()
     with (work / program).open("a") as target:
         target.write(code)
+    if language == "typescript":
+        compile_typescript(work)
     imported = [r for r in stack.export_stack().deployment["resources"] if r["type"] == "idcs:index:AppTokenExpiry"]
     assert len(imported) == len(oauth) and all(r["inputs"]["onDelete"] == "retain" for r in imported)
     stack.preview(expect_no_changes=True)
