@@ -139,7 +139,7 @@ def test_progress_is_drawn_on_a_terminal_once_a_second_has_passed() -> None:
     assert term.getvalue() == "\rreading: 2000/3000\rreading: 3000/3000\n"
 
 
-def test_with_mosaic_configured_its_resources_are_discovered_and_audited(domain_env: EmulatorServer,
+def test_with_mosaic_configured_its_clients_and_resources_are_discovered_and_audited(domain_env: EmulatorServer,
                                                                          monkeypatch: pytest.MonkeyPatch,
                                                                          tmp_path: Path) -> None:
     for name, value in {"MOSAIC_BASE_URL": domain_env.url, "MOSAIC_CLIENT_ID": "mosaic-admin-client",
@@ -149,12 +149,18 @@ def test_with_mosaic_configured_its_resources_are_discovered_and_audited(domain_
     resources = {r["name"]: r for r in json.loads(out)["resources"]}
     assert resources["payments-api"] == {"type": "idcs:mosaic:ResourceTokenTimeouts", "name": "payments-api",
                                          "id": "c2a9e4b1d7f3468e"}
+    assert resources["mosaic-demo-web-client"] == {"type": "idcs:mosaic:ClientTokenTimeouts",
+                                                   "name": "mosaic-demo-web-client",
+                                                   "id": "mosaic-demo-app/mosaic-demo-client"}
+    assert len(domain_env.requests_of("mosaic-applications")) == len(domain_env.requests_of("mosaic-clients")) == 1
     domain_env.mosaic.change_resource("c2a9e4b1d7f3468e", {"access_token_ttl": 3 * 86400})
     code, _, _ = run("audit", "--json", str(tmp_path / "a.json"))
     rows = rows_by(json.loads((tmp_path / "a.json").read_text()))
     payments = rows[("Payments API", "accessTokenTtl")]
     assert code == 1 and payments["kind"] == "Mosaic resource" and "allows 300 s (5m) to 86400 s (1d)" in payments[
         "bound"]
+    client = rows[("Mosaic demo web client", "sessionExpiration")]
+    assert client["kind"] == "Mosaic client" and client["seconds"] == 1209600 and client["bound"] is None
 
 
 def test_in_a_project_the_stack_config_and_every_connection_are_audited(tmp_path: Path,

@@ -1,6 +1,7 @@
 """Everything whose token lifetimes a domain or a Mosaic tenant sets, read in as few requests as the APIs allow:
 an identity domain's OAuth apps in one listing page per 1,000 (SCIM's largest `count`), the filter applied by the
-domain, only the attributes needed; a Mosaic tenant's custom resources in its one list.
+domain, only the attributes needed; a Mosaic tenant's OIDC clients (its applications, then each one's clients)
+and custom resources.
 
 An OAuth app is a client (confidential or public) or a resource server (docs/idcs-api.md). Whether it hands out
 refresh tokens decides whether its refresh lifetime matters: a client with the refresh_token grant, a resource
@@ -13,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_idcs_provider import mosaic_resource_timeouts
+from pulumi_idcs_provider import mosaic_resource_timeouts, mosaic_timeouts
 from pulumi_idcs_provider.client import IdcsClient
 from pulumi_idcs_provider.definition import snake
 from pulumi_idcs_provider.mosaic_client import MosaicClient
-from pulumi_idcs_provider.type_tokens import APP, MOSAIC_RESOURCE
+from pulumi_idcs_provider.type_tokens import APP, MOSAIC, MOSAIC_RESOURCE
 
 PAGE = 1000
 ATTRIBUTES = ("id,name,displayName,isOAuthClient,isOAuthResource,clientType,allowedGrants,allowOffline,"
@@ -78,6 +79,15 @@ def scan(client: IdcsClient, user_filter: str | None = None,
     return apps
 
 
+def client_of(app_id: str, client: dict[str, Any]) -> Found:
+    return Found(f"{app_id}/{client.get('client_id')}", str(client.get("client_id")), str(client.get("name") or ""),
+                 "Mosaic client", mosaic_timeouts.live_values(client), frozenset(), MOSAIC.plugin, MOSAIC_POLICY)
+
+
 def scan_mosaic(client: MosaicClient) -> list[Found]:
-    """The Mosaic tenant's custom resources (one request)."""
-    return [resource_of(r) for r in client.list_resources() if r.get("resource_id")]
+    """The Mosaic tenant's OIDC clients (the applications' list, then each application's clients: 1 + A requests
+    for A applications; SAML clients have no token lifetimes) and its custom resources (one request)."""
+    clients = [client_of(str(app["app_id"]), c) for app in client.list_applications() if app.get("app_id")
+               for c in client.list_clients(str(app["app_id"]))
+               if c.get("client_id") and c.get("authentication_protocol", "oidc") == "oidc"]
+    return clients + [resource_of(r) for r in client.list_resources() if r.get("resource_id")]

@@ -12,6 +12,8 @@
   resourceUri=...` (`{"result": {...}}`), `PUT /cis/v1/resources/{resourceId}` (flat TTLs in seconds, fields left
   out stay); no GET by id. A token for a `resource` (a login targeted at it, or client credentials with
   `resource=`) takes that resource's lifetimes, and a refresh keeps the resource of the login that started it.
+- `GET /cis/v1/applications` (`{"result": [...]}`, each app with its id and name) and `GET /cis/v1/applications/
+  {appId}/clients` (`{"result": [...]}`, the app's clients as a client GET shows them): permission apps:read.
 - Permissions: a management app holds the ones its seed lists (default: all four of `apps:read`, `apps:edit`,
   `resources:read`, `resources:edit`); a request without its operation's permission is a 403.
 
@@ -154,6 +156,21 @@ class Mosaic:
             for key, value in body.items():
                 client[key] = copy.deepcopy(value)  # an object replaces the stored one whole
             return self._shown(client)
+
+    def list_applications(self, bearer: str | None) -> list[dict[str, Any]]:
+        """The tenant's applications (those its clients belong to), each with its id and name."""
+        with self._lock:
+            self._allowed(bearer, "apps:read")
+            ids = dict.fromkeys(str(c.get("app_id")) for c in self.clients.values())
+            return [{"app_id": a, "app_name": a} for a in ids]
+
+    def list_clients(self, bearer: str | None, app_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            self._allowed(bearer, "apps:read")
+            found = [self._shown(c) for c in self.clients.values() if c.get("app_id") == app_id]
+            if not found:
+                raise MosaicError(404, f"Application {app_id} not found")
+            return found
 
     def change_client(self, client_id: str, values: dict[str, Any]) -> None:
         """A portal edit behind the API's back: drift for tests."""

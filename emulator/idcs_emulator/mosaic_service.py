@@ -35,6 +35,14 @@ def _client_reply(emu: EmulatorServer, client: dict[str, Any]) -> Reply:
     return Reply(200, {"result": client} if emu.mosaic.wrap_results else client)
 
 
+def list_applications(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+    return Reply(200, {"result": emu.mosaic.list_applications(req.bearer())})
+
+
+def list_clients(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+    return Reply(200, {"result": emu.mosaic.list_clients(req.bearer(), params["app_id"])})
+
+
 def list_resources(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, {"result": emu.mosaic.list_resources(req.bearer())})
 
@@ -52,6 +60,8 @@ ROUTES = [
     Route("POST", "/cis/v1/auth/token/refresh", "mosaic-refresh", refresh),
     Route("GET", CLIENT, "mosaic-client-get", get_client),
     Route("PUT", CLIENT, "mosaic-client-put", put_client),
+    Route("GET", "/cis/v1/applications", "mosaic-applications", list_applications),
+    Route("GET", "/cis/v1/applications/{app_id}/clients", "mosaic-clients", list_clients),
     Route("GET", RESOURCES, "mosaic-resources", list_resources),
     Route("GET", RESOURCES + "/uri", "mosaic-resource-get", resource_by_uri),
     Route("PUT", RESOURCES + "/{resource_id}", "mosaic-resource-put", put_resource),

@@ -1,5 +1,5 @@
-"""HTTP client for Transmit Mosaic's management API: a management token, GET/PUT of one OIDC client, and the
-custom resources (list, by URI, PUT).
+"""HTTP client for Transmit Mosaic's management API: a management token, GET/PUT of one OIDC client, the lists of
+applications and of an application's clients, and the custom resources (list, by URI, PUT).
 
 Facts in docs/mosaic-api.md: the token is a client_credentials grant at `{host}/oidc/token` (no `/cis`); a client
 lives at `/cis/v1/applications/{appId}/clients/{clientId}`, answered bare or wrapped in `{"result": ...}`; the
@@ -55,10 +55,16 @@ class MosaicClient:
 
     def list_resources(self) -> list[dict[str, Any]]:
         """Every custom resource of the tenant (one request: Mosaic does not page this list)."""
-        resp = self._call("GET", "/cis/v1/resources", "the resources", "list")
-        body = resp.json() if resp.status_code != 404 else {}
-        found = body.get("result") if isinstance(body, dict) else body
-        return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+        return _listed(self._call("GET", "/cis/v1/resources", "the resources", "list"))
+
+    def list_applications(self) -> list[dict[str, Any]]:
+        """Every application of the tenant (one request)."""
+        return _listed(self._call("GET", "/cis/v1/applications", "the applications", "list"))
+
+    def list_clients(self, app_id: str) -> list[dict[str, Any]]:
+        """Every client of an application (one request), as a client GET shows each."""
+        return _listed(self._call("GET", f"/cis/v1/applications/{quote(app_id, safe='')}/clients",
+                                  f"the clients of application {shown(app_id)}", "list"))
 
     def resource_by_uri(self, uri: str) -> dict[str, Any] | None:
         """The resource whose URI is `uri`, or None."""
@@ -88,6 +94,13 @@ class MosaicClient:
         return MosaicApiError(
             f"the Mosaic management app {shown(self.settings.client_id)} could not get a token: HTTP "
             f"{resp.status_code}, {_message(resp).rstrip('.')}. Check idcs:mosaicClientId and idcs:mosaicClientSecret")
+
+
+def _listed(resp: requests.Response) -> list[dict[str, Any]]:
+    """A list answer, wrapped in {"result": [...]} or bare; none for a 404."""
+    body = resp.json() if resp.status_code != 404 else {}
+    found = body.get("result") if isinstance(body, dict) else body
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
 
 def _unwrapped(resp: requests.Response) -> dict[str, Any]:
