@@ -177,3 +177,11 @@ def test_a_resource_not_added_to_the_client_is_refused(emulator: EmulatorServer)
     assert refused.status_code == 400
     assert refused.json() == {"message": f"Resource https://reports.example.com/api is not allowed for client {CLIENT}",
                               "error_code": 400}
+
+
+def test_a_refresh_keeps_what_the_program_named_the_resource_by(emulator: EmulatorServer) -> None:
+    ctx = context(emulator)
+    id_, outs = up(ctx, {"resourceUri": PAYMENTS_URI, "accessTokenTtl": "15m"})
+    refreshed = impl.read(ctx, id_, outs)
+    assert refreshed.outs is not None and refreshed.outs["identifiedBy"] == "resourceUri"
+    assert refreshed.inputs == {"resourceUri": PAYMENTS_URI, "onDelete": "retain", "accessTokenTtl": 900}

@@ -105,6 +105,11 @@ class Target(ABC):
     def lookup(self, api: MosaicClient, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(identity inputs, live object) for a `pulumi import` id; None when there is no such object."""
 
+    def recorded(self, state: Props) -> dict[str, Any]:
+        """What a state records of how the program named the object, which the state's own inputs cannot tell
+        (a refresh keeps it)."""
+        return {}
+
     def problems(self, inputs: MosaicLifetimes, unknown: set[str]) -> list[Failure]:
         """Rules across the inputs beyond the lifetimes' (`unknown`: inputs known only at up, or already failed)."""
         return []
@@ -241,7 +246,8 @@ class Adoption:
         values = self.target.live_values(live)
         managed = [w for w in self.managed if props.get(w) is not None]
         outs = {k: v for k, v in props.items() if not k.startswith("__")}
-        outs.update(self.target.identity(inputs, live), **{w: values[w] for w in managed})
+        outs.update(self.target.identity(inputs, live), **self.target.recorded(props))
+        outs.update({w: values[w] for w in managed})
         fresh = {**self.target.identity_inputs(outs), "onDelete": inputs.on_delete, **{w: values[w] for w in managed}}
         if props.get(NAME_KEY):
             fresh[NAME_KEY] = outs[NAME_KEY] = props[NAME_KEY]

@@ -101,6 +101,9 @@ class ResourceTarget(Target):
     def key(self, identity: Mapping[str, Any]) -> str:
         return str(identity.get("resourceId"))
 
+    def recorded(self, state: Mapping[str, Any]) -> dict[str, Any]:
+        return {"identifiedBy": state["identifiedBy"]} if state.get("identifiedBy") in NAMED_BY else {}
+
     def identity_inputs(self, props: Mapping[str, Any]) -> dict[str, Any]:
         named_by = props.get("identifiedBy") or "resourceId"
         return {named_by: props.get(named_by)}
