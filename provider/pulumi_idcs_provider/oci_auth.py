@@ -11,6 +11,7 @@ at preview. No message carries a token, a key or a secret.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,10 @@ def _sdk() -> Any:
     try:
         import oci
     except ImportError:
-        raise ConfigurationError('the OCI sign-in methods need the OCI SDK: pip install "pulumi-idcs[oci]"',
+        where = ("the plugin the engine downloads does not bundle it (500 MB): install the plugin with "
+                 '`pip install "pulumi-idcs[oci]"` and point the project\'s plugins.providers at that bin directory'
+                 if getattr(sys, "frozen", False) else 'pip install "pulumi-idcs[oci]"')
+        raise ConfigurationError(f"the OCI sign-in methods need the OCI SDK: {where}",
                                  key=KEYS["auth_method"][0]) from None
     return oci
 
