@@ -204,3 +204,30 @@ def test_the_whole_domain_tool_from_the_wheel(user: dict[str, str], wheel_venv: 
                                                               "IDCS_CLIENT_SECRET": "emulator-admin-secret-0004"})
     assert done.returncode == 0, done.stderr
     assert "| MobileApp (" in done.stdout and "emulator-admin-secret-0004" not in done.stdout + done.stderr
+
+
+def test_the_downloaded_plugin_refuses_an_oci_method_with_the_way_out(user: dict[str, str], emulator_url: str,
+                                                                      tmp_path: Path) -> None:
+    """The archive does not bundle the OCI SDK: an OCI sign-in method is refused at preview, saying how to get it."""
+    project = tmp_path / "oci"
+    project.mkdir()
+    (project / "Pulumi.yaml").write_text(f"""name: artifacts-oci
+runtime: yaml
+resources:
+  mobile:
+    type: idcs:index:AppTokenExpiry
+    properties:
+      appDisplayName: MobileApp
+      accessTokenExpiry: 20m
+    options:
+      version: {VERSION}
+      pluginDownloadURL: {SERVER}
+""")
+    pulumi(user, project, "stack", "init", "dev")
+    pulumi(user, project, "config", "set", "idcs:domainUrl", emulator_url)
+    pulumi(user, project, "config", "set", "idcs:authMethod", "oci-session-token")
+    refused = subprocess.run(["pulumi", "--non-interactive", "preview"], cwd=project, env=user, capture_output=True,
+                             text=True, timeout=600)
+    assert refused.returncode != 0
+    assert 'does not bundle it (500 MB): install the plugin with `pip install "pulumi-idcs[oci]"`' in (
+        refused.stdout + refused.stderr)
