@@ -106,11 +106,10 @@ def lifecycle(env: dict[str, str], project: Path, emulator_url: str) -> None:
     pulumi(env, project, "destroy", "--yes", "--skip-preview")
 
 
-def test_a_yaml_program_gets_the_plugin_from_the_release(user: dict[str, str], emulator_url: str,
-                                                          tmp_path: Path) -> None:
-    project = tmp_path / "yaml"
+def yaml_project(project: Path) -> Path:
+    """A YAML program with no `plugins:` section: the engine downloads the plugin the resource's options name."""
     project.mkdir()
-    (project / "Pulumi.yaml").write_text(f"""name: artifacts-yaml
+    (project / "Pulumi.yaml").write_text(f"""name: artifacts-{project.name}
 runtime: yaml
 resources:
   mobile:
@@ -122,6 +121,12 @@ resources:
       version: {VERSION}
       pluginDownloadURL: {SERVER}
 """)
+    return project
+
+
+def test_a_yaml_program_gets_the_plugin_from_the_release(user: dict[str, str], emulator_url: str,
+                                                          tmp_path: Path) -> None:
+    project = yaml_project(tmp_path / "yaml")
     lifecycle(user, project, emulator_url)
     installed = Path(user["PULUMI_HOME"]) / "plugins" / f"resource-idcs-v{VERSION}"
     assert (installed / "pulumi-resource-idcs").exists(), "the engine did not install the plugin from the release"
@@ -209,20 +214,7 @@ def test_the_whole_domain_tool_from_the_wheel(user: dict[str, str], wheel_venv: 
 def test_the_downloaded_plugin_refuses_an_oci_method_with_the_way_out(user: dict[str, str], emulator_url: str,
                                                                       tmp_path: Path) -> None:
     """The archive does not bundle the OCI SDK: an OCI sign-in method is refused at preview, saying how to get it."""
-    project = tmp_path / "oci"
-    project.mkdir()
-    (project / "Pulumi.yaml").write_text(f"""name: artifacts-oci
-runtime: yaml
-resources:
-  mobile:
-    type: idcs:index:AppTokenExpiry
-    properties:
-      appDisplayName: MobileApp
-      accessTokenExpiry: 20m
-    options:
-      version: {VERSION}
-      pluginDownloadURL: {SERVER}
-""")
+    project = yaml_project(tmp_path / "oci")
     pulumi(user, project, "stack", "init", "dev")
     pulumi(user, project, "config", "set", "idcs:domainUrl", emulator_url)
     pulumi(user, project, "config", "set", "idcs:authMethod", "oci-session-token")

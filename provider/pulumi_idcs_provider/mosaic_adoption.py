@@ -9,6 +9,7 @@ written. Each resource module binds its operations with `Adoption(target).operat
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -16,6 +17,7 @@ from typing import Any, Literal
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from . import adopting
 from .context import Context
@@ -25,10 +27,22 @@ from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import NAME_KEY, Failure, on_delete_field, validate_known
 from .mosaic_client import MosaicClient
 from .ownership import OwnershipError
+from .spelling import shown
 from .type_tokens import original_of
 from .verdict import Verdict
 
 Props = Mapping[str, Any]
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
+
+
+def plain_id(v: object, where: str) -> object:
+    """A Mosaic id as the portal shows it (`where`), or the failure naming the value as written."""
+    if not isinstance(v, str) or not _PLAIN_ID.fullmatch(v):
+        raise PydanticCustomError("idcs", "{value} is not a Mosaic id (letters, digits, '.', '_', '~', '-'), as "
+                                  "the portal shows it in {where}", {"value": shown(v), "where": where})
+    return v
 
 
 class MosaicLifetimes(Wire):

@@ -22,9 +22,8 @@ from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import IdcsError
 from .models import Failure
-from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target
+from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
-from .mosaic_timeouts import plain_id
 from .spelling import shown
 from .type_tokens import original_of
 

@@ -10,22 +10,18 @@ move it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import field_validator
-from pydantic_core import PydanticCustomError
 
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import IdcsError
-from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target
+from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
 from .spelling import shown
 from .type_tokens import original_of
-
-_PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]{1,128}")
 
 
 class _Client(Wire):
@@ -45,14 +41,6 @@ class ClientTokenTimeoutsInputs(MosaicLifetimes, _Client):
 
     def label(self) -> str:
         return f"client {shown(self.client_id)} of application {shown(self.app_id)}"
-
-
-def plain_id(v: object, where: str) -> object:
-    """A Mosaic id as the portal shows it, or the failure naming the value as written."""
-    if not isinstance(v, str) or not _PLAIN_ID.fullmatch(v):
-        raise PydanticCustomError("idcs", "{value} is not a Mosaic id (letters, digits, '.', '_', '~', '-'), as "
-                                  "the portal shows it in {where}", {"value": shown(v), "where": where})
-    return v
 
 
 class _ClientTokenTimeoutsState(AdoptedState, _Client):
