@@ -1,6 +1,6 @@
 """discover → `pulumi import --file` → a clean preview, through the real CLI and the plugin, on a mixed domain (every
 kind of OAuth app, and SAML apps that must be left out), in YAML (upstream's YAML host writes the code), Python and
-TypeScript (our hosts answer GenerateProgram with Pulumi's own program generators)."""
+TypeScript and Go (our hosts answer GenerateProgram with Pulumi's own program generators)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET
-from engine import ROOT, new_stack
+from engine import ROOT, example_copy, new_stack
 from idcs_emulator import EmulatorServer
 from idcs_emulator.domain import Domain
 from idcs_emulator.generate import demo_seed, with_mixed_apps
@@ -27,6 +27,7 @@ RUNTIMES = {
     "yaml": ("runtime: yaml\n", "Pulumi.yaml"),
     "python": (f"runtime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n", "__main__.py"),
     "typescript": ("runtime: nodejs\n", "index.ts"),
+    "go": ("runtime: go\n", "main.go"),
 }
 TYPESCRIPT = ROOT / "examples" / "typescript"
 
@@ -70,8 +71,13 @@ def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_pa
         (work / "__main__.py").write_text("")
     if language == "typescript":
         typescript_project(work)
+    if language == "go":  # examples/go's module: the generated SDK by `replace`, Pulumi's SDK by go.sum
+        module = example_copy(tmp_path / "source", "go")
+        for name in ("go.mod", "go.sum"):
+            shutil.copy(module / name, work)
     stack = new_stack(tmp_path, work, {"idcs:domainUrl": (mixed.url, False), "idcs:clientId": (ADMIN_ID, False),
-                                       "idcs:clientSecret": (ADMIN_SECRET, True)})
+                                       "idcs:clientSecret": (ADMIN_SECRET, True)},
+                      {"GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"} if language == "go" else None)
     mixed.clear_requests()
     done = subprocess.run(["pulumi", "import", "--file", str(tmp_path / "import.json"), "--yes", "--non-interactive",
                            "--out", str(tmp_path / "code"), "--stack", "test"], cwd=work,
@@ -80,7 +86,7 @@ def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_pa
     assert not [r for r in mixed.requests_of() if r["method"] == "PATCH"]  # adopted as they are
     code = (tmp_path / "code").read_text()
     with (work / program).open("a") as target:
-        target.write(code)
+        target.write(code)  # Go: the whole main.go
     if language == "typescript":
         compile_typescript(work)
     imported = [r for r in stack.export_stack().deployment["resources"] if r["type"] == "idcs:index:AppTokenExpiry"]
