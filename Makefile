@@ -1,11 +1,14 @@
 # The two commands of the README; each does all set-up on a fresh machine.
-.PHONY: demo test gate dist
+.PHONY: demo test check gate dist
 
 demo:  ## a real `pulumi up` of examples/basic against the local IDCS emulator
 	scripts/demo
 
 test:  ## lint, type-check and every test, real Pulumi engine included
 	scripts/test
+
+check:  ## the edit-test loop: lint, type-check and the in-process tests (tests/unit), under a minute warm
+	scripts/check
 
 gate:  ## what a pipeline runs (scripts/gate: policies, then drift), against the local emulator
 	scripts/gate-local

@@ -1,4 +1,11 @@
-"""Shared fixtures: a fresh emulator per test and the connection settings that reach it."""
+"""Shared fixtures: a fresh emulator per test and the connection settings that reach it; and the tiers.
+
+Each directory is a tier, and marks its tests with its name (`pytest -m unit`, `-m "not engine"`):
+  unit/     in-process: the emulator, the clients, the lifecycles, the tools and rules (`make check`)
+  plugin/   the provider servers the engine starts (the dynamic provider's and pulumi-resource-idcs), over gRPC
+  engine/   the real `pulumi` CLI: programs in every language against the emulator
+  release/  what a release publishes, the generated SDKs, the install step and the pipelines, with the toolchains
+"""
 
 from __future__ import annotations
 
@@ -15,6 +22,17 @@ from idcs_emulator import EmulatorServer
 # Every pulumi command (the Automation API's `pulumi version` too) writes logs under PULUMI_HOME, ~/.pulumi by
 # default: tests run directly with pytest keep them in the project, as scripts/test does.
 os.environ.setdefault("PULUMI_HOME", str(Path(__file__).resolve().parents[1] / ".state" / "pulumi-home"))
+
+TIERS = ("unit", "plugin", "engine", "release")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with its directory's tier."""
+    for item in items:
+        tier = item.path.parent.name
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
+
 
 ADMIN_ID = "idcs-admin-client"
 ADMIN_SECRET = "emulator-admin-secret-0004"

@@ -1,23 +1,46 @@
-"""Run examples/basic through the real `pulumi` CLI (Automation API) against an emulator, isolated per test.
+"""Run programs through the real `pulumi` CLI (Automation API) against an emulator, isolated per test.
 
-Needs the CLI that `scripts/setup` chose (your own when new enough, else the project's .pulumi/bin): scripts/test
-passes its directory in $PULUMI_IDCS_CLI_BIN. When it is missing the tests FAIL with the reason: a skipped engine
-test would hide the one path our users take.
+Runs the CLI that `scripts/setup` chose (your own when new enough, else the project's .pulumi/bin; scripts/test
+passes its directory in $PULUMI_IDCS_CLI_BIN). A language host, the Node.js set-up and the compatibility lane's CLI
+are set up when a test first needs them (`need`). When set-up fails the tests FAIL with the reason: a skipped
+engine test would hide the one path our users take.
 """
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pulumi import automation as auto
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_BIN = Path(os.environ.get("PULUMI_IDCS_CLI_BIN") or ROOT / ".pulumi" / "bin")
 PASSPHRASE = "test-passphrase"
+MIN_VERSION = re.search(r"^MIN_VERSION=(\S+)", (ROOT / "scripts" / "install-pulumi-cli").read_text(), re.M)[1]
+COMPAT_BIN = ROOT / ".pulumi" / f"compat-v{MIN_VERSION}" / "bin"
+#: What each runtime needs set up beyond the CLI and its Python host (scripts/setup's parts).
+PARTS = {"python": (), "yaml": ("yaml",), "nodejs": ("nodejs",), "go": ("go",)}
+
+
+@functools.cache
+def need(*parts: str) -> Path:
+    """Set up `parts` (nodejs, go, yaml, compat) when a test first needs them, once per worker process; parallel
+    workers wait for each other (scripts/setup takes a lock). Returns the chosen CLI's directory."""
+    done = subprocess.run([str(ROOT / "scripts" / "setup"), *parts], capture_output=True, text=True, timeout=1800)
+    if done.returncode:
+        raise RuntimeError(f"scripts/setup {' '.join(parts)} failed:\n{done.stderr[-4000:]}")
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+def runtime_of(work: Path) -> str:
+    runtime = yaml.safe_load((work / "Pulumi.yaml").read_text())["runtime"]
+    return str(runtime["name"] if isinstance(runtime, dict) else runtime)
 
 
 def pulumi_command(cli_bin: Path = CLI_BIN) -> auto.PulumiCommand:
@@ -37,6 +60,7 @@ def example_copy(tmp: Path, name: str = "basic") -> Path:
     """A copy of an example whose paths into this repository (`../../`: the virtualenv, the plugin's directory, the
     Go SDK's replace) point back at it; a Node.js example shares the example's node_modules."""
     source, dest = ROOT / "examples" / name, tmp / name
+    need(*PARTS[runtime_of(source)])  # a Node.js example's node_modules come with its set-up
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("node_modules", "Pulumi.*.yaml"))
     for file in (dest / "Pulumi.yaml", dest / "go.mod"):
         if file.exists():
@@ -58,7 +82,8 @@ def isolated_env(tmp: Path, cli_bin: Path = CLI_BIN) -> dict[str, str]:
 def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
               env: dict[str, str] | None = None, cli_bin: Path = CLI_BIN) -> auto.Stack:
     """Stack "test" of the project in `work`, with its configuration set (value, secret), run by the CLI in
-    `cli_bin` (the newest unless a test says otherwise)."""
+    `cli_bin` (the newest unless a test says otherwise), the program's language host set up first."""
+    need(*PARTS[runtime_of(work)], *(("compat",) if cli_bin == COMPAT_BIN else ()))
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(cli_bin),
                              env_vars={**isolated_env(tmp, cli_bin), **(env or {})})
     stack = auto.Stack.create("test", ws)

@@ -91,7 +91,9 @@ class EmulatorServer:
         return f"{self.scheme}://[{host}]:{port}" if ":" in host else f"{self.scheme}://{host}:{port}"
 
     def start(self) -> EmulatorServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="idcs-emulator", daemon=True)
+        # polled every 50 ms rather than 500: stop() waits for the poll, and tests stop hundreds of emulators
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name="idcs-emulator",
+                                        daemon=True)
         self._thread.start()
         return self
 

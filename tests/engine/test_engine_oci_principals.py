@@ -10,10 +10,8 @@ import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE, RESOURCE_OWNER
 from engine import new_stack, open_stack, yaml_stack
 from idcs_emulator import EmulatorServer
+from oci_fixtures import federation, new_key, pem, session_profile
 from pulumi import automation as auto
-from test_oci_principals import federation, new_key, pem, session_profile
-
-pytestmark = pytest.mark.engine
 
 
 def signed_in(emu: EmulatorServer, tmp: Path, method: str) -> tuple[dict[str, tuple[str, bool]], dict[str, str]]:

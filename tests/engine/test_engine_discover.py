@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET
-from engine import ROOT, example_copy, new_stack
+from engine import ROOT, example_copy, need, new_stack
 from idcs_emulator import EmulatorServer
 from idcs_emulator.domain import Domain
 from idcs_emulator.generate import demo_seed, with_mixed_apps
 from pulumi_idcs_cli.__main__ import main
-
-pytestmark = pytest.mark.engine
 
 PLUGIN = f"plugins:\n  providers:\n    - name: idcs\n      path: {ROOT / '.venv' / 'bin'}\n"
 RUNTIMES = {
@@ -34,6 +32,7 @@ TYPESCRIPT = ROOT / "examples" / "typescript"
 
 def typescript_project(work: Path) -> None:
     """A TypeScript project on the example's packages (the SDK's npm package, @pulumi/pulumi, tsc)."""
+    need("nodejs")
     for name in ("package.json", "tsconfig.json"):
         shutil.copy(TYPESCRIPT / name, work)
     (work / "node_modules").symlink_to(TYPESCRIPT / "node_modules")

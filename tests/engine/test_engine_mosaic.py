@@ -14,8 +14,6 @@ from engine import ROOT, open_stack, yaml_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 CLIENT, CLIENT_SECRET = "mosaic-demo-client", "emulator-mosaic-secret-0006"
 PAYMENTS, PAYMENTS_URI = "c2a9e4b1d7f3468e", "https://payments.example.com/api"
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, RESOURCE_OWNER
 from engine import example_copy, new_stack
 from idcs_emulator import EmulatorServer
-
-pytestmark = pytest.mark.engine
 
 
 def test_the_go_example_up_preview_drift_destroy(tmp_path: Path, emulator: EmulatorServer) -> None:

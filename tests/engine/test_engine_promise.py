@@ -15,8 +15,6 @@ from engine import program_stack, write_program
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 MOBILE_NAME = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5"
 
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from engine import pulumi_command
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PIPELINES = ROOT / "examples" / "pipelines"
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE, RESOURCE_OWNER
 from engine import program_stack, write_program
 from idcs_emulator import EmulatorServer
-
-pytestmark = pytest.mark.engine
 
 DYNAMIC = (f'idcs.AppTokenExpiry("owner", app_id="{RESOURCE_OWNER}", access_token_expiry="2h", on_delete="restore")\n'
            f'idcs.AppTokenExpiry("mobile", app_name="7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", access_token_expiry="15m")\n')

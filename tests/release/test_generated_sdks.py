@@ -13,11 +13,11 @@ from pathlib import Path
 import pulumi_idcs
 import pulumi_idcs_native
 import pytest
-from engine import isolated_env
+from engine import isolated_env, need
 from pulumi_idcs_provider.catalog import DEFINITIONS
 from pulumi_idcs_provider.definition import Definition
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -81,6 +81,7 @@ def test_both_python_sdks_name_the_same_properties(definition: Definition) -> No
 
 @pytest.mark.parametrize("language", ["nodejs", "python"])
 def test_pulumi_package_gen_sdk_works_with_our_language_hosts(tmp_path: Path, language: str) -> None:
+    need("nodejs")
     env = {**os.environ, **isolated_env(tmp_path)}
     subprocess.run(["pulumi", "package", "gen-sdk", str(ROOT / "schema.json"), "--language", language, "--out",
                     str(tmp_path / "out")], env=env, check=True, capture_output=True, text=True, timeout=600)

@@ -12,14 +12,11 @@ import json
 import secrets
 from pathlib import Path
 
-import pytest
 import requests
 from conftest import ADMIN_ID, MOBILE, RESOURCE_OWNER
 from engine import exported_text, program_stack, yaml_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
-
-pytestmark = pytest.mark.engine
 
 MOBILE_CLIENT = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5"
 SCOPE = "https://resource-owner.example.com/read offline_access"

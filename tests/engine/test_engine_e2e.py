@@ -13,8 +13,6 @@ from engine import open_stack, outputs
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 
 @pytest.fixture
 def stack(tmp_path: Path, emulator: EmulatorServer) -> Iterator[auto.Stack]:

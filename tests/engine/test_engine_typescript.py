@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import requests
 from conftest import ADMIN_ID, ADMIN_SECRET, RESOURCE_OWNER
 from engine import ROOT, example_copy, exported_text, new_stack
 from idcs_emulator import EmulatorServer
-
-pytestmark = pytest.mark.engine
 
 EXAMPLE = ROOT / "examples" / "typescript"
 
@@ -23,11 +20,11 @@ def seed(emu: EmulatorServer) -> str:
 
 
 def test_the_typescript_example_up_preview_drift_destroy(tmp_path: Path, emulator: EmulatorServer) -> None:
-    assert (EXAMPLE / "bin" / "index.js").is_file(), "run scripts/setup (it compiles the example)"
     first_seed = seed(emulator)
     config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
               "idcs:clientSecret": (ADMIN_SECRET, True), "idcs-typescript:mobileRefreshToken": (first_seed, True)}
     stack = new_stack(tmp_path, example_copy(tmp_path, "typescript"), config)
+    assert (EXAMPLE / "bin" / "index.js").is_file(), "scripts/setup nodejs compiles the example"
     printed = stack.up().stdout
     tokens = [ADMIN_SECRET, first_seed, *emulator.grants.refresh]  # the seed and the rotated token
     assert len(tokens) >= 3 and not [t for t in tokens if t in exported_text(stack) or t in printed]

@@ -13,8 +13,6 @@ from engine import ROOT, open_stack, program_stack, run_gate
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 PACK = str(ROOT / "policy" / "pack")
 
 

@@ -14,43 +14,11 @@ from typing import Any
 import jwt
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from idcs_emulator import EmulatorServer
+from oci_fixtures import context, federation, new_key, pem, session_profile
 from pulumi_idcs_provider import app_token_expiry
 from pulumi_idcs_provider.context import Context
-
-CI_ISSUER, AUDIENCE = "https://token.actions.githubusercontent.com", "https://idcs.example.com/ci"
-
-
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def pem(key: rsa.RSAPrivateKey, private: bool = False) -> str:
-    if private:
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption()).decode()
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-
-
-def session_profile(emu: EmulatorServer, tmp: Path, lifetime: int = 3600,
-                    signing_key: rsa.RSAPrivateKey | None = None) -> Path:
-    """What `oci session authenticate` leaves: a profile with a key and a session token for its public half
-    (signed with `signing_key` instead when given: a request the token does not vouch for)."""
-    key = new_key()
-    (tmp / "key.pem").write_text(pem(signing_key or key, private=True))
-    (tmp / "token").write_text(emu.oci_tokens.mint(pem(key), "session", "demo.user@example.com", lifetime))
-    config = tmp / "config"
-    config.write_text(f"[SESSION]\nfingerprint=12:34\nkey_file={tmp / 'key.pem'}\ntenancy=ocid1.tenancy.oc1..aaaa\n"
-                      f"region=eu-frankfurt-1\nsecurity_token_file={tmp / 'token'}\n")
-    return config
-
-
-def context(emu: EmulatorServer, method: str, **config: str) -> Context:
-    return Context({"idcs:domainUrl": emu.url, "idcs:authMethod": method, "idcs:maxRequestsPerSecond": "1000",
-                    **config}, environ={})
 
 
 def failures(ctx: Context) -> dict[str, str]:
@@ -136,20 +104,6 @@ def test_oke_workload_identity_outside_a_cluster_names_the_variable(emulator: Em
     assert "needs $KUBERNETES_SERVICE_HOST" in found[""], found
 
 
-def federation(emu: EmulatorServer, tmp: Path, **claims: Any) -> Context:
-    """A trust for the CI's issuer, the CI's OIDC token in a file, and the trust's OAuth client."""
-    ci_key = new_key()
-    emu.oci_tokens.add_trust({"issuer": CI_ISSUER, "publicKeyPem": pem(ci_key), "audience": AUDIENCE,
-                              "clientId": ADMIN_ID})
-    now = int(time.time())
-    token = jwt.encode({"iss": CI_ISSUER, "sub": "repo:acme/idp:ref:refs/heads/main", "aud": AUDIENCE,
-                        "iat": now, "exp": now + 300, **claims}, pem(ci_key, private=True), "RS256")
-    (tmp / "oidc-token").write_text(token)
-    return context(emu, "oci-workload-identity-federation", **{
-        "idcs:ociFederationTokenFile": str(tmp / "oidc-token"), "idcs:clientId": ADMIN_ID,
-        "idcs:clientSecret": ADMIN_SECRET})
-
-
 def test_workload_identity_federation_exchanges_the_ci_token(emulator: EmulatorServer, tmp_path: Path) -> None:
     exchanges = adopts(federation(emulator, tmp_path), emulator)
     assert [r["body"]["grant_type"] for r in exchanges] == ["urn:ietf:params:oauth:grant-type:token-exchange"]
@@ -202,7 +156,7 @@ def test_oke_workload_identity_signs_in_through_the_token_proxy(tmp_path: Path,
     and the CA come from the environment (as in a pod); the proxy's port (12250) and the token's path are the
     SDK's constants, pointed here in-process."""
     import oci
-    from test_tls import self_signed
+    from certificates import self_signed
     cert, key = self_signed(tmp_path)
     with EmulatorServer(tls=(cert, key)) as emu:
         (tmp_path / "sa-token").write_text(emu.oci_tokens.mint(pem(new_key()), "service_account", "default:idp"))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from engine import CLI_BIN, PASSPHRASE, ROOT
+from engine import PASSPHRASE, ROOT, need
 
 DIST = ROOT / "dist"
 VERSION = json.loads((ROOT / "schema.json").read_text())["version"]
@@ -49,11 +49,12 @@ def release_server() -> Iterator[str]:
 def user(tmp_path_factory: pytest.TempPathFactory, release_server: str) -> dict[str, str]:
     """A user's environment: a HOME of its own, the Pulumi CLI and its language hosts on PATH (links to the
     CLI scripts/setup chose, as a user's own install), and the plugin download pointed at the release server."""
+    cli_bin = need("nodejs", "go", "yaml")
     home = tmp_path_factory.mktemp("home")
     bin_dir = home / "bin"
     bin_dir.mkdir()
     (home / "backend").mkdir()
-    for tool in CLI_BIN.iterdir():
+    for tool in cli_bin.iterdir():
         if tool.name.startswith("pulumi") and not tool.name.startswith("pulumi-resource-"):
             (bin_dir / tool.name).symlink_to(tool)
     return {"HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
@@ -165,22 +166,28 @@ def test_a_node_program_with_only_the_npm_tarball(user: dict[str, str], emulator
 
 
 def go_user(user: dict[str, str]) -> dict[str, str]:
-    """The machine's Go; modules from dist/goproxy (our SDK, as proxy.golang.org serves tag sdk/v<version>), then
-    from the machine's module download cache (Pulumi's SDK and the rest: the package registry, offline). The module
-    cache is the project's own and keeps its path, so Go's build cache stays warm; our module is emptied from it
-    first, so what builds is this dist/'s SDK."""
+    """The machine's Go, resolving modules as a user's does: our SDK from dist/goproxy (what the Go module proxy
+    serves once tag sdk/v<version> exists), everything else from the machine's module download cache when it has
+    it (offline, quick), else from the Go module proxy the machine's Go is set up with (`go env GOPROXY`), as a
+    user's `go get` does. Nothing depends on what an earlier run left: a fresh machine downloads what it lacks.
+    The module cache is the project's own and keeps its path, so Go's build cache stays warm; our module is
+    emptied from it first, so what builds is this dist/'s SDK."""
     for stale in (GO_MODULE_CACHE / "github.com" / "pulumi-idcs",
                   GO_MODULE_CACHE / "cache" / "download" / "github.com" / "pulumi-idcs"):
         if stale.exists():
             subprocess.run(["chmod", "-R", "u+w", str(stale)], check=True)
             shutil.rmtree(stale)
     go_dir = Path(shutil.which("go") or "/usr/local/go/bin/go").parent
-    downloads = Path(subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True,
-                                    check=True).stdout.strip()) / "cache" / "download"
+
+    def go_env(name: str) -> str:
+        return subprocess.run(["go", "env", name], capture_output=True, text=True, check=True).stdout.strip()
+
+    downloads = Path(go_env("GOMODCACHE")) / "cache" / "download"
+    proxies = [f"file://{DIST / 'goproxy'}", *([f"file://{downloads}"] if downloads.is_dir() else []),
+               *(p for p in go_env("GOPROXY").split(",") if p not in ("", "off"))]
     return {**user, "PATH": f"{user['PATH']}{os.pathsep}{go_dir}", "GOMODCACHE": str(GO_MODULE_CACHE),
             "GOCACHE": str(Path.home() / ".cache" / "go-build"), "GOTOOLCHAIN": "local", "CGO_ENABLED": "0",
-            "GOPROXY": f"file://{DIST / 'goproxy'},file://{downloads}", "GONOSUMDB": GO_MODULE,
-            "GOFLAGS": "-mod=mod"}
+            "GOPROXY": ",".join(proxies), "GONOSUMDB": GO_MODULE, "GOFLAGS": "-mod=mod"}
 
 
 def test_a_go_program_with_the_module_from_the_proxy(user: dict[str, str], emulator_url: str,
@@ -196,7 +203,8 @@ def test_a_go_program_with_the_module_from_the_proxy(user: dict[str, str], emula
     (project / "go.mod").write_text("\n".join(line for line in mod.splitlines() if not line.startswith("replace")))
     (project / "Pulumi.yaml").write_text("name: artifacts-go\nruntime: go\n")
     env = go_user(user)
-    subprocess.run(["go", "mod", "tidy"], cwd=project, env=env, check=True, timeout=600, capture_output=True)
+    tidy = subprocess.run(["go", "mod", "tidy"], cwd=project, env=env, timeout=900, capture_output=True, text=True)
+    assert tidy.returncode == 0, tidy.stderr
     assert f"{GO_MODULE} v{VERSION} h1:" in (project / "go.sum").read_text()
     lifecycle(env, project, emulator_url)
 

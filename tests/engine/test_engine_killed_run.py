@@ -15,8 +15,6 @@ from engine import open_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 
 def pending(stack: auto.Stack) -> list[dict[str, Any]]:
     return list(stack.export_stack().deployment.get("pending_operations") or [])

@@ -15,7 +15,7 @@ from idcs_emulator import EmulatorServer
 from plugin_server import CHECK_URN, PluginServer
 from pulumi.runtime.proto import provider_pb2, status_pb2
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MOBILE_CLIENT = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5"   # a public client of the demo domain
 SCOPE = "https://resource-owner.example.com/read offline_access"
 KIND = provider_pb2.PropertyDiff.Kind

@@ -18,7 +18,7 @@ from pulumi_idcs_provider.models import NAME_KEY
 from pulumi_idcs_provider.refresh_grant_check import RefreshGrantCheckProvider
 from pulumi_idcs_provider.settings import KNOWN_KEYS
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text())
 RESOURCE = SCHEMA["resources"]["idcs:index:AppTokenExpiry"]
 

@@ -16,8 +16,6 @@ from engine import ROOT, new_stack, program_stack, run_gate, write_program
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 PACK = str(ROOT / "policy" / "pack")
 MOBILE_NAME = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5"
 SCOPE = "https://resource-owner.example.com/read offline_access"

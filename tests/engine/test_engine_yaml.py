@@ -16,8 +16,6 @@ from engine import ROOT, yaml_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 EXAMPLE = (ROOT / "examples" / "yaml" / "Pulumi.yaml").read_text()
 MOBILE_CLIENT = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5"
 SCOPE = "https://resource-owner.example.com/read offline_access"

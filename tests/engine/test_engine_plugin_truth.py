@@ -19,8 +19,6 @@ from engine import ROOT, program_stack, run_gate, write_yaml, yaml_stack
 from idcs_emulator import EmulatorServer
 from pulumi import automation as auto
 
-pytestmark = pytest.mark.engine
-
 HEADER = "name: idcs-truth\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n      path: ../../.venv/bin\n"
 EXAMPLE = (ROOT / "examples" / "yaml" / "Pulumi.yaml").read_text()
 #: A display name that Python's repr would spell differently from every program language.
