@@ -48,10 +48,12 @@ class Context:
         self._exchanges: dict[tuple[str, bool | str], Transport] = {}
         self.settings = StackSettings(config or {}, os.environ if environ is None else environ)
 
-    def configure(self, config: Mapping[str, Any]) -> None:
+    def configure(self, config: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+                  provider: str | None = None) -> None:
         """A new configuration (resolved again at first use); clients of unchanged settings and the ownership
-        table are kept, since the deployment goes on."""
-        settings = StackSettings(config)
+        table are kept, since the deployment goes on. `provider` names an explicit provider, whose arguments are
+        its whole configuration (its `environ` is empty)."""
+        settings = StackSettings(config, environ, provider)
         with self._lock:
             self.settings = settings
 

@@ -98,11 +98,28 @@ def _variable(variable: Variable) -> dict[str, Any]:
     return out
 
 
+PROVIDER_DESCRIPTION = (
+    "The provider of IDCS and Mosaic resources. The default provider is configured by the stack's idcs: config, then "
+    "the environment variables each setting names. An explicit provider (`new idcs.Provider(...)`, `type: "
+    "pulumi:providers:idcs`) is configured by its arguments alone: it reads neither the stack's config nor the "
+    "environment, so that one program can reach several domains and nothing meant for one reaches another.")
+
+
+def _provider_input(variable: Variable) -> dict[str, Any]:
+    """A provider argument: the config variable of the same name, less what only the default provider reads."""
+    out = _variable(variable)
+    out["description"] = variable.description
+    return out
+
+
 def schema() -> dict[str, Any]:
-    """The Pulumi package schema of the plugin: every resource of the catalog and every config variable."""
+    """The Pulumi package schema of the plugin: every resource of the catalog, every config variable, and the
+    provider's arguments (the same settings, for explicit providers)."""
     return {
         **PACKAGE,
         "config": {"variables": {v.key[0].split(":", 1)[1]: _variable(v) for v in VARIABLES}},
+        "provider": {"description": PROVIDER_DESCRIPTION,
+                     "inputProperties": {v.key[0].split(":", 1)[1]: _provider_input(v) for v in VARIABLES}},
         "resources": {token.plugin: _resource(d) for token, d in DEFINITIONS.items()},
         "language": LANGUAGE,
     }

@@ -100,9 +100,10 @@ class ConnectionSettings(BaseModel):
 
 
 def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = None,
-                connection: str | None = None) -> ConnectionSettings:
+                connection: str | None = None, provider: str | None = None) -> ConnectionSettings:
     """Settings from the stack config the engine sent to configure(), falling back to the environment; with
-    `connection`, the named entry of idcs:connections overrides the domain and credentials."""
+    `connection`, the named entry of idcs:connections overrides the domain and credentials. `provider` names the
+    explicit provider whose arguments `config` is (its errors name them)."""
     env = os.environ if environ is None else environ
     found: dict[str, Any] = {}
     for field, (key, var) in KEYS.items():
@@ -122,6 +123,9 @@ def from_config(config: Mapping[str, Any], environ: Mapping[str, str] | None = N
         raise ConfigurationError(key=CONNECTIONS_KEY, message=
             f"connection {shown(connection)} lacks " + ", ".join(f"{CONNECTIONS_KEY}.{connection}.{_camel(f)}"
                                                               for f in missing))
+    if missing and provider:
+        raise ConfigurationError(key=KEYS[missing[0]][0], message=explicit_lacks(
+            provider, [KEYS[f][0] for f in missing]))
     if missing:
         wanted = "; ".join(f"{KEYS[f][0]} (or ${KEYS[f][1]})" for f in missing)
         hint = _typo_hint(config, [KEYS[f][0] for f in missing])
@@ -160,7 +164,16 @@ class MosaicSettings(BaseModel):
         return self.ca_bundle or True
 
 
-def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> MosaicSettings:
+def explicit_lacks(provider: str, keys: list[str]) -> str:
+    """Why an explicit provider cannot reach a service: the arguments it lacks."""
+    names = ", ".join(key.split(":", 1)[1] for key in keys)
+    return (f"provider {shown(provider)} lacks {names}: an explicit provider's arguments are its whole configuration "
+            "(it reads neither the stack's idcs: config nor the environment, so that nothing meant for another "
+            "domain reaches this one). Give them to the provider")
+
+
+def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+                    provider: str | None = None) -> MosaicSettings:
     """The management app's settings from the stack config, then the environment; refused naming the key."""
     env = os.environ if environ is None else environ
     found: dict[str, Any] = {}
@@ -170,6 +183,9 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
         if value not in (None, ""):
             found[field] = str(value)
     missing = [f for f in MOSAIC_KEYS if f not in found]
+    if missing and provider:
+        raise ConfigurationError(explicit_lacks(provider, [MOSAIC_KEYS[f][0] for f in missing]),
+                                 key=MOSAIC_KEYS[missing[0]][0])
     if missing:
         wanted = "; ".join(f"{MOSAIC_KEYS[f][0]} (or ${MOSAIC_KEYS[f][1]})" for f in missing)
         wanted += _typo_hint(config, [MOSAIC_KEYS[f][0] for f in missing])
@@ -184,7 +200,8 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
     return MosaicSettings(**found, ca_bundle=_value(config, env, *MOSAIC_CA_BUNDLE) or None)
 
 
-def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+                    provider: str | None = None) -> list[tuple[str, str]]:
     """(key, reason) for each setting that is given but unusable: what the plugin's CheckConfig refuses at preview.
     Settings that are simply absent are not judged here: only resources that need them fail, naming the key."""
     found = [(given, f"{given} is not a setting of this provider: did you mean {known}? Move the value with "
@@ -199,12 +216,12 @@ def config_problems(config: Mapping[str, Any], environ: Mapping[str, str] | None
             found.append((url_key, str(e)))
     if not found and given & {url_key, KEYS["client_id"][0], KEYS["client_secret"][0]}:
         try:
-            from_config(config, environ)
+            from_config(config, environ, provider=provider)
         except ConfigurationError as e:
             found.append((e.key or KEYS["domain_url"][0], str(e)))
     for name in connection_names(config):
         try:
-            from_config(config, environ, connection=name)
+            from_config(config, environ, connection=name, provider=provider)
         except ConfigurationError as e:
             found.append((CONNECTIONS_KEY, str(e)))
     if config.get(CONNECTIONS_KEY) not in (None, "") and not connection_names(config):

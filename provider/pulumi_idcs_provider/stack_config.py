@@ -44,9 +44,11 @@ _Part = ConnectionSettings | MosaicSettings
 class StackSettings:
     """The settings of one stack configuration, each part resolved at first use and kept."""
 
-    def __init__(self, config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: Mapping[str, Any], environ: Mapping[str, str] | None = None,
+                 provider: str | None = None) -> None:
         self.config = dict(config)
         self.environ = dict(os.environ if environ is None else environ)
+        self.provider = provider  # an explicit provider's name: its errors name its arguments
         self._parts: dict[str, _Part | ConfigurationError] = {}
         self._lock = threading.Lock()
         self.skip_restore = restore_skipped(self.config, self.environ)
@@ -54,12 +56,13 @@ class StackSettings:
 
     def connection(self, name: str | None = None) -> ConnectionSettings:
         """The stack's own domain (name None) or a named connection of idcs:connections."""
-        part = self._part(f"connection:{name or ''}", lambda: from_config(self.config, self.environ, name))
+        part = self._part(f"connection:{name or ''}", lambda: from_config(self.config, self.environ, name,
+                                                                                 self.provider))
         assert isinstance(part, ConnectionSettings)
         return part
 
     def mosaic(self) -> MosaicSettings:
-        part = self._part("mosaic", lambda: mosaic_settings(self.config, self.environ))
+        part = self._part("mosaic", lambda: mosaic_settings(self.config, self.environ, self.provider))
         assert isinstance(part, MosaicSettings)
         return part
 

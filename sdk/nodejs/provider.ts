@@ -4,6 +4,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
+/**
+ * The provider of IDCS and Mosaic resources. The default provider is configured by the stack's idcs: config, then the environment variables each setting names. An explicit provider (`new idcs.Provider(...)`, `type: pulumi:providers:idcs`) is configured by its arguments alone: it reads neither the stack's config nor the environment, so that one program can reach several domains and nothing meant for one reaches another.
+ */
 export class Provider extends pulumi.ProviderResource {
     /** @internal */
     public static readonly __pulumiType = 'idcs';
@@ -31,6 +34,21 @@ export class Provider extends pulumi.ProviderResource {
         let resourceInputs: pulumi.Inputs = {};
         opts = opts || {};
         {
+            resourceInputs["authMethod"] = (args?.authMethod) ?? "oauth";
+            resourceInputs["caBundle"] = args?.caBundle;
+            resourceInputs["clientId"] = args?.clientId;
+            resourceInputs["clientSecret"] = args?.clientSecret ? pulumi.secret(args.clientSecret) : undefined;
+            resourceInputs["connections"] = pulumi.output(args?.connections).apply(JSON.stringify);
+            resourceInputs["domainUrl"] = args?.domainUrl;
+            resourceInputs["maxRequestsPerSecond"] = pulumi.output((args?.maxRequestsPerSecond) ?? 10).apply(JSON.stringify);
+            resourceInputs["mosaicBaseUrl"] = args?.mosaicBaseUrl;
+            resourceInputs["mosaicCaBundle"] = args?.mosaicCaBundle;
+            resourceInputs["mosaicClientId"] = args?.mosaicClientId;
+            resourceInputs["mosaicClientSecret"] = args?.mosaicClientSecret ? pulumi.secret(args.mosaicClientSecret) : undefined;
+            resourceInputs["ociConfigFile"] = (args?.ociConfigFile) ?? "~/.oci/config";
+            resourceInputs["ociFederationTokenFile"] = args?.ociFederationTokenFile;
+            resourceInputs["ociProfile"] = (args?.ociProfile) ?? "DEFAULT";
+            resourceInputs["skipRestore"] = pulumi.output(args?.skipRestore).apply(JSON.stringify);
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         super(Provider.__pulumiType, name, resourceInputs, opts);
@@ -41,4 +59,64 @@ export class Provider extends pulumi.ProviderResource {
  * The set of arguments for constructing a Provider resource.
  */
 export interface ProviderArgs {
+    /**
+     * "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret).
+     */
+    authMethod?: pulumi.Input<string | undefined>;
+    /**
+     * Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on).
+     */
+    caBundle?: pulumi.Input<string | undefined>;
+    /**
+     * Client id of a confidential app allowed the client_credentials grant with an admin role covering Apps.
+     */
+    clientId?: pulumi.Input<string | undefined>;
+    /**
+     * That app's client secret; set it with `pulumi config set --secret`.
+     */
+    clientSecret?: pulumi.Input<string | undefined>;
+    /**
+     * Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+     */
+    connections?: pulumi.Input<{[key: string]: any} | undefined>;
+    /**
+     * Base URL of the identity domain, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com (plain http only for a loopback emulator; no credentials, path, query or fragment). Spellings of one URL compare equal.
+     */
+    domainUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Client-side limit on requests per second to the domain, shared by every resource of a run.
+     */
+    maxRequestsPerSecond?: pulumi.Input<number | undefined>;
+    /**
+     * Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+     */
+    mosaicBaseUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
+     */
+    mosaicCaBundle?: pulumi.Input<string | undefined>;
+    /**
+     * Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+     */
+    mosaicClientId?: pulumi.Input<string | undefined>;
+    /**
+     * Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
+     */
+    mosaicClientSecret?: pulumi.Input<string | undefined>;
+    /**
+     * OCI config file for authMethod oci-api-key and oci-session-token.
+     */
+    ociConfigFile?: pulumi.Input<string | undefined>;
+    /**
+     * For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
+     */
+    ociFederationTokenFile?: pulumi.Input<string | undefined>;
+    /**
+     * Profile of that file.
+     */
+    ociProfile?: pulumi.Input<string | undefined>;
+    /**
+     * true makes every delete leave the live values as they are, whatever onDelete says: the way out when a restore cannot be done (the domain is gone or unreachable).
+     */
+    skipRestore?: pulumi.Input<boolean | undefined>;
 }

@@ -13,7 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -231,3 +233,27 @@ def test_the_downloaded_plugin_refuses_an_oci_method_with_the_way_out(user: dict
     assert refused.returncode != 0
     assert 'does not bundle it (500 MB): install the plugin with `pip install "pulumi-idcs[oci]"`' in (
         refused.stdout + refused.stderr)
+
+
+def members(path: Path) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of every file an archive holds: a wheel or zip, or a tarball."""
+    if path.suffix in (".whl", ".zip"):
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                yield info.filename, zf.read(info)
+        return
+    with tarfile.open(path) as tf:
+        for member in tf.getmembers():
+            handle = tf.extractfile(member) if member.isfile() else None
+            if handle is not None:
+                yield member.name, handle.read()
+
+
+@pytest.mark.parametrize("name", [f"pulumi-resource-idcs-v{VERSION}-linux-amd64.tar.gz",
+                                  f"pulumi_idcs-{VERSION}-py3-none-any.whl", f"pulumi_idcs-{VERSION}.tar.gz",
+                                  f"pulumi_idcs_native-{VERSION}-py3-none-any.whl", f"pulumi-idcs-idcs-{VERSION}.tgz",
+                                  f"goproxy/{GO_MODULE}/@v/v{VERSION}.zip"])
+def test_an_artifact_carries_nothing_of_the_machine_that_built_it(name: str) -> None:
+    """No file of a published artifact names the checkout it was built in (pip's direct_url.json did)."""
+    here = str(ROOT).encode()
+    assert [member for member, data in members(artifact(name)) if here in data] == []

@@ -84,10 +84,11 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @errors_as_status
     def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
-        news = wire.props_in(request.news, keep_unknowns=False)
-        config = {NAMESPACE + k: v for k, v in news.items() if not k.startswith("__") and k != "version"}
+        config = _provider_args(request.news)
+        name = explicit_provider(request.urn)
+        environ = None if name is None else {}
         failures = [provider_pb2.CheckFailure(property=key.removeprefix(NAMESPACE), reason=reason)
-                    for key, reason in config_problems(_config_values(config))]
+                    for key, reason in config_problems(_config_values(config), environ, name)]
         return provider_pb2.CheckResponse(inputs=wire.config_out(request.news), failures=failures)
 
     def DiffConfig(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
@@ -97,10 +98,16 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
                                          else provider_pb2.DiffResponse.DIFF_NONE)
 
     def Configure(self, request: provider_pb2.ConfigureRequest, context: grpc.ServicerContext) -> Any:
-        """The configuration stored with the provider, overlaid by the stack's current one ($PULUMI_CONFIG), so
-        that refresh and destroy use rotated credentials."""
-        stored = {NAMESPACE + k: v for k, v in wire.props_in(request.args, False).items() if not k.startswith("__")}
-        self.ctx.configure(kept_keys(_config_values({**stored, **_current_config()})))
+        """The default provider: the configuration stored with it, overlaid by the stack's current one
+        ($PULUMI_CONFIG), so that refresh and destroy use rotated credentials, then the environment. An explicit
+        provider: its arguments alone, so that nothing meant for another domain (the stack's config, an exported
+        IDCS_CLIENT_SECRET) ever reaches the domain it names."""
+        given = _provider_args(request.args)
+        name = explicit_provider(request.urn)
+        if name is None:
+            self.ctx.configure(kept_keys(_config_values({**given, **_current_config()})))
+        else:
+            self.ctx.configure(kept_keys(_config_values(given)), environ={}, provider=name)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
 
     @errors_as_status
@@ -238,6 +245,22 @@ def _refuse_a_second_owner(urn: str, app_id: str) -> None:
 def _secret_outputs(token: str, *inputs: Any) -> frozenset[str]:
     """What an answer's outputs must wrap: schema.json's secret outputs and inputs, and whatever arrived secret."""
     return wire.secret_outputs(token) | wire.secret_inputs(token) | wire.arrived_secret(*inputs)
+
+
+def explicit_provider(urn: str) -> str | None:
+    """The name of an explicit provider (`pulumi:providers:idcs` declared in the program), or None for the
+    default provider the engine makes from the stack's config (named default or default_<version>). An engine
+    that sends no URN is taken to configure the default provider, as engines before explicit providers did."""
+    if "::pulumi:providers:" not in urn:
+        return None
+    name = urn.rsplit("::", 1)[-1]
+    return None if name == "default" or name.startswith("default_") else name
+
+
+def _provider_args(args: Any) -> dict[str, Any]:
+    """A provider's known arguments as `idcs:` keys (the engine's own `version` and `__` entries left out)."""
+    return {NAMESPACE + k: v for k, v in wire.props_in(args, False).items()
+            if not k.startswith("__") and k != "version"}
 
 
 def _current_config() -> dict[str, Any]:

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// The provider of IDCS and Mosaic resources. The default provider is configured by the stack's idcs: config, then the environment variables each setting names. An explicit provider (`new idcs.Provider(...)`, `type: pulumi:providers:idcs`) is configured by its arguments alone: it reads neither the stack's config nor the environment, so that one program can reach several domains and nothing meant for one reaches another.
 type Provider struct {
 	pulumi.ProviderResourceState
 }
@@ -22,6 +23,24 @@ func NewProvider(ctx *pulumi.Context,
 		args = &ProviderArgs{}
 	}
 
+	if args.AuthMethod == nil {
+		args.AuthMethod = pulumi.StringPtr("oauth")
+	}
+	if args.MaxRequestsPerSecond == nil {
+		args.MaxRequestsPerSecond = pulumi.Float64Ptr(10.0)
+	}
+	if args.OciConfigFile == nil {
+		args.OciConfigFile = pulumi.StringPtr("~/.oci/config")
+	}
+	if args.OciProfile == nil {
+		args.OciProfile = pulumi.StringPtr("DEFAULT")
+	}
+	if args.ClientSecret != nil {
+		args.ClientSecret = pulumi.ToSecret(args.ClientSecret).(pulumi.StringPtrInput)
+	}
+	if args.MosaicClientSecret != nil {
+		args.MosaicClientSecret = pulumi.ToSecret(args.MosaicClientSecret).(pulumi.StringPtrInput)
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Provider
 	err := ctx.RegisterResource("pulumi:providers:idcs", name, args, &resource, opts...)
@@ -32,10 +51,70 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
+	// "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret).
+	AuthMethod *string `pulumi:"authMethod"`
+	// Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on).
+	CaBundle *string `pulumi:"caBundle"`
+	// Client id of a confidential app allowed the client_credentials grant with an admin role covering Apps.
+	ClientId *string `pulumi:"clientId"`
+	// That app's client secret; set it with `pulumi config set --secret`.
+	ClientSecret *string `pulumi:"clientSecret"`
+	// Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+	Connections map[string]interface{} `pulumi:"connections"`
+	// Base URL of the identity domain, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com (plain http only for a loopback emulator; no credentials, path, query or fragment). Spellings of one URL compare equal.
+	DomainUrl *string `pulumi:"domainUrl"`
+	// Client-side limit on requests per second to the domain, shared by every resource of a run.
+	MaxRequestsPerSecond *float64 `pulumi:"maxRequestsPerSecond"`
+	// Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+	MosaicBaseUrl *string `pulumi:"mosaicBaseUrl"`
+	// Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
+	MosaicCaBundle *string `pulumi:"mosaicCaBundle"`
+	// Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+	MosaicClientId *string `pulumi:"mosaicClientId"`
+	// Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
+	MosaicClientSecret *string `pulumi:"mosaicClientSecret"`
+	// OCI config file for authMethod oci-api-key and oci-session-token.
+	OciConfigFile *string `pulumi:"ociConfigFile"`
+	// For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
+	OciFederationTokenFile *string `pulumi:"ociFederationTokenFile"`
+	// Profile of that file.
+	OciProfile *string `pulumi:"ociProfile"`
+	// true makes every delete leave the live values as they are, whatever onDelete says: the way out when a restore cannot be done (the domain is gone or unreachable).
+	SkipRestore *bool `pulumi:"skipRestore"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
+	// "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret).
+	AuthMethod pulumi.StringPtrInput
+	// Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on).
+	CaBundle pulumi.StringPtrInput
+	// Client id of a confidential app allowed the client_credentials grant with an admin role covering Apps.
+	ClientId pulumi.StringPtrInput
+	// That app's client secret; set it with `pulumi config set --secret`.
+	ClientSecret pulumi.StringPtrInput
+	// Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+	Connections pulumi.MapInput
+	// Base URL of the identity domain, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com (plain http only for a loopback emulator; no credentials, path, query or fragment). Spellings of one URL compare equal.
+	DomainUrl pulumi.StringPtrInput
+	// Client-side limit on requests per second to the domain, shared by every resource of a run.
+	MaxRequestsPerSecond pulumi.Float64PtrInput
+	// Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+	MosaicBaseUrl pulumi.StringPtrInput
+	// Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
+	MosaicCaBundle pulumi.StringPtrInput
+	// Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+	MosaicClientId pulumi.StringPtrInput
+	// Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
+	MosaicClientSecret pulumi.StringPtrInput
+	// OCI config file for authMethod oci-api-key and oci-session-token.
+	OciConfigFile pulumi.StringPtrInput
+	// For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
+	OciFederationTokenFile pulumi.StringPtrInput
+	// Profile of that file.
+	OciProfile pulumi.StringPtrInput
+	// true makes every delete leave the live values as they are, whatever onDelete says: the way out when a restore cannot be done (the domain is gone or unreachable).
+	SkipRestore pulumi.BoolPtrInput
 }
 
 func (ProviderArgs) ElementType() reflect.Type {

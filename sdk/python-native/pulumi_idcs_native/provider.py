@@ -18,11 +18,259 @@ __all__ = ['ProviderArgs', 'Provider']
 
 @pulumi.input_type
 class ProviderArgs:
-    def __init__(__self__):
+    def __init__(__self__, *,
+                 auth_method: pulumi.Input[Optional[_builtins.str]] = None,
+                 ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 connections: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 domain_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_requests_per_second: pulumi.Input[Optional[_builtins.float]] = None,
+                 mosaic_base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_client_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_config_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_federation_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_profile: pulumi.Input[Optional[_builtins.str]] = None,
+                 skip_restore: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a Provider resource.
+
+        :param pulumi.Input[_builtins.str] auth_method: "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret).
+        :param pulumi.Input[_builtins.str] ca_bundle: Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on).
+        :param pulumi.Input[_builtins.str] client_id: Client id of a confidential app allowed the client_credentials grant with an admin role covering Apps.
+        :param pulumi.Input[_builtins.str] client_secret: That app's client secret; set it with `pulumi config set --secret`.
+        :param pulumi.Input[Mapping[str, Any]] connections: Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+        :param pulumi.Input[_builtins.str] domain_url: Base URL of the identity domain, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com (plain http only for a loopback emulator; no credentials, path, query or fragment). Spellings of one URL compare equal.
+        :param pulumi.Input[_builtins.float] max_requests_per_second: Client-side limit on requests per second to the domain, shared by every resource of a run.
+        :param pulumi.Input[_builtins.str] mosaic_base_url: Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+        :param pulumi.Input[_builtins.str] mosaic_ca_bundle: Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
+        :param pulumi.Input[_builtins.str] mosaic_client_id: Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+        :param pulumi.Input[_builtins.str] mosaic_client_secret: Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
+        :param pulumi.Input[_builtins.str] oci_config_file: OCI config file for authMethod oci-api-key and oci-session-token.
+        :param pulumi.Input[_builtins.str] oci_federation_token_file: For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
+        :param pulumi.Input[_builtins.str] oci_profile: Profile of that file.
+        :param pulumi.Input[_builtins.bool] skip_restore: true makes every delete leave the live values as they are, whatever onDelete says: the way out when a restore cannot be done (the domain is gone or unreachable).
         """
-        pass
+        if auth_method is None:
+            auth_method = 'oauth'
+        if auth_method is not None:
+            pulumi.set(__self__, "auth_method", auth_method)
+        if ca_bundle is not None:
+            pulumi.set(__self__, "ca_bundle", ca_bundle)
+        if client_id is not None:
+            pulumi.set(__self__, "client_id", client_id)
+        if client_secret is not None:
+            pulumi.set(__self__, "client_secret", client_secret)
+        if connections is not None:
+            pulumi.set(__self__, "connections", connections)
+        if domain_url is not None:
+            pulumi.set(__self__, "domain_url", domain_url)
+        if max_requests_per_second is None:
+            max_requests_per_second = 10
+        if max_requests_per_second is not None:
+            pulumi.set(__self__, "max_requests_per_second", max_requests_per_second)
+        if mosaic_base_url is not None:
+            pulumi.set(__self__, "mosaic_base_url", mosaic_base_url)
+        if mosaic_ca_bundle is not None:
+            pulumi.set(__self__, "mosaic_ca_bundle", mosaic_ca_bundle)
+        if mosaic_client_id is not None:
+            pulumi.set(__self__, "mosaic_client_id", mosaic_client_id)
+        if mosaic_client_secret is not None:
+            pulumi.set(__self__, "mosaic_client_secret", mosaic_client_secret)
+        if oci_config_file is None:
+            oci_config_file = '~/.oci/config'
+        if oci_config_file is not None:
+            pulumi.set(__self__, "oci_config_file", oci_config_file)
+        if oci_federation_token_file is not None:
+            pulumi.set(__self__, "oci_federation_token_file", oci_federation_token_file)
+        if oci_profile is None:
+            oci_profile = 'DEFAULT'
+        if oci_profile is not None:
+            pulumi.set(__self__, "oci_profile", oci_profile)
+        if skip_restore is not None:
+            pulumi.set(__self__, "skip_restore", skip_restore)
+
+    @_builtins.property
+    @pulumi.getter(name="authMethod")
+    def auth_method(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret).
+        """
+        return pulumi.get(self, "auth_method")
+
+    @auth_method.setter
+    def auth_method(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "auth_method", value)
+
+    @_builtins.property
+    @pulumi.getter(name="caBundle")
+    def ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on).
+        """
+        return pulumi.get(self, "ca_bundle")
+
+    @ca_bundle.setter
+    def ca_bundle(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ca_bundle", value)
+
+    @_builtins.property
+    @pulumi.getter(name="clientId")
+    def client_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Client id of a confidential app allowed the client_credentials grant with an admin role covering Apps.
+        """
+        return pulumi.get(self, "client_id")
+
+    @client_id.setter
+    def client_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "client_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="clientSecret")
+    def client_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        That app's client secret; set it with `pulumi config set --secret`.
+        """
+        return pulumi.get(self, "client_secret")
+
+    @client_secret.setter
+    def client_secret(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "client_secret", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def connections(self) -> pulumi.Input[Optional[Mapping[str, Any]]]:
+        """
+        Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+        """
+        return pulumi.get(self, "connections")
+
+    @connections.setter
+    def connections(self, value: pulumi.Input[Optional[Mapping[str, Any]]]):
+        pulumi.set(self, "connections", value)
+
+    @_builtins.property
+    @pulumi.getter(name="domainUrl")
+    def domain_url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Base URL of the identity domain, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com (plain http only for a loopback emulator; no credentials, path, query or fragment). Spellings of one URL compare equal.
+        """
+        return pulumi.get(self, "domain_url")
+
+    @domain_url.setter
+    def domain_url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain_url", value)
+
+    @_builtins.property
+    @pulumi.getter(name="maxRequestsPerSecond")
+    def max_requests_per_second(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Client-side limit on requests per second to the domain, shared by every resource of a run.
+        """
+        return pulumi.get(self, "max_requests_per_second")
+
+    @max_requests_per_second.setter
+    def max_requests_per_second(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "max_requests_per_second", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mosaicBaseUrl")
+    def mosaic_base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+        """
+        return pulumi.get(self, "mosaic_base_url")
+
+    @mosaic_base_url.setter
+    def mosaic_base_url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mosaic_base_url", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mosaicCaBundle")
+    def mosaic_ca_bundle(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
+        """
+        return pulumi.get(self, "mosaic_ca_bundle")
+
+    @mosaic_ca_bundle.setter
+    def mosaic_ca_bundle(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mosaic_ca_bundle", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mosaicClientId")
+    def mosaic_client_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+        """
+        return pulumi.get(self, "mosaic_client_id")
+
+    @mosaic_client_id.setter
+    def mosaic_client_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mosaic_client_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mosaicClientSecret")
+    def mosaic_client_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
+        """
+        return pulumi.get(self, "mosaic_client_secret")
+
+    @mosaic_client_secret.setter
+    def mosaic_client_secret(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mosaic_client_secret", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ociConfigFile")
+    def oci_config_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OCI config file for authMethod oci-api-key and oci-session-token.
+        """
+        return pulumi.get(self, "oci_config_file")
+
+    @oci_config_file.setter
+    def oci_config_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oci_config_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ociFederationTokenFile")
+    def oci_federation_token_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
+        """
+        return pulumi.get(self, "oci_federation_token_file")
+
+    @oci_federation_token_file.setter
+    def oci_federation_token_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oci_federation_token_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ociProfile")
+    def oci_profile(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Profile of that file.
+        """
+        return pulumi.get(self, "oci_profile")
+
+    @oci_profile.setter
+    def oci_profile(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "oci_profile", value)
+
+    @_builtins.property
+    @pulumi.getter(name="skipRestore")
+    def skip_restore(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        true makes every delete leave the live values as they are, whatever onDelete says: the way out when a restore cannot be done (the domain is gone or unreachable).
+        """
+        return pulumi.get(self, "skip_restore")
+
+    @skip_restore.setter
+    def skip_restore(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "skip_restore", value)
 
 
 @pulumi.type_token("pulumi:providers:idcs")
@@ -31,12 +279,42 @@ class Provider(pulumi.ProviderResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 auth_method: pulumi.Input[Optional[_builtins.str]] = None,
+                 ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 connections: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 domain_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_requests_per_second: pulumi.Input[Optional[_builtins.float]] = None,
+                 mosaic_base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_client_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_config_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_federation_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_profile: pulumi.Input[Optional[_builtins.str]] = None,
+                 skip_restore: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         """
-        Create a Idcs resource with the given unique name, props, and options.
+        The provider of IDCS and Mosaic resources. The default provider is configured by the stack's idcs: config, then the environment variables each setting names. An explicit provider (`new idcs.Provider(...)`, `type: pulumi:providers:idcs`) is configured by its arguments alone: it reads neither the stack's config nor the environment, so that one program can reach several domains and nothing meant for one reaches another.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.str] auth_method: "oauth" (an OAuth admin client: clientId/clientSecret), or requests signed with the OCI SDK's own signer (needs pulumi-idcs[oci]): "oci-api-key" or "oci-session-token" (a profile of an OCI config file), "oci-resource-principal" (OCI DevOps, Functions), "oci-instance-principal" (OCI compute), "oci-oke-workload-identity" (OKE pods) or "oci-workload-identity-federation" (the CI's OIDC token, ociFederationTokenFile, exchanged at the domain as the Identity Propagation Trust's client: clientId/clientSecret).
+        :param pulumi.Input[_builtins.str] ca_bundle: Path of a PEM CA bundle to trust for the identity domain (AppTokenExpiry and RefreshGrantCheck(flavor="idcs")) instead of the system roots (TLS verification stays on).
+        :param pulumi.Input[_builtins.str] client_id: Client id of a confidential app allowed the client_credentials grant with an admin role covering Apps.
+        :param pulumi.Input[_builtins.str] client_secret: That app's client secret; set it with `pulumi config set --secret`.
+        :param pulumi.Input[Mapping[str, Any]] connections: Named connections to other identity domains, for resources that set `connection`: {name: {domainUrl, clientId, clientSecret, authMethod, ociConfigFile, ociProfile, ociFederationTokenFile}}. Set secrets with `pulumi config set --secret --path idcs:connections.<name>.clientSecret ...`.
+        :param pulumi.Input[_builtins.str] domain_url: Base URL of the identity domain, e.g. https://idcs-0123456789abcdef.identity.oraclecloud.com (plain http only for a loopback emulator; no credentials, path, query or fragment). Spellings of one URL compare equal.
+        :param pulumi.Input[_builtins.float] max_requests_per_second: Client-side limit on requests per second to the domain, shared by every resource of a run.
+        :param pulumi.Input[_builtins.str] mosaic_base_url: Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
+        :param pulumi.Input[_builtins.str] mosaic_ca_bundle: Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
+        :param pulumi.Input[_builtins.str] mosaic_client_id: Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+        :param pulumi.Input[_builtins.str] mosaic_client_secret: Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
+        :param pulumi.Input[_builtins.str] oci_config_file: OCI config file for authMethod oci-api-key and oci-session-token.
+        :param pulumi.Input[_builtins.str] oci_federation_token_file: For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
+        :param pulumi.Input[_builtins.str] oci_profile: Profile of that file.
+        :param pulumi.Input[_builtins.bool] skip_restore: true makes every delete leave the live values as they are, whatever onDelete says: the way out when a restore cannot be done (the domain is gone or unreachable).
         """
         ...
     @overload
@@ -45,7 +323,7 @@ class Provider(pulumi.ProviderResource):
                  args: Optional[ProviderArgs] = None,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Create a Idcs resource with the given unique name, props, and options.
+        The provider of IDCS and Mosaic resources. The default provider is configured by the stack's idcs: config, then the environment variables each setting names. An explicit provider (`new idcs.Provider(...)`, `type: pulumi:providers:idcs`) is configured by its arguments alone: it reads neither the stack's config nor the environment, so that one program can reach several domains and nothing meant for one reaches another.
 
         :param str resource_name: The name of the resource.
         :param ProviderArgs args: The arguments to use to populate this resource's properties.
@@ -62,6 +340,21 @@ class Provider(pulumi.ProviderResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 auth_method: pulumi.Input[Optional[_builtins.str]] = None,
+                 ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 connections: pulumi.Input[Optional[Mapping[str, Any]]] = None,
+                 domain_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_requests_per_second: pulumi.Input[Optional[_builtins.float]] = None,
+                 mosaic_base_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_ca_bundle: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_client_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 mosaic_client_secret: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_config_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_federation_token_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 oci_profile: pulumi.Input[Optional[_builtins.str]] = None,
+                 skip_restore: pulumi.Input[Optional[_builtins.bool]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -71,6 +364,29 @@ class Provider(pulumi.ProviderResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
+            if auth_method is None:
+                auth_method = 'oauth'
+            __props__.__dict__["auth_method"] = auth_method
+            __props__.__dict__["ca_bundle"] = ca_bundle
+            __props__.__dict__["client_id"] = client_id
+            __props__.__dict__["client_secret"] = None if client_secret is None else pulumi.Output.secret(client_secret)
+            __props__.__dict__["connections"] = pulumi.Output.from_input(connections).apply(pulumi.runtime.to_json) if connections is not None else None
+            __props__.__dict__["domain_url"] = domain_url
+            if max_requests_per_second is None:
+                max_requests_per_second = 10
+            __props__.__dict__["max_requests_per_second"] = pulumi.Output.from_input(max_requests_per_second).apply(pulumi.runtime.to_json) if max_requests_per_second is not None else None
+            __props__.__dict__["mosaic_base_url"] = mosaic_base_url
+            __props__.__dict__["mosaic_ca_bundle"] = mosaic_ca_bundle
+            __props__.__dict__["mosaic_client_id"] = mosaic_client_id
+            __props__.__dict__["mosaic_client_secret"] = None if mosaic_client_secret is None else pulumi.Output.secret(mosaic_client_secret)
+            if oci_config_file is None:
+                oci_config_file = '~/.oci/config'
+            __props__.__dict__["oci_config_file"] = oci_config_file
+            __props__.__dict__["oci_federation_token_file"] = oci_federation_token_file
+            if oci_profile is None:
+                oci_profile = 'DEFAULT'
+            __props__.__dict__["oci_profile"] = oci_profile
+            __props__.__dict__["skip_restore"] = pulumi.Output.from_input(skip_restore).apply(pulumi.runtime.to_json) if skip_restore is not None else None
         super(Provider, __self__).__init__(
             'idcs',
             resource_name,
