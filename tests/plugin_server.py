@@ -49,8 +49,8 @@ class PluginServer:
         return str(self.stub.GetPluginInfo(empty_pb2.Empty()).version)
 
     def check_config(self, news: dict[str, Any]) -> list[tuple[str, str]]:
-        resp = self.stub.CheckConfig(provider_pb2.CheckRequest(urn="urn:pulumi:test::proj::pulumi:providers:idcs::d",
-                                                               news=struct(news), olds=struct({})))
+        urn = "urn:pulumi:test::proj::pulumi:providers:idcs::default_0_1_0"  # the engine's default provider
+        resp = self.stub.CheckConfig(provider_pb2.CheckRequest(urn=urn, news=struct(news), olds=struct({})))
         return [(f.property, f.reason) for f in resp.failures]
 
     def check(self, news: dict[str, Any], olds: dict[str, Any] | None = None, name: str = "r",

@@ -86,7 +86,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
         config = _provider_args(request.news)
         name = explicit_provider(request.urn)
-        environ = None if name is None else {}
+        environ: dict[str, str] | None = None if name is None else {}
         failures = [provider_pb2.CheckFailure(property=key.removeprefix(NAMESPACE), reason=reason)
                     for key, reason in config_problems(_config_values(config), environ, name)]
         return provider_pb2.CheckResponse(inputs=wire.config_out(request.news), failures=failures)
