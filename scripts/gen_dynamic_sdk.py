@@ -4,7 +4,7 @@
 
 Writes one module per schema module (index: one per resource; others, e.g. mosaic: one for all its resources) and
 `__init__.py`; the hand-written runtime they call is `sdk/pulumi_idcs/_resource.py`. Run by scripts/gen-sdks;
-tests/test_generated_sdks.py fails when a checked-in file differs from what this writes.
+tests/release/test_generated_sdks.py fails when a checked-in file differs from what this writes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
     python scripts/gen_reference.py docs/reference.md
 
-Run by scripts/gen-sdks; tests/test_generated_sdks.py fails when the committed file differs from what this writes.
+Run by scripts/gen-sdks; tests/release/test_generated_sdks.py fails when the committed file differs from what this
+writes.
 """
 
 from __future__ import annotations

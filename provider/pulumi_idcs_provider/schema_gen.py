@@ -1,6 +1,6 @@
 """schema.json, generated from the catalog: `python -m pulumi_idcs_provider.schema_gen` (run by scripts/gen-sdks)
 writes the copy shipped in the package, which the plugin serves byte for byte (the repository's schema.json links
-to it). Never edit schema.json by hand: tests/test_schema_agreement.py fails when it differs from what this
+to it). Never edit schema.json by hand: tests/plugin/test_schema_agreement.py fails when it differs from what this
 writes."""
 
 from __future__ import annotations

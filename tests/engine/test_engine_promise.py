@@ -138,7 +138,7 @@ def test_an_app_deleted_and_recreated_with_the_same_name_is_a_replace_that_adopt
     (mobile(f'app_id="{MOBILE}"', extra="access_token_expiry=900, "),
      {"idcs:domainUrl": "https://admin:hunter2@idcs-0123.identity.oraclecloud.com"}, "carries credentials in the URL"),
 ], ids=["unknown-display-name", "no-secret", "userinfo"])  # one of each kind: the app read, the settings, the URL;
-# every other refusal is the same check, tested in-process (tests/test_check_inputs.py)
+# every other refusal is the same check, tested in-process (tests/plugin/test_check_inputs.py)
 def test_preview_refuses_a_new_resource_that_up_would_refuse(
         tmp_path: Path, emulator: EmulatorServer, program: str, config: dict[str, str | None], expected: str) -> None:
     stack = program_stack(tmp_path, program, config_for(emulator))

@@ -1,8 +1,8 @@
 """OCI's secretless sign-in methods, in-process against the emulator, which verifies offline what a domain does:
 a session token's or a resource principal token's own signature and expiry, then the request's signature with
 the key the token carries; and the JWT-to-UPST exchange of a CI's OIDC token under an identity propagation trust.
-Each refusal is a check failure, before anything is written. (tests/test_engine_oci_principals.py runs `pulumi up`
-with each.)"""
+Each refusal is a check failure, before anything is written. (tests/engine/test_engine_oci_principals.py runs
+`pulumi up` with each.)"""
 
 from __future__ import annotations
 
