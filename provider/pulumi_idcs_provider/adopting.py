@@ -9,6 +9,7 @@ from typing import Any
 from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 
+from .ignoring import IGNORE_KEY
 from .models import NAME_KEY, Failure
 
 Inputs = dict[str, Any]
@@ -18,8 +19,9 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any],
           inputs_of: Callable[[Mapping[str, Any]], tuple[Inputs, list[Failure]]],
           preflight: Callable[[Inputs], list[Failure]]) -> CheckResult:
     checked, failures = inputs_of(news)
-    if news.get(NAME_KEY) is not None:
-        checked[NAME_KEY] = news[NAME_KEY]
+    for hidden in (NAME_KEY, IGNORE_KEY):  # passed by the SDK, kept for the operations
+        if news.get(hidden) is not None:
+            checked[hidden] = news[hidden]
     is_new = not any(not k.startswith("__") for k in olds)
     if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
         failures = preflight(checked)  # a new resource: what create would refuse, refused at preview

@@ -20,7 +20,7 @@ from typing import Any
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 
-from . import adopting
+from . import adopting, ignoring
 from .client import IdcsClient
 from .context import Context
 from .dynamic_door import DynamicAdapter
@@ -81,7 +81,7 @@ def update(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, A
         originals.setdefault(a, app.value(a))
     released = {a: originals[a] for a in _managed(olds) if a not in inputs.desired()
                 and inputs.on_delete == "restore" and originals.get(a) is not None}
-    live = _apply(client, app, {**inputs.desired(), **released})
+    live = _apply(client, app, ignoring.writable({**inputs.desired(), **released}, news))
     return UpdateResult(_outputs(inputs, live, originals, client, news))
 
 
@@ -98,7 +98,7 @@ def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
         outs[a] = app.value(a)
         outs.setdefault(ORIGINAL[a], app.value(a))
     inputs = {identified_by: outs[identified_by], "onDelete": outs["onDelete"], **{a: outs[a] for a in managed}}
-    for key in ("connection", NAME_KEY):
+    for key in ("connection", NAME_KEY, ignoring.IGNORE_KEY):
         if props.get(key):
             inputs[key] = outs[key] = props[key]
     return ReadResult(app.id, outs, inputs)
@@ -107,8 +107,8 @@ def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
 def delete(ctx: Context, id_: str, props: Mapping[str, Any]) -> None:
     if props.get("onDelete") != "restore" or ctx.settings.skip_restore:
         return  # "retain", or the stack says to skip restores: the live values stay as they are
-    originals = {a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
-                 if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}
+    originals = ignoring.writable({a: int(props[ORIGINAL[a]]) for a in EXPIRY_ATTRIBUTES
+                                   if props.get(a) is not None and props.get(ORIGINAL[a]) is not None}, props)
     if not originals:
         return
     client = _restore_client(ctx, props)
@@ -139,10 +139,11 @@ def verdict(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, 
     if replace is not None:
         return replace
     ctx.owners.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
-    drift = {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}
-    return Verdict(inputs_changed=_inputs_changed(inputs, olds), drift=drift,
+    drift, ignored = ignoring.split_drift(
+        {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}, news)
+    return Verdict(inputs_changed=_inputs_changed(inputs, olds, news), drift=drift,
                    restamp=olds.get("domainUrl") != client.settings.domain_url,
-                   warnings=_rename_warning(news, _as_written(*inputs.identifier(), app).get(RENAMED)))
+                   warnings=(*_rename_warning(news, _as_written(*inputs.identifier(), app).get(RENAMED)), *ignored))
 
 
 def planned(ctx: Context, olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -263,9 +264,11 @@ def _same_identifier(wire: str, a: object, b: object) -> bool:
     return a == b if wire == "appId" else a.casefold() == b.casefold()
 
 
-def _inputs_changed(inputs: AppTokenExpiryInputs, olds: Mapping[str, Any]) -> bool:
+def _inputs_changed(inputs: AppTokenExpiryInputs, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """Whether the program changed; an ignored lifetime's value in the state is the domain's, not the program's."""
     wire, value = inputs.identifier()
-    return (inputs.desired() != _managed(olds) or wire != olds.get("identifiedBy")
+    return (ignoring.writable(inputs.desired(), news) != ignoring.writable(_managed(olds), news)
+            or wire != olds.get("identifiedBy")
             or not _same_identifier(wire, value, olds.get(wire)) or inputs.on_delete != olds.get("onDelete", "retain")
             or inputs.connection != olds.get("connection"))
 
@@ -318,6 +321,7 @@ def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping
     for key in ("connection", NAME_KEY):
         if props.get(key):
             outs[key] = props[key]
+    outs.update(ignoring.recorded(props))
     for a in inputs.desired():
         outs[a] = live.value(a)
     for a, original in originals.items():  # kept for an expiry no longer managed too: it is never lost

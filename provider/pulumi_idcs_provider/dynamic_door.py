@@ -23,8 +23,10 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from . import ignoring
 from .context import Context
 from .errors import IdcsError
+from .models import NAME_KEY
 from .stack_config import config_of
 
 if TYPE_CHECKING:
@@ -68,7 +70,13 @@ class DynamicAdapter(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with _our_message_alone():
-            return self.implementation.verdict(_CONTEXT, id_, olds, news).as_dynamic()
+            verdict = self.implementation.verdict(_CONTEXT, id_, olds, news)
+        for message in verdict.warnings:  # the engine shows a provider's stderr; this door has no other log
+            print(f"warning: {news.get(NAME_KEY) or id_}: {message}", file=sys.stderr, flush=True)
+        result = verdict.as_dynamic()
+        if result.changes is False and ignoring.record_changes(olds, news):
+            return DiffResult(changes=True)  # only ignore_changes changed: the state must learn it, for the delete
+        return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with _our_message_alone():

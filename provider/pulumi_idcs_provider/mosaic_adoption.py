@@ -19,7 +19,7 @@ from pulumi.output import Unknown
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from . import adopting
+from . import adopting, ignoring
 from .context import Context
 from .definition import Wire, flagged, prop, snake
 from .durations import describe
@@ -191,10 +191,10 @@ class Adoption:
         return answer
 
     def _outputs(self, inputs: MosaicLifetimes, live: Mapping[str, Any], originals: Mapping[str, Any],
-                 api: MosaicClient) -> dict[str, Any]:
+                 api: MosaicClient, props: Props) -> dict[str, Any]:
         values = self.target.live_values(live)
         outs: dict[str, Any] = {**self.target.identity(inputs, live), "onDelete": inputs.on_delete,
-                                "baseUrl": api.settings.base_url}
+                                "baseUrl": api.settings.base_url, **ignoring.recorded(props)}
         outs.update({w: values[w] for w in inputs.desired()})
         outs.update({self.original[w]: v for w, v in originals.items() if v is not None})
         return outs
@@ -231,7 +231,7 @@ class Adoption:
         self._claim(ctx, api, inputs, live, props, adopt=True)
         originals = {w: self.target.live_values(live)[w] for w in inputs.desired()}
         answer = self._put(api, inputs, live, inputs.desired())
-        outs = self._outputs(inputs, answer, originals, api)
+        outs = self._outputs(inputs, answer, originals, api, props)
         return CreateResult(self.target.key(outs), outs)
 
     def update(self, ctx: Context, _id: str, olds: Props, news: Props) -> UpdateResult:
@@ -241,8 +241,8 @@ class Adoption:
         originals = self._originals(olds, inputs, live)
         released = {w: originals[w] for w in self.managed if olds.get(w) is not None and w not in inputs.desired()
                     and inputs.on_delete == "restore" and originals.get(w) is not None}
-        answer = self._put(api, inputs, live, {**inputs.desired(), **released})
-        return UpdateResult(self._outputs(inputs, answer, originals, api))
+        answer = self._put(api, inputs, live, ignoring.writable({**inputs.desired(), **released}, news))
+        return UpdateResult(self._outputs(inputs, answer, originals, api, news))
 
     def _originals(self, olds: Props, inputs: MosaicLifetimes, live: Mapping[str, Any]) -> dict[str, Any]:
         """The values found at adoption: the state's, and the live ones of lifetimes managed from now on."""
@@ -263,8 +263,9 @@ class Adoption:
         outs.update(self.target.identity(inputs, live), **self.target.recorded(props))
         outs.update({w: values[w] for w in managed})
         fresh = {**self.target.identity_inputs(outs), "onDelete": inputs.on_delete, **{w: values[w] for w in managed}}
-        if props.get(NAME_KEY):
-            fresh[NAME_KEY] = outs[NAME_KEY] = props[NAME_KEY]
+        for key in (NAME_KEY, ignoring.IGNORE_KEY):
+            if props.get(key):
+                fresh[key] = outs[key] = props[key]
         return ReadResult(id_, outs, fresh)
 
     def delete(self, ctx: Context, _id: str, props: Props) -> None:
@@ -276,8 +277,8 @@ class Adoption:
                 f"cannot restore {inputs.label()} in {props['baseUrl']}: idcs:mosaicBaseUrl now points at "
                 f"{api.settings.base_url}. Point it back for this run, or `pulumi config set idcs:skipRestore "
                 "true`, run again, then `pulumi config rm idcs:skipRestore`")
-        originals = {w: int(props[self.original[w]]) for w in self.managed
-                     if props.get(w) is not None and props.get(self.original[w]) is not None}
+        originals = ignoring.writable({w: int(props[self.original[w]]) for w in self.managed
+                                       if props.get(w) is not None and props.get(self.original[w]) is not None}, props)
         if not originals or ctx.owners.adopted_in_this_run(api.settings.base_url, self.target.key(props)):
             return
         live = self.target.find(api, inputs)
@@ -299,16 +300,19 @@ class Adoption:
         live = self.target.live_values(found)
         self._claim(ctx, api, inputs, found, news)
         managed = {w: olds.get(w) for w in self.managed if olds.get(w) is not None}
-        return Verdict(inputs_changed=inputs.desired() != managed or inputs.on_delete != olds.get("onDelete", "retain")
+        drift, ignored = ignoring.split_drift(
+            {w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v}, news)
+        changed = ignoring.writable(inputs.desired(), news) != ignoring.writable(managed, news)
+        return Verdict(inputs_changed=changed or inputs.on_delete != olds.get("onDelete", "retain")
                        or any(olds.get(k) != v for k, v in self.target.identity_inputs(identity).items()),
-                       drift={w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v})
+                       drift=drift, warnings=ignored)
 
     def planned(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
         """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
         inputs, api = self._inputs(props), ctx.mosaic()
         live = self._read(api, inputs)
         originals = self._originals(olds, inputs, live)
-        outs = {**self._outputs(inputs, live, originals, api), **inputs.desired()}
+        outs = {**self._outputs(inputs, live, originals, api, props), **inputs.desired()}
         return self.target.key(outs), outs
 
     def imported(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -321,4 +325,4 @@ class Adoption:
         named, live = found
         values = {w: v for w, v in self.target.live_values(live).items() if v is not None}
         inputs: dict[str, Any] = {**named, "onDelete": "retain", **values}
-        return self._outputs(self._inputs(inputs), live, values, api), inputs
+        return self._outputs(self._inputs(inputs), live, values, api, inputs), inputs

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
 from pulumi_idcs_provider.definition import Definition, flagged
+from pulumi_idcs_provider.ignoring import IGNORE_KEY, top_level
 from pulumi_idcs_provider.models import NAME_KEY
 from pulumi_idcs_provider.ownership import owner_of
 
@@ -53,12 +55,29 @@ def register(resource: Resource, provider: ResourceProvider, resource_name: str,
             props[wire] = pulumi.Output.secret(value) if wire in flagged(definition.inputs, "secret") else value
     if definition.adopts:
         props[NAME_KEY] = owner_name(resource_name, definition.token.dynamic, opts)  # to name both owners of one app
+        opts = _ignoring(props, definition, opts)
     if definition.secrets():
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(
             additional_secret_outputs=list(definition.secrets())))
     Resource.__init__(resource, provider, resource_name, props, opts)
     for wire in flagged(definition.outputs, "fails_run"):
         resource.__dict__[wire].apply(_raise_if_set)
+
+
+def _ignoring(props: dict[str, Any], definition: Definition, opts: pulumi.ResourceOptions | None
+              ) -> pulumi.ResourceOptions | None:
+    """`ignore_changes` by Python or wire name: the engine is given the wire names (the inputs' keys), and the
+    provider the ignored lifetimes, which the dynamic protocol does not pass it, so that it never writes them."""
+    if opts is None or not opts.ignore_changes:
+        return opts
+    names = definition.input_names()
+    wires = [names.get(path, path) for path in opts.ignore_changes]
+    ignored = top_level(wires, flagged(definition.inputs, "managed"))
+    if ignored:
+        props[IGNORE_KEY] = ignored
+    opts = copy.copy(opts)
+    opts.ignore_changes = wires
+    return opts
 
 
 def _raise_if_set(failure: str | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -19,7 +19,7 @@ import grpc
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
-from .. import spelling
+from .. import ignoring, spelling
 from ..catalog import BY_PLUGIN_TOKEN
 from ..context import Context
 from ..definition import Definition, flagged
@@ -51,9 +51,13 @@ def _impl(urn: str) -> Implementation:
     return definition_of(urn).implementation
 
 
-def _with_owner(props: Mapping[str, Any], urn: str) -> dict[str, Any]:
-    """An adopting resource's inputs with its owner's name, so that messages name both owners of one object."""
-    return {**props, NAME_KEY: owner_of(urn)} if definition_of(urn).adopts else dict(props)
+def _with_owner(props: Mapping[str, Any], urn: str, ignore_changes: Iterable[str] = ()) -> dict[str, Any]:
+    """An adopting resource's inputs with its owner's name, so that messages name both owners of one object, and
+    the lifetimes its `ignoreChanges` names (given with Diff and Update), which are never written."""
+    if not definition_of(urn).adopts:
+        return dict(props)
+    ignored = ignoring.top_level(ignore_changes, _impl(urn).MANAGED)
+    return {**props, NAME_KEY: owner_of(urn), ignoring.IGNORE_KEY: ignored}
 
 
 def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,6 +78,9 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     def __init__(self) -> None:
         self.ctx = Context()
+        #: What would refuse the import of each resource read by id alone in this run: a `get` reads the same
+        #: way, but only an import is checked afterwards, so the refusal waits for the Check.
+        self.imports: dict[str, str | None] = {}
 
     def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
         from pulumi.runtime.proto import plugin_pb2
@@ -112,6 +119,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @errors_as_status
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
+        if self.imports.get(request.urn):  # an import's Read, then its Check: a get is never checked
+            raise IdcsError(self.imports[request.urn] or "")
         olds, news = wire.props_in(request.olds), wire.props_in(request.news)
         result = _impl(request.urn).check(self.ctx, olds, _with_owner(news, request.urn))
         failures = [provider_pb2.CheckFailure(property=f.property, reason=f.reason) for f in result.failures]
@@ -120,9 +129,14 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @errors_as_status
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
-        olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
+        olds = wire.props_in(request.olds)
+        news = _with_owner(wire.props_in(request.news), request.urn, request.ignoreChanges)
         old_inputs = wire.props_in(request.old_inputs) if request.HasField("old_inputs") else olds
         impl = _impl(request.urn)
+        if _state_options(request.urn, news).get("retainOnDelete"):
+            warn(request.urn, "retainOnDelete is set, so the engine never asks this provider to delete the "
+                 "resource: onDelete restore will not put the original values back. Drop retainOnDelete to have "
+                 "them restored, or write onDelete: retain to say that the live values stay")
         return _detailed_diff(request.urn, impl, impl.verdict(self.ctx, request.id, olds, news), olds, old_inputs,
                               news)
 
@@ -141,7 +155,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     @errors_as_status
     def Update(self, request: provider_pb2.UpdateRequest, context: grpc.ServicerContext) -> Any:
         token = type_of(request.urn)
-        olds, news = wire.props_in(request.olds), _with_owner(wire.props_in(request.news), request.urn)
+        olds = wire.props_in(request.olds)
+        news = _with_owner(wire.props_in(request.news), request.urn, request.ignoreChanges)
         secrets = _secret_outputs(token, request.news, request.olds)
         if request.preview:
             planned = _impl(request.urn).planned(self.ctx, olds, news)[1]
@@ -156,8 +171,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         token, props = type_of(request.urn), wire.props_in(request.properties, False)
         secrets = _secret_outputs(token, request.properties, request.inputs)
         input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)
-        if not props:  # `pulumi import` and `opts.import_`: nothing but the id
-            _refuse_a_second_owner(request.urn, request.id)
+        if not props:  # a `get`, or an import (`pulumi import`, `opts.import_`): nothing but the id either way
+            self.imports[request.urn] = _second_owner(request.urn, request.id)
             found = _impl(request.urn).imported(self.ctx, request.id)
             if found is None:
                 return provider_pb2.ReadResponse(id="")
@@ -172,7 +187,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @errors_as_status
     def Delete(self, request: provider_pb2.DeleteRequest, context: grpc.ServicerContext) -> Any:
-        props = _with_owner(wire.props_in(request.properties, False), request.urn)
+        props = wire.props_in(request.properties, False)
+        props = _with_owner(props, request.urn, _state_options(request.urn, props).get("ignoreChanges") or ())
         _impl(request.urn).delete(self.ctx, request.id, props)
         return empty_pb2.Empty()
 
@@ -223,23 +239,36 @@ def _fail_with_state(context: grpc.ServicerContext, definition: Definition, id_:
         wire.init_failed(context, id_, outs, inputs, str(failure))
 
 
-def _refuse_a_second_owner(urn: str, app_id: str) -> None:
-    """`pulumi import` of an app another resource of the stack manages: refused, naming it, before anything is
-    stored (the engine would store it protected, and only the next preview would see two owners)."""
+def _second_owner(urn: str, app_id: str) -> str | None:
+    """Why an import of an app another resource of the stack manages is refused, naming it, before anything is
+    stored (the engine would store it protected, and only the next preview would see two owners); None when no
+    other resource manages it. A `get` of it is fine: it only reads."""
     if not definition_of(urn).adopts:
-        return
+        return None
     try:
         owners = stack_owners.owners_of(urn, app_id)
     except stack_owners.StackUnreadable as e:
         warn(urn, f"could not read the stack to check that no other resource manages app {app_id} ({e}); the next "
                   "preview checks it")
-        return
-    if owners:
-        raise IdcsError(
-            f"app {app_id} is already managed by {' and '.join(map(spelling.shown, owners))} in this stack: importing "
-            "it would give it two owners, which the next preview refuses. To move its management to a new name, "
-            "rename that resource in the program with an alias instead (README, \"Renaming, recreating, moving, "
-            "un-managing\")")
+        return None
+    if not owners:
+        return None
+    return (f"app {app_id} is already managed by {' and '.join(map(spelling.shown, owners))} in this stack: "
+            "importing it would give it two owners, which the next preview refuses. To move its management to a new "
+            "name, rename that resource in the program with an alias instead (README, \"Renaming, recreating, "
+            "moving, un-managing\")")
+
+
+def _state_options(urn: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The options the stack's state holds for a resource whose delete would restore (nothing is read for
+    another): `ignoreChanges` (the lifetimes a restore must leave alone) and `retainOnDelete`."""
+    if props.get("onDelete") != "restore" or not definition_of(urn).adopts:
+        return {}
+    try:
+        return stack_owners.options_of(urn)
+    except stack_owners.StackUnreadable as e:
+        warn(urn, f"could not read the stack's resource options ({e}): a restore honours no ignoreChanges")
+        return {}
 
 
 def _secret_outputs(token: str, *inputs: Any) -> frozenset[str]:

@@ -1,4 +1,5 @@
-"""Who already manages an app in this stack, read from the stack's own state: for `pulumi import` only.
+"""What only the stack's own state tells a provider: who already manages an app (for `pulumi import`), and the
+resource options the engine keeps to itself (`ignoreChanges` at delete, `retainOnDelete`).
 
 During `pulumi import` the engine shows a provider nothing of the stack: the other resources are carried over as
 "same" steps, which call no provider, and only Read and Check run for the imported one (docs/design.md, "One owner
@@ -43,9 +44,23 @@ def owners_of(urn: str, app_id: str) -> list[str]:
 
 def _manages(resource: dict[str, Any], app_id: str) -> bool:
     outputs = resource.get("outputs") or {}
-    return (resource.get("type") in APP_TYPES and not resource.get("delete")
+    return (resource.get("type") in APP_TYPES and not resource.get("delete") and not resource.get("external")
             and app_id in (resource.get("id"), outputs.get("appId"), outputs.get("resourceId"),
                            outputs.get("resourceUri")))
+
+
+def options_of(urn: str) -> dict[str, Any]:
+    """The resource options the state holds for `urn` ({} for a resource not in it yet), read once per process:
+    a delete is given no options, and no request carries retainOnDelete."""
+    stack = stack_and_project(urn)[0]
+    if stack not in _OPTIONS:
+        resources = _exported(stack).get("deployment", {}).get("resources") or []
+        _OPTIONS[stack] = {str(r.get("urn")): {k: r[k] for k in ("ignoreChanges", "retainOnDelete") if k in r}
+                           for r in resources}
+    return dict(_OPTIONS[stack].get(urn, {}))
+
+
+_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def _exported(stack: str) -> dict[str, Any]:
