@@ -17,7 +17,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from pulumi_idcs_provider.catalog import DEFINITIONS
+from pulumi_idcs_provider.catalog import DEFINITIONS, FUNCTIONS
 from pulumi_idcs_provider.definition import Definition, has_flag, properties, snake
 from pydantic.fields import FieldInfo
 
@@ -139,14 +139,34 @@ def _init(modules: dict[str, list[Definition]]) -> str:
     out += "".join(f"from . import {stem}\n" for stem in submodules)
     out += "from ._resource import Expiry, RefreshGrantCheckError\n"
     out += "".join(f"from .{stem} import {', '.join(names)}\n" for stem, names in index.items())
-    every = sorted([*(n for names in index.values() for n in names), "Expiry", "RefreshGrantCheckError", *submodules])
+    functions = [snake(f.name) for f in FUNCTIONS.values()]
+    out += f"from .functions import {', '.join(functions)}\n"
+    every = sorted([*(n for names in index.values() for n in names), "Expiry", "RefreshGrantCheckError", *submodules,
+                    *functions])
     return out + "\n__all__ = [" + ", ".join(f'"{n}"' for n in every) + "]\n"
+
+
+def _functions() -> str:
+    """functions.py: each function of the catalog as a Python function, run in the program with the stack's
+    configuration (the dynamic door has no provider to invoke), returning the function's typed outputs."""
+    out = HEADER + '"""The functions: each reads, never writes."""\n\nfrom __future__ import annotations\n\n'
+    out += "".join(f"from {f.outputs.__module__} import {f.outputs.__name__}\n" for f in FUNCTIONS.values())
+    out += "\nfrom ._resource import invoke\n\n"
+    out += "__all__ = [" + ", ".join(f'"{snake(f.name)}"' for f in FUNCTIONS.values()) + "]\n"
+    for f in FUNCTIONS.values():
+        params = ", ".join(f"{py}: {_py(field.annotation)} | None = None" for _, py, field in properties(f.inputs))
+        out += f"\n\ndef {snake(f.name)}(*, {params}) -> {f.outputs.__name__}:\n"
+        out += _docstring(f.description, "    ")
+        given = ", ".join(f'"{wire}": {py}' for wire, py, _ in properties(f.inputs))
+        out += f'    return {f.outputs.__name__}.model_validate(invoke("{f.token}", {{{given}}}))\n'
+    return out
 
 
 def files() -> dict[str, str]:
     """{file name: text} of every generated module of the SDK."""
     modules = _modules()
-    return {**{f"{stem}.py": _module(ds) for stem, ds in modules.items()}, "__init__.py": _init(modules)}
+    return {**{f"{stem}.py": _module(ds) for stem, ds in modules.items()}, "functions.py": _functions(),
+            "__init__.py": _init(modules)}
 
 
 def main(out_dir: str) -> int:

@@ -96,6 +96,7 @@ class Domain:
             self.admin_clients: dict[str, str] = {c["clientId"]: c["clientSecret"]
                                                   for c in self._seed.get("adminClients", [])}
             self.tokens: dict[str, float] = {}
+            self.token_clients: dict[str, str] = {}  # which admin client each token was issued to
             self.oci_keys: dict[str, str] = {k["keyId"]: k["publicKeyPem"] for k in self._seed.get("ociApiKeys", [])}
             self._versions: dict[str, int] = dict.fromkeys(self.apps, 1)
 
@@ -113,6 +114,7 @@ class Domain:
                 raise OAuthError(400, "invalid_scope", "The requested scope is invalid.")
             token = secrets.token_urlsafe(32)
             self.tokens[token] = time.monotonic() + self.behaviour.token_lifetime
+            self.token_clients[token] = client_id
         return {"access_token": token, "token_type": "Bearer", "expires_in": self.behaviour.token_lifetime}
 
     def token_valid(self, token: str | None) -> bool:
@@ -147,8 +149,18 @@ class Domain:
                     "Resources": [self._shaped(a, shape) for a in chosen], "startIndex": start,
                     "itemsPerPage": len(chosen)}
 
-    def patch_app(self, app_id: str, body: Any, shape: Shape, if_match: str | None) -> tuple[dict[str, Any],
-                                                                                          str | None]:
+    def writer(self, token: str | None) -> dict[str, str]:
+        """idcsLastModifiedBy of a write through the API: the OAuth client the bearer token was issued to, as
+        IDCS records an app (Oracle's example App carries {"type": "App", "display": <client>, "value": <id>})."""
+        with self._lock:
+            client = self.token_clients.get(token or "")
+        if client is None:  # a request signed with an OCI key: a user principal
+            return {"type": "User", "display": "OCI signed request", "value": "oci-principal"}
+        app = next((a for a in self.apps.values() if a.get("name") == client), None)
+        return {"type": "App", "display": client, "value": str(app["id"]) if app else client}
+
+    def patch_app(self, app_id: str, body: Any, shape: Shape, if_match: str | None,
+                  by: dict[str, str] | None = None) -> tuple[dict[str, Any], str | None]:
         """Apply a PatchOp atomically: every operation is checked before any is applied."""
         with self._lock:
             app = self._app(app_id)
@@ -165,10 +177,11 @@ class Domain:
             for attr, value in changes.items():
                 ceiling = self.behaviour.clamp.get(attr)
                 app[attr] = min(value, ceiling) if ceiling is not None and isinstance(value, int) else value
-            self._touch(app_id)
+            self._touch(app_id, by)
             return self._shaped(app, shape), self.etag(app_id)
 
-    def put_app(self, app_id: str, body: Any, if_match: str | None = None) -> tuple[dict[str, Any], str | None]:
+    def put_app(self, app_id: str, body: Any, if_match: str | None = None,
+                by: dict[str, str] | None = None) -> tuple[dict[str, Any], str | None]:
         """Full replace, as whole-app providers do it: every writable attribute from the body."""
         with self._lock:
             app = self._app(app_id)
@@ -178,7 +191,7 @@ class Domain:
             kept = {k: v for k, v in app.items() if k in READ_ONLY}
             app.clear()
             app.update({k: v for k, v in body.items() if k not in READ_ONLY}, **kept)
-            self._touch(app_id)
+            self._touch(app_id, by)
             return self._shaped(app, Shape()), self.etag(app_id)
 
     def app_named(self, name: str | None) -> dict[str, Any] | None:
@@ -198,24 +211,27 @@ class Domain:
         with self._lock:
             return copy.deepcopy(list(self.apps.values()))
 
-    def change_app(self, app_id: str, values: dict[str, Any]) -> bool:
-        """Change an app behind the API's back (a console edit): drift and concurrency for tests."""
+    def change_app(self, app_id: str, values: dict[str, Any], by: str = "console.admin@example.com") -> bool:
+        """Change an app behind the API's back (a console edit, recorded as the signed-in user's): drift and
+        concurrency for tests."""
         with self._lock:
             app = self.apps.get(app_id)
             if app is None:
                 return False
             app.update(values)
-            self._touch(app_id)
+            self._touch(app_id, {"type": "User", "display": by, "value": by})
             return True
 
     def bump_version(self, app_id: str) -> None:
         with self._lock:
             self._touch(app_id)
 
-    def _touch(self, app_id: str) -> None:
+    def _touch(self, app_id: str, by: dict[str, str] | None = None) -> None:
         self._versions[app_id] = self._versions.get(app_id, 0) + 1
         meta = self.apps[app_id].setdefault("meta", {})
         meta["lastModified"] = _now()
+        if by is not None:
+            self.apps[app_id]["idcsLastModifiedBy"] = dict(by)
 
     def etag(self, app_id: str) -> str | None:
         return f'W/"{self._versions.get(app_id, 1)}"' if self.behaviour.etags else None

@@ -55,13 +55,15 @@ def get_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
 
 def patch_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
     _authorised(emu, req)
-    app, etag = emu.domain.patch_app(params["app_id"], req.json(), _shape(req), req.header("If-Match"))
+    app, etag = emu.domain.patch_app(params["app_id"], req.json(), _shape(req), req.header("If-Match"),
+                                     emu.domain.writer(req.bearer()))
     return _scim(req, 200, app, etag)
 
 
 def put_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
     _authorised(emu, req)
-    app, etag = emu.domain.put_app(params["app_id"], req.json(), req.header("If-Match"))
+    app, etag = emu.domain.put_app(params["app_id"], req.json(), req.header("If-Match"),
+                                   emu.domain.writer(req.bearer()))
     return _scim(req, 200, app, etag)
 
 

@@ -141,7 +141,7 @@ def verdict(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, 
     ctx.owners.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
     drift, ignored = ignoring.split_drift(
         {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}, news)
-    return Verdict(inputs_changed=_inputs_changed(inputs, olds, news), drift=drift,
+    return Verdict(inputs_changed=_inputs_changed(inputs, olds, news), drift=drift, changed_by=app.changed_by(),
                    restamp=olds.get("domainUrl") != client.settings.domain_url,
                    warnings=(*_rename_warning(news, _as_written(*inputs.identifier(), app).get(RENAMED)), *ignored))
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import get_app
 from .app_token_expiry import AppTokenExpiryProvider
-from .definition import Definition
+from .definition import Definition, FunctionDefinition
 from .models import AppTokenExpiryInputs, AppTokenExpiryOutputs
 from .mosaic_resource_timeouts import (
     ResourceTokenTimeoutsInputs,
@@ -49,6 +50,12 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         ResourceTokenTimeoutsInputs, ResourceTokenTimeoutsOutputs, ResourceTokenTimeoutsProvider),
 )}
 
+
+#: The functions (data sources), by token: each reads, never writes.
+FUNCTIONS: dict[str, FunctionDefinition] = {f.token: f for f in (
+    FunctionDefinition("idcs:index:getApp", get_app.DESCRIPTION, get_app.GetAppInputs, get_app.GetAppOutputs,
+                       get_app.call),
+)}
 
 #: Each definition by the plugin's type token (idcs:index:AppTokenExpiry).
 BY_PLUGIN_TOKEN = {token.plugin: d for token, d in DEFINITIONS.items()}

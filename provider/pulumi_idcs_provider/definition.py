@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -147,6 +147,22 @@ class Definition:
     def secrets(self) -> tuple[str, ...]:
         """Every property marked secret, input or output, by wire name."""
         return tuple(dict.fromkeys((*flagged(self.inputs, "secret"), *flagged(self.outputs, "secret"))))
+
+
+@dataclass(frozen=True)
+class FunctionDefinition:
+    """One function (a data source: `idcs:index:getApp`): what it reads, typed, and the call that reads it
+    against an injected context. It never writes."""
+
+    token: str
+    description: str
+    inputs: type[Wire]
+    outputs: type[Wire]
+    call: Callable[[Any, Mapping[str, Any]], dict[str, Any]]
+
+    @property
+    def name(self) -> str:
+        return self.token.rsplit(":", 1)[-1]
 
 
 def with_lifetimes(name: str, base: type[Wire], inputs: type[Wire], noun: str) -> type[Wire]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
 from pulumi.output import Unknown
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .definition import Wire, flagged, prop, properties, snake, with_lifetimes
@@ -215,8 +215,29 @@ class AppExpiries(Wire):
     display_name: str | None = None
     access_token_expiry: int | None = None
     refresh_token_expiry: int | None = None
+    active: bool | None = None
     #: From the ETag response header (equal to meta.version by definition); not every domain sends one.
     etag: str | None = Field(default=None, exclude=True)
+    #: Who last changed the app and when: IDCS's idcsLastModifiedBy.display and meta.lastModified (docs/idcs-api.md);
+    #: None where a domain leaves them out.
+    last_modified_by: str | None = Field(default=None, exclude=True)
+    last_modified: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provenance(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        meta, by = data.get("meta"), data.get("idcsLastModifiedBy")
+        return {**data, "lastModified": meta.get("lastModified") if isinstance(meta, dict) else None,
+                "lastModifiedBy": (by.get("display") or by.get("value")) if isinstance(by, dict) else None}
+
+    def changed_by(self) -> str:
+        """' (last changed by X at T)' for a drift message, or '' when the domain does not say."""
+        if not self.last_modified_by:
+            return ""
+        return f" (last changed by {self.last_modified_by}" + (f" at {self.last_modified})" if self.last_modified
+                                                                else ")")
 
     def value(self, wire: str) -> int | None:
         return getattr(self, snake(wire))  # type: ignore[no-any-return]
@@ -227,4 +248,5 @@ class AppExpiries(Wire):
 
 
 #: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).
-APP_ATTRIBUTES = ",".join(wire for wire, _, field in properties(AppExpiries) if not field.exclude)
+APP_ATTRIBUTES = ",".join((*(wire for wire, _, field in properties(AppExpiries) if not field.exclude),
+                           "meta.lastModified", "idcsLastModifiedBy"))

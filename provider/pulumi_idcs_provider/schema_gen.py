@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .catalog import DEFINITIONS, VARIABLES, Variable
-from .definition import Definition, has_flag, properties
+from .catalog import DEFINITIONS, FUNCTIONS, VARIABLES, Variable
+from .definition import Definition, FunctionDefinition, has_flag, properties
 
 PACKAGE: dict[str, Any] = {
     "name": "idcs",
@@ -84,6 +84,14 @@ def _resource(definition: Definition) -> dict[str, Any]:
             "properties": outputs, "required": required}
 
 
+def _function(function: FunctionDefinition) -> dict[str, Any]:
+    inputs, required_inputs = _properties(function.inputs, as_input=False)
+    outputs, required = _properties(function.outputs, as_input=False)
+    return {"description": function.description,
+            "inputs": {"properties": inputs, "required": required_inputs},
+            "outputs": {"properties": outputs, "required": required}}
+
+
 def _variable(variable: Variable) -> dict[str, Any]:
     out: dict[str, Any] = {"type": variable.type}
     if variable.secret:
@@ -121,6 +129,7 @@ def schema() -> dict[str, Any]:
         "provider": {"description": PROVIDER_DESCRIPTION,
                      "inputProperties": {v.key[0].split(":", 1)[1]: _provider_input(v) for v in VARIABLES}},
         "resources": {token.plugin: _resource(d) for token, d in DEFINITIONS.items()},
+        "functions": {token: _function(f) for token, f in FUNCTIONS.items()},
         "language": LANGUAGE,
     }
 

@@ -19,6 +19,7 @@ class Verdict:
     restamp: bool = False              # only the stored spelling of the domain URL changes
     warnings: tuple[str, ...] = ()     # what else the user should read (an app renamed in the console)
     reruns: tuple[str, ...] = ()       # outputs that change with no input changed (a check due again)
+    changed_by: str = ""               # " (last changed by X at T)": who the domain says made the drift
 
     @property
     def changes(self) -> bool:

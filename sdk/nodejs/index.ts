@@ -10,6 +10,11 @@ export type AppTokenExpiry = import("./appTokenExpiry").AppTokenExpiry;
 export const AppTokenExpiry: typeof import("./appTokenExpiry").AppTokenExpiry = null as any;
 utilities.lazyLoad(exports, ["AppTokenExpiry"], () => require("./appTokenExpiry"));
 
+export { GetAppArgs, GetAppResult, GetAppOutputArgs } from "./getApp";
+export const getApp: typeof import("./getApp").getApp = null as any;
+export const getAppOutput: typeof import("./getApp").getAppOutput = null as any;
+utilities.lazyLoad(exports, ["getApp","getAppOutput"], () => require("./getApp"));
+
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;
 export const Provider: typeof import("./provider").Provider = null as any;

@@ -9,6 +9,7 @@ from . import mosaic
 from ._resource import Expiry, RefreshGrantCheckError
 from .app_token_expiry import AppTokenExpiry, AppTokenExpiryArgs
 from .refresh_grant_check import RefreshGrantCheck, RefreshGrantCheckArgs
+from .functions import get_app
 
 __all__ = [
     "AppTokenExpiry",
@@ -17,5 +18,6 @@ __all__ = [
     "RefreshGrantCheck",
     "RefreshGrantCheckArgs",
     "RefreshGrantCheckError",
+    "get_app",
     "mosaic",
 ]

@@ -64,6 +64,19 @@ def register(resource: Resource, provider: ResourceProvider, resource_name: str,
         resource.__dict__[wire].apply(_raise_if_set)
 
 
+def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A function, run here in the program with the stack's `idcs:` configuration and the environment, as the
+    dynamic door's provider would be configured (the dynamic door has no provider to invoke)."""
+    from pulumi.runtime.config import get_config_env
+    from pulumi_idcs_provider.catalog import FUNCTIONS
+    from pulumi_idcs_provider.context import Context
+    from pulumi_idcs_provider.stack_config import kept_keys
+
+    ctx = Context()
+    ctx.configure(kept_keys({k: v for k, v in get_config_env().items() if k.startswith("idcs:")}))
+    return FUNCTIONS[token].call(ctx, {k: v for k, v in args.items() if v is not None})
+
+
 def _ignoring(props: dict[str, Any], definition: Definition, opts: pulumi.ResourceOptions | None
               ) -> pulumi.ResourceOptions | None:
     """`ignore_changes` by Python or wire name: the engine is given the wire names (the inputs' keys), and the

@@ -170,3 +170,32 @@ def test_an_explicit_provider_reads_neither_the_stack_config_nor_the_environment
     with pytest.raises(Exception, match="provider \"prod\" lacks clientId, clientSecret: an explicit provider's"):
         stack.preview()
     assert emulator.requests_of("patch") == [] and emulator.requests_of("token") == []
+
+
+def test_get_app_reads_through_the_provider_it_names_and_says_who_changed_the_app(tmp_path: Path) -> None:
+    """`idcs:index:getApp` through an explicit provider reads that provider's domain only, writes nothing, and
+    tells who last changed the app: a console user there."""
+    with EmulatorServer() as domain_a, EmulatorServer() as domain_b:
+        domain_b.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 900}, by="alice@example.com")
+        work = tmp_path / "yaml"
+        work.mkdir()
+        (work / "Pulumi.yaml").write_text(f"name: get-app\nruntime: yaml\n{PLUGIN}" + YAML.split("  appA:")[0] + f"""
+variables:
+  seen:
+    fn::invoke:
+      function: idcs:index:getApp
+      arguments: {{appId: "{RESOURCE_OWNER}"}}
+      options: {{provider: "${{prodB}}"}}
+outputs:
+  expiry: ${{seen.accessTokenExpiry}}
+  by: ${{seen.lastModifiedBy}}
+config:
+  urlA: {{type: string}}
+  urlB: {{type: string}}
+  adminSecret: {{type: string, secret: true}}
+""")
+        stack = new_stack(tmp_path, work, {"urlA": (domain_a.url, False), "urlB": (domain_b.url, False),
+                                           "adminSecret": (ADMIN_SECRET, True)})
+        outputs = stack.up().outputs
+        assert (outputs["expiry"].value, outputs["by"].value) == (900, "alice@example.com")
+        assert domain_a.requests_of("get") == [] and domain_b.requests_of("patch") == []

@@ -91,3 +91,39 @@ def test_get_of_a_managed_app_reads_it_and_claims_nothing(tmp_path: Path, emulat
     emulator.clear_requests()
     stack.up()  # the get again, beside its owner
     assert stack.outputs()["seenExpiry"].value == 1200 and patches(emulator) == []
+
+
+def test_retain_on_delete_beside_restore_is_told_at_preview(tmp_path: Path, emulator: EmulatorServer) -> None:
+    """The engine never calls delete for a retained resource, so a restore cannot run: the preview says so, and
+    the destroy indeed leaves the live value."""
+    program = HEADER + ("resources:\n  owner:\n    type: idcs:index:AppTokenExpiry\n    properties:\n"
+                        f"      appId: {RESOURCE_OWNER}\n      accessTokenExpiry: 20m\n      onDelete: restore\n"
+                        "    options:\n      retainOnDelete: true\n")
+    stack = yaml_stack(tmp_path, program, connection(emulator))
+    stack.up()
+    preview = stack.preview()
+    assert "retainOnDelete is set" in preview.stdout + preview.stderr
+    stack.destroy()
+    assert live(emulator) == 1200
+
+
+def test_get_app_on_the_dynamic_door_and_drift_names_who_changed_the_app(tmp_path: Path,
+                                                                         emulator: EmulatorServer) -> None:
+    source = (f'seen = idcs.get_app(app_id="{RESOURCE_OWNER}")\n'
+              'pulumi.export("expiry", seen.access_token_expiry)\npulumi.export("by", seen.last_modified_by)\n')
+    emulator.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 900}, by="alice@example.com")
+    stack = program_stack(tmp_path, source, connection(emulator))
+    outputs = stack.up().outputs
+    assert (outputs["expiry"].value, outputs["by"].value) == (900, "alice@example.com")
+    assert patches(emulator) == []
+
+
+def test_drift_names_who_last_changed_the_app(tmp_path: Path, emulator: EmulatorServer) -> None:
+    program = HEADER + ("resources:\n  owner:\n    type: idcs:index:AppTokenExpiry\n    properties:\n"
+                        f"      appId: {RESOURCE_OWNER}\n      accessTokenExpiry: 20m\n")
+    stack = yaml_stack(tmp_path, program, connection(emulator))
+    stack.up()
+    emulator.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 600}, by="bob@example.com")
+    preview = stack.preview()
+    assert "accessTokenExpiry is 600 in the domain (last changed by bob@example.com at 20" in \
+        preview.stdout + preview.stderr

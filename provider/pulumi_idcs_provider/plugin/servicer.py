@@ -20,7 +20,7 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .. import ignoring, spelling
-from ..catalog import BY_PLUGIN_TOKEN
+from ..catalog import BY_PLUGIN_TOKEN, FUNCTIONS
 from ..context import Context
 from ..definition import Definition, flagged
 from ..errors import IdcsError
@@ -116,6 +116,15 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         else:
             self.ctx.configure(kept_keys(_config_values(given)), environ={}, provider=name)
         return provider_pb2.ConfigureResponse(acceptSecrets=True, supportsPreview=True)
+
+    @errors_as_status
+    def Invoke(self, request: provider_pb2.InvokeRequest, context: grpc.ServicerContext) -> Any:
+        """A function (`getApp`): a read with this provider's configuration, written nowhere."""
+        function = FUNCTIONS.get(request.tok)
+        if function is None:
+            raise IdcsError(f"unknown function {request.tok!r}: this plugin serves {', '.join(FUNCTIONS)}")
+        result = function.call(self.ctx, wire.props_in(request.args, False))
+        return provider_pb2.InvokeResponse(**{"return": wire.props_out(result, frozenset())})
 
     @errors_as_status
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
@@ -214,7 +223,8 @@ def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mappi
         applied, shown = olds.get(prop), spelling.shown
         if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
             also = "" if applied == wanted else f" (the last up set {shown(applied)})"
-            warn(urn, f"{prop} is {shown(live)} in the domain{also}, the program wants {shown(wanted)}")
+            warn(urn, f"{prop} is {shown(live)} in the domain{verdict.changed_by}{also}, the program wants "
+                      f"{shown(wanted)}")
     for message in verdict.warnings:
         warn(urn, message)
     for prop in impl.MANAGED:

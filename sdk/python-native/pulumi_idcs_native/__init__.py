@@ -7,6 +7,7 @@ from . import _utilities
 import typing
 # Export this package's modules as members:
 from .app_token_expiry import *
+from .get_app import *
 from .provider import *
 from .refresh_grant_check import *
 
