@@ -138,9 +138,9 @@ def _init(modules: dict[str, list[Definition]]) -> str:
     out = HEADER + INIT_DOC + "\n"
     out += "".join(f"from . import {stem}\n" for stem in submodules)
     out += "from ._resource import Expiry, RefreshGrantCheckError\n"
-    out += "".join(f"from .{stem} import {', '.join(names)}\n" for stem, names in index.items())
     functions = [snake(f.name) for f in FUNCTIONS.values()]
-    out += f"from .functions import {', '.join(functions)}\n"
+    out += "".join(f"from .{stem} import {', '.join(names)}\n"
+                   for stem, names in sorted({**index, "functions": functions}.items()))
     every = sorted([*(n for names in index.values() for n in names), "Expiry", "RefreshGrantCheckError", *submodules,
                     *functions])
     return out + "\n__all__ = [" + ", ".join(f'"{n}"' for n in every) + "]\n"

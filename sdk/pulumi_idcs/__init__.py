@@ -8,8 +8,8 @@ idcs.AppTokenExpiry("mobile-app", app_name="3fd7...", access_token_expiry="1h", 
 from . import mosaic
 from ._resource import Expiry, RefreshGrantCheckError
 from .app_token_expiry import AppTokenExpiry, AppTokenExpiryArgs
-from .refresh_grant_check import RefreshGrantCheck, RefreshGrantCheckArgs
 from .functions import get_app
+from .refresh_grant_check import RefreshGrantCheck, RefreshGrantCheckArgs
 
 __all__ = [
     "AppTokenExpiry",

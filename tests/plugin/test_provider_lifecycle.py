@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MOBILE, PARTNER, PARTNER_DISPLAY, RESOURCE_OWNER, RESOURCE_OWNER_NAME
+from conftest import ADMIN_ID, MOBILE, PARTNER, PARTNER_DISPLAY, RESOURCE_OWNER, RESOURCE_OWNER_NAME
 from deepdiff import DeepDiff
 from idcs_emulator import EmulatorServer
 from provider_server import DIFF_NONE, DIFF_SOME, DIFF_UNKNOWN, UNKNOWN, ProviderServer
@@ -30,7 +30,8 @@ def test_create_adopts_by_client_id_patches_both_and_touches_nothing_else(server
     assert id_ == RESOURCE_OWNER
     after = stored(emulator, RESOURCE_OWNER)
     assert (after["accessTokenExpiry"], after["refreshTokenExpiry"]) == (7200, 1209600)
-    changed = DeepDiff(before, after, exclude_paths=["root['meta']['lastModified']"])
+    assert after["idcsLastModifiedBy"]["display"] == ADMIN_ID  # IDCS records the writer: our admin client
+    changed = DeepDiff(before, after, exclude_paths=["root['meta']['lastModified']", "root['idcsLastModifiedBy']"])
     assert set(changed.get("values_changed", {})) == {"root['accessTokenExpiry']", "root['refreshTokenExpiry']"}
     assert set(changed) == {"values_changed"}
     assert outs["appId"] == RESOURCE_OWNER and outs["appDisplayName"] == "ResourceOwner"

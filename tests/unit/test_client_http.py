@@ -99,7 +99,8 @@ def test_filter_escapes_quotes_and_backslashes(client: IdcsClient, mocked: respo
     mocked.get(DOMAIN + "/admin/v1/Apps", json={"Resources": [APP], "totalResults": 1},
                match=[matchers.query_param_matcher({"filter": 'displayName eq "a\\"b\\\\c"', "count": "2",
                                                     "attributes": "id,name,displayName,accessTokenExpiry,"
-                                                                  "refreshTokenExpiry"})])
+                                                                  "refreshTokenExpiry,active,meta.lastModified,"
+                                                                  "idcsLastModifiedBy"})])
     assert client.find_app("displayName", 'a"b\\c', "x").id == "a1"
 
 
