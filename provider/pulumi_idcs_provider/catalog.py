@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import get_app
+from . import get_app, mosaic_lookup
 from .app_token_expiry import AppTokenExpiryProvider
 from .definition import Definition, FunctionDefinition
 from .models import AppTokenExpiryInputs, AppTokenExpiryOutputs
@@ -55,6 +55,10 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
 FUNCTIONS: dict[str, FunctionDefinition] = {f.token: f for f in (
     FunctionDefinition("idcs:index:getApp", get_app.DESCRIPTION, get_app.GetAppInputs, get_app.GetAppOutputs,
                        get_app.call),
+    FunctionDefinition("idcs:mosaic:getClient", mosaic_lookup.CLIENT_DESCRIPTION, mosaic_lookup.GetClientInputs,
+                       mosaic_lookup.GetClientOutputs, mosaic_lookup.get_client),
+    FunctionDefinition("idcs:mosaic:getResource", mosaic_lookup.RESOURCE_DESCRIPTION,
+                       mosaic_lookup.GetResourceInputs, mosaic_lookup.GetResourceOutputs, mosaic_lookup.get_resource),
 )}
 
 #: Each definition by the plugin's type token (idcs:index:AppTokenExpiry).

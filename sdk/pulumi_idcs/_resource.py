@@ -73,7 +73,7 @@ def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
     from pulumi_idcs_provider.stack_config import kept_keys
 
     ctx = Context()
-    ctx.configure(kept_keys({k: v for k, v in get_config_env().items() if k.startswith("idcs:")}))
+    ctx.configure(kept_keys({k: v for k, v in get_config_env().items() if k.startswith(("idcs:", "mosaic:"))}))
     return FUNCTIONS[token].call(ctx, {k: v for k, v in args.items() if v is not None})
 
 

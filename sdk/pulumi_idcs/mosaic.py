@@ -8,10 +8,11 @@ from typing import Any, overload
 import pulumi
 from pulumi.dynamic import Resource
 from pulumi_idcs_provider.catalog import named
+from pulumi_idcs_provider.mosaic_lookup import GetClientOutputs, GetResourceOutputs
 from pulumi_idcs_provider.mosaic_resource_timeouts import ResourceTokenTimeoutsProvider
 from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsProvider
 
-from ._resource import Expiry, register, set_inputs
+from ._resource import Expiry, invoke, register, set_inputs
 
 __all__ = [
     "ClientTokenTimeouts",
@@ -19,6 +20,8 @@ __all__ = [
     "Expiry",
     "ResourceTokenTimeouts",
     "ResourceTokenTimeoutsArgs",
+    "get_client",
+    "get_resource",
 ]
 
 
@@ -345,3 +348,17 @@ class ResourceTokenTimeouts(Resource, module="idcs", name="ResourceTokenTimeouts
     def original_max_refresh_rotate(self) -> pulumi.Output[int | None]:
         """maxRefreshRotate found when the resource was adopted."""
         return self.__dict__["originalMaxRefreshRotate"]  # type: ignore[no-any-return]
+
+
+def get_client(*, app_id: str | None = None, client_id: str | None = None) -> GetClientOutputs:
+    """Reads one existing Transmit Mosaic OIDC client's token lifetimes by appId and clientId. Never writes, never
+    manages the client."""
+    return GetClientOutputs.model_validate(invoke("idcs:mosaic:getClient", {"appId": app_id, "clientId": client_id}))
+
+
+def get_resource(*, resource_id: str | None = None, resource_uri: str | None = None) -> GetResourceOutputs:
+    """Reads one existing Transmit Mosaic custom resource's token lifetimes by resourceId or resourceUri. Never
+    writes, never manages the resource."""
+    return GetResourceOutputs.model_validate(
+        invoke("idcs:mosaic:getResource", {"resourceId": resource_id, "resourceUri": resource_uri})
+    )

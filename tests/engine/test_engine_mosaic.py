@@ -170,3 +170,32 @@ def test_resource_token_timeouts_through_the_plugin(tmp_path: Path, emulator: Em
 
     stack.destroy()
     assert emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] == 3600  # restored: the value at adoption
+
+
+def test_mosaic_functions_read_a_client_and_a_resource_and_write_nothing(tmp_path: Path,
+                                                                         emulator: EmulatorServer) -> None:
+    emulator.mosaic.clients[CLIENT]["token_expiration"]["access_token_ttl"] = 900
+    emulator.mosaic.resources[PAYMENTS]["access_token_ttl"] = 1800
+    program = ("name: mosaic-fn\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n      path: ../../.venv/bin\n"
+               "variables:\n  client:\n    fn::invoke:\n      function: idcs:mosaic:getClient\n"
+               f"      arguments: {{appId: mosaic-demo-app, clientId: {CLIENT}}}\n"
+               "  payments:\n    fn::invoke:\n      function: idcs:mosaic:getResource\n"
+               f"      arguments: {{resourceUri: \"{PAYMENTS_URI}\"}}\n"
+               "outputs:\n  clientTtl: ${client.accessTokenTtl}\n  paymentsTtl: ${payments.accessTokenTtl}\n"
+               "  paymentsId: ${payments.resourceId}\n")
+    stack = yaml_stack(tmp_path, program, config(emulator))
+    outputs = stack.up().outputs
+    assert (outputs["clientTtl"].value, outputs["paymentsTtl"].value) == (900, 1800)
+    assert outputs["paymentsId"].value == PAYMENTS
+    assert not [r for r in emulator.requests_of() if r["method"] in ("PUT", "PATCH", "POST")
+                and "token" not in r["path"]]
+
+
+def test_mosaic_functions_on_the_dynamic_door(tmp_path: Path, emulator: EmulatorServer) -> None:
+    from engine import program_stack
+    emulator.mosaic.clients[CLIENT]["token_expiration"]["access_token_ttl"] = 900
+    source = (f'c = idcs.mosaic.get_client(app_id="mosaic-demo-app", client_id="{CLIENT}")\n'
+              f'r = idcs.mosaic.get_resource(resource_id="{PAYMENTS}")\n'
+              'pulumi.export("clientTtl", c.access_token_ttl)\npulumi.export("uri", r.resource_uri)\n')
+    outputs = program_stack(tmp_path, source, config(emulator)).up().outputs
+    assert (outputs["clientTtl"].value, outputs["uri"].value) == (900, PAYMENTS_URI)

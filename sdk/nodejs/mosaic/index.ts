@@ -10,6 +10,16 @@ export type ClientTokenTimeouts = import("./clientTokenTimeouts").ClientTokenTim
 export const ClientTokenTimeouts: typeof import("./clientTokenTimeouts").ClientTokenTimeouts = null as any;
 utilities.lazyLoad(exports, ["ClientTokenTimeouts"], () => require("./clientTokenTimeouts"));
 
+export { GetClientArgs, GetClientResult, GetClientOutputArgs } from "./getClient";
+export const getClient: typeof import("./getClient").getClient = null as any;
+export const getClientOutput: typeof import("./getClient").getClientOutput = null as any;
+utilities.lazyLoad(exports, ["getClient","getClientOutput"], () => require("./getClient"));
+
+export { GetResourceArgs, GetResourceResult, GetResourceOutputArgs } from "./getResource";
+export const getResource: typeof import("./getResource").getResource = null as any;
+export const getResourceOutput: typeof import("./getResource").getResourceOutput = null as any;
+utilities.lazyLoad(exports, ["getResource","getResourceOutput"], () => require("./getResource"));
+
 export { ResourceTokenTimeoutsArgs } from "./resourceTokenTimeouts";
 export type ResourceTokenTimeouts = import("./resourceTokenTimeouts").ResourceTokenTimeouts;
 export const ResourceTokenTimeouts: typeof import("./resourceTokenTimeouts").ResourceTokenTimeouts = null as any;

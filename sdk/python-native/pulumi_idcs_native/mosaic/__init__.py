@@ -7,4 +7,6 @@ from .. import _utilities
 import typing
 # Export this package's modules as members:
 from .client_token_timeouts import *
+from .get_client import *
+from .get_resource import *
 from .resource_token_timeouts import *
