@@ -26,6 +26,7 @@ from .rules import (
     ordering_violations,
     shared_apps,
     unchecked_apps,
+    whole_app_writers,
 )
 
 #: The engine checks each setting against this before the pack runs: a word that is no duration ("banana") is
@@ -66,7 +67,7 @@ def _ordering(args: ResourceValidationArgs, report: Any) -> None:
 
 #: What the stack rules read of a resource: nothing else is touched, so a value that cannot be known at preview
 #: (a RefreshGrantCheck's checkedAt exported by the program, say) never keeps the one-owner rule from running.
-_STACK_KEYS = ("appId", "appName", "appDisplayName", "connection", "domainUrl")
+_STACK_KEYS = ("appId", "appName", "appDisplayName", "connection", "domainUrl", "name", "displayName")
 
 
 def _resources(args: StackValidationArgs) -> list[StackResource]:
@@ -89,6 +90,12 @@ def _known(props: Any) -> dict[str, Any]:
 
 def _one_owner(args: StackValidationArgs, report: Any) -> None:
     for message in shared_apps(_resources(args)):
+        report(message)
+
+
+def _whole_app(args: StackValidationArgs, report: Any) -> None:
+    ignored = {r.urn: list(r.opts.ignore_changes or []) for r in args.resources}
+    for message in whole_app_writers(_resources(args), ignored):
         report(message)
 
 
@@ -125,6 +132,13 @@ POLICIES = [
                     "other on every run).",
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=_one_owner,
+    ),
+    StackValidationPolicy(
+        name="idcs-no-whole-app-writer",
+        description="No pulumi-oci DomainsApp writes an app whose lifetimes an AppTokenExpiry manages, unless it "
+                    "ignores changes to both lifetimes (its whole-app PUT would put its own values back).",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        validate=_whole_app,
     ),
     StackValidationPolicy(
         name="idcs-refresh-grant-checked",

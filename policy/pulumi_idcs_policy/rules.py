@@ -7,6 +7,7 @@ not known yet during preview is simply absent, and is not judged.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,6 +120,39 @@ def shared_apps(resources: Iterable[StackResource]) -> list[str]:
     return found
 
 
+#: pulumi-oci's whole-app resource: it updates by PUT of the whole app, putting back the lifetimes its state holds.
+DOMAINS_APP = "oci:Identity/domainsApp:DomainsApp"
+#: DomainsApp's properties an ignoreChanges must name for it to leave our lifetimes alone.
+_WHOLE_APP_LIFETIMES = ("accessTokenExpiry", "refreshTokenExpiry")
+
+
+def whole_app_writers(resources: Iterable[StackResource], ignored: Mapping[str, Iterable[str]]) -> list[str]:
+    """One message per DomainsApp that writes an app an AppTokenExpiry manages without ignoring both lifetimes
+    (`ignored`: each resource's ignoreChanges by URN). Matched by the app's name or display name, as IDCS compares
+    them; in another domain is another app."""
+    items = list(resources)
+    managed: dict[tuple[str, str], str] = {}
+    for r in items:
+        if r.resource_type in APP_TYPES:
+            for prop, out in (("appName", "name"), ("appDisplayName", "displayName")):
+                if isinstance(r.props.get(prop), str):
+                    managed[(out, str(r.props[prop]).casefold())] = r.urn
+    found = []
+    for r in items:
+        if r.resource_type != DOMAINS_APP:
+            continue
+        missing = [p for p in _WHOLE_APP_LIFETIMES if p not in set(ignored.get(r.urn, ()))]
+        owner = next((managed[(prop, str(r.props[prop]).casefold())] for prop in ("name", "displayName")
+                      if isinstance(r.props.get(prop), str) and (prop, str(r.props[prop]).casefold()) in managed),
+                     None)
+        if owner and missing:
+            found.append(f"{r.urn.rsplit('::', 1)[-1]!r} (a DomainsApp) writes the whole app that "
+                         f"{owner.rsplit('::', 1)[-1]!r} manages the lifetimes of: each run of one puts back the "
+                         f"other's values. Add ignoreChanges: {json.dumps(list(_WHOLE_APP_LIFETIMES))} to the "
+                         "DomainsApp, or stop managing the lifetimes with AppTokenExpiry")
+    return found
+
+
 #: Each policy of the pack and the settings its configuration takes (with their defaults): one table for the pack,
 #: the gate's check of policy config files, and the docs.
 POLICY_SETTINGS: dict[str, Mapping[str, str]] = {
@@ -127,6 +161,7 @@ POLICY_SETTINGS: dict[str, Mapping[str, str]] = {
     "idcs-refresh-not-shorter-than-access": {},
     "idcs-one-owner-per-app": {},
     "idcs-refresh-grant-checked": {},
+    "idcs-no-whole-app-writer": {},
 }
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import create_model
-
 from .context import Context
-from .definition import Wire, has_flag, prop, properties, snake
+from .definition import Wire, prop
 from .errors import AppNotFoundError, IdcsError
 from .mosaic_adoption import Target
-from .mosaic_resource_timeouts import ResourceTarget, ResourceTokenTimeoutsInputs
-from .mosaic_timeouts import ClientTarget, ClientTokenTimeoutsInputs
+from .mosaic_resource_timeouts import ResourceTarget
+from .mosaic_timeouts import ClientTarget
 from .spelling import shown
 
 
@@ -27,19 +25,24 @@ class GetResourceInputs(Wire):
     resource_uri: str | None = prop("The resource's URI (the audience of its tokens). Give this or resourceId.")
 
 
-def _outputs(name: str, identity: dict[str, str], lifetimes: type[Wire]) -> type[Wire]:
-    """The identity, then each lifetime the adopting resource can manage, as Mosaic holds it now (seconds)."""
-    fields: dict[str, Any] = {snake(w): (str, prop(text, required=True)) for w, text in identity.items()}
-    fields.update({py: (int | None, prop(f"{w} as Mosaic holds it now, in seconds (absent when unset)."))
-                   for w, py, f in properties(lifetimes) if has_flag(f, "managed")})
-    return create_model(name, __base__=Wire, **fields)
+class _Lifetimes(Wire):
+    """The lifetimes every adopting Mosaic resource can manage, as Mosaic holds them now."""
+
+    access_token_ttl: int | None = prop("accessTokenTtl as Mosaic holds it now, in seconds (absent when unset).")
+    refresh_token_ttl: int | None = prop("refreshTokenTtl as Mosaic holds it now, in seconds (absent when unset).")
+    max_refresh_rotate: int | None = prop("maxRefreshRotate as Mosaic holds it now, in seconds (absent when unset).")
 
 
-GetClientOutputs = _outputs("GetClientOutputs", {"appId": "The application's id.", "clientId": "The client's id."},
-                            ClientTokenTimeoutsInputs)
-GetResourceOutputs = _outputs("GetResourceOutputs", {"resourceId": "The resource's id.",
-                                                     "resourceUri": "The resource's URI."},
-                              ResourceTokenTimeoutsInputs)
+class GetClientOutputs(_Lifetimes):
+    app_id: str = prop("The application's id.", required=True)
+    client_id: str = prop("The client's id.", required=True)
+    session_expiration: int | None = prop("sessionExpiration as Mosaic holds it now, in seconds (absent when unset).")
+
+
+class GetResourceOutputs(_Lifetimes):
+    resource_id: str = prop("The resource's id.", required=True)
+    resource_uri: str = prop("The resource's URI.", required=True)
+
 
 CLIENT_DESCRIPTION = ("Reads one existing Transmit Mosaic OIDC client's token lifetimes by appId and clientId. Never "
                       "writes, never manages the client.")
