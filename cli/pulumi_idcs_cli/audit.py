@@ -34,6 +34,7 @@ class Row:
     seconds: int | None
     bound: str | None       # the bound broken, or None
     managed_by: str | None  # "project/stack/resource" of the stacks given, or None
+    last_changed: str = ""  # "by X at T", as the domain records it
 
     @property
     def human(self) -> str:
@@ -71,7 +72,7 @@ def judge(found: Iterable[tuple[str, Found]], policy_document: Mapping[str, Any]
             broken = bounds_violations({attribute: seconds}, bounds_of(policy_document, app.policy),
                                        POLICY_SETTINGS[app.policy]) if judged else []
             rows.append(Row(domain, app.id, app.display_name, app.kind, attribute, seconds,
-                            broken[0].split("; ", 1)[1] if broken else None, managed.get(app.id)))
+                            broken[0].split("; ", 1)[1] if broken else None, managed.get(app.id), app.last_changed))
     return sorted(rows, key=lambda r: (r.bound is None, -(r.seconds or 0), r.display_name, r.attribute))
 
 
@@ -79,9 +80,11 @@ def markdown(rows: list[Row], domains: list[str]) -> str:
     bad = [r for r in rows if r.bound]
     head = (f"## Token lifetimes in {', '.join(domains)}\n\n{len({(r.domain, r.app_id) for r in rows})} apps and "
             f"resources, {len(bad)} lifetime(s) outside the bounds.\n\n")
-    table = ["| domain | app | kind | lifetime | value | bound broken | managed by |", "|---|---|---|---|---|---|---|"]
+    table = ["| domain | app | kind | lifetime | value | bound broken | managed by | last changed |",
+             "|---|---|---|---|---|---|---|---|"]
     table += [f"| {r.domain} | {r.display_name} ({r.app_id}) | {r.kind} | {r.attribute} | {r.seconds} s ({r.human}) "
-              f"| {r.bound or 'none'} | {r.managed_by or 'no stack given manages it'} |" for r in rows]
+              f"| {r.bound or 'none'} | {r.managed_by or 'no stack given manages it'} | {r.last_changed or '—'} |"
+              for r in rows]
     return head + "\n".join(table) + "\n"
 
 

@@ -22,7 +22,7 @@ from pulumi_idcs_provider.type_tokens import APP, MOSAIC, MOSAIC_RESOURCE
 
 PAGE = 1000
 ATTRIBUTES = ("id,name,displayName,isOAuthClient,isOAuthResource,clientType,allowedGrants,allowOffline,"
-              "accessTokenExpiry,refreshTokenExpiry")
+              "accessTokenExpiry,refreshTokenExpiry,meta.lastModified,idcsLastModifiedBy")
 OAUTH = "(isOAuthClient eq true or isOAuthResource eq true)"
 APP_POLICY, MOSAIC_POLICY = "idcs-token-lifetime-bounds", "idcs-mosaic-token-lifetime-bounds"
 
@@ -39,6 +39,7 @@ class Found:
     unjudged: frozenset[str]           # lifetimes that do not apply (a refresh lifetime without refresh tokens)
     type_token: str                    # the resource that adopts it
     policy: str                        # the policy pack's bounds policy that judges it
+    last_changed: str = ""             # "by X at T", as the domain records it ("" where it does not say)
 
 
 def _whole(value: Any) -> int | None:
@@ -52,7 +53,16 @@ def app_of(resource: dict[str, Any]) -> Found:
         resource.get("allowOffline"))
     lifetimes = {a: _whole(resource.get(a)) for a in ("accessTokenExpiry", "refreshTokenExpiry")}
     return Found(str(resource["id"]), str(resource.get("name") or ""), str(resource.get("displayName") or ""), kind,
-                 lifetimes, frozenset() if refresh else frozenset({"refreshTokenExpiry"}), APP.plugin, APP_POLICY)
+                 lifetimes, frozenset() if refresh else frozenset({"refreshTokenExpiry"}), APP.plugin, APP_POLICY,
+                 _last_changed(resource))
+
+
+def _last_changed(resource: dict[str, Any]) -> str:
+    """'by X at T' from an App's idcsLastModifiedBy and meta.lastModified, where the answer carries them."""
+    by, meta = resource.get("idcsLastModifiedBy"), resource.get("meta")
+    who = (by.get("display") or by.get("value")) if isinstance(by, dict) else None
+    when = meta.get("lastModified") if isinstance(meta, dict) else None
+    return " ".join(part for part in (f"by {who}" if who else "", f"at {when}" if when else "") if part)
 
 
 def resource_of(resource: dict[str, Any]) -> Found:

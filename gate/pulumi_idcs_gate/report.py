@@ -84,6 +84,12 @@ def _app_label(outputs: dict[str, Any]) -> str:
     return str(name or outputs.get("appId") or "—")
 
 
+def _changed_by(live: dict[str, Any]) -> str:
+    """Who the domain says last changed the app, and when (a drift row's note); '' where it does not say."""
+    by, when = live.get("lastModifiedBy"), live.get("lastModified")
+    return f"last changed by {by}" + (f" at {when}" if when else "") if by else ""
+
+
 def _status(live: int | None, desired: int | None, applied: int | None) -> str:
     if live == desired:
         return "in sync"
@@ -105,8 +111,9 @@ def _lifetime_rows(step: Step, applied: dict[str, Any]) -> list[Row]:
         if desired is None:
             continue  # not managed
         live = _whole(step.live.get(attribute)) if step.live else None
-        rows.append(Row(_name(step.urn), label, attribute, live, desired,
-                        _status(live, desired, _whole(applied.get(attribute)))))
+        status = _status(live, desired, _whole(applied.get(attribute)))
+        rows.append(Row(_name(step.urn), label, attribute, live, desired, status,
+                        _changed_by(step.live) if status == "drift" else ""))
     return rows
 
 

@@ -92,7 +92,10 @@ def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
     identified_by = props.get("identifiedBy") or next((w for w in IDENTIFIERS if props.get(w)), "appId")
     managed = [a for a in EXPIRY_ATTRIBUTES if props.get(a) is not None]
     outs = {k: v for k, v in props.items() if not k.startswith("__") and k not in (*IDENTIFIERS, RENAMED)}
-    outs.update(_identity(app), identifiedBy=identified_by, onDelete=props.get("onDelete", "retain"))
+    outs.pop("lastModifiedBy", None)
+    outs.pop("lastModified", None)
+    outs.update(_identity(app), **_provenance(app), identifiedBy=identified_by,
+                onDelete=props.get("onDelete", "retain"))
     outs.update(_as_written(identified_by, props.get(identified_by) or outs[identified_by], app))
     for a in managed:
         outs[a] = app.value(a)
@@ -295,6 +298,11 @@ def _identity(app: AppExpiries) -> dict[str, Any]:
     return {"appId": app.id, "appName": app.name, "appDisplayName": app.display_name}
 
 
+def _provenance(app: AppExpiries) -> dict[str, Any]:
+    """Who last changed the app and when, where the domain says (outputs only: never an input, never a diff)."""
+    return {k: v for k, v in (("lastModifiedBy", app.last_modified_by), ("lastModified", app.last_modified)) if v}
+
+
 def _as_written(wire: str, value: str, app: AppExpiries) -> dict[str, str]:
     """The identifier as the program wrote it, and `renamedTo` when that no longer names the app (a console
     rename): stored in place of the live spelling, so that neither case nor a rename becomes a change."""
@@ -315,8 +323,8 @@ def _rename_warning(props: Mapping[str, Any], live_name: str | None) -> tuple[st
 
 def _outputs(inputs: AppTokenExpiryInputs, live: AppExpiries, originals: Mapping[str, Any],
              client: IdcsClient, props: Mapping[str, Any]) -> dict[str, Any]:
-    outs: dict[str, Any] = {**_identity(live), "identifiedBy": inputs.identifier()[0], "onDelete": inputs.on_delete,
-                            "domainUrl": client.settings.domain_url}
+    outs: dict[str, Any] = {**_identity(live), **_provenance(live), "identifiedBy": inputs.identifier()[0],
+                            "onDelete": inputs.on_delete, "domainUrl": client.settings.domain_url}
     outs.update(_as_written(*inputs.identifier(), live))
     for key in ("connection", NAME_KEY):
         if props.get(key):

@@ -113,6 +113,10 @@ class _AppTokenExpiryState(Wire):
     domain_url: str = prop("The identity domain the app lives in.", required=True)
     on_delete: str = prop("What delete does: retain or restore.", required=True)
     connection: str | None = prop("The named connection used (absent for the stack's settings).")
+    last_modified_by: str | None = prop(
+        "Who last changed the app, as the domain records it (idcsLastModifiedBy: a client writing through the API, or "
+        "a console user), when last read; absent where the domain does not say.")
+    last_modified: str | None = prop("When the app was last changed (meta.lastModified), when last read.")
 
 
 #: The outputs (state) of AppTokenExpiry.

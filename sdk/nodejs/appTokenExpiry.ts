@@ -73,6 +73,14 @@ export class AppTokenExpiry extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly identifiedBy: pulumi.Output<string>;
     /**
+     * When the app was last changed (meta.lastModified), when last read.
+     */
+    declare public /*out*/ readonly lastModified: pulumi.Output<string | undefined>;
+    /**
+     * Who last changed the app, as the domain records it (idcsLastModifiedBy: a client writing through the API, or a console user), when last read; absent where the domain does not say.
+     */
+    declare public /*out*/ readonly lastModifiedBy: pulumi.Output<string | undefined>;
+    /**
      * What delete does: retain or restore.
      */
     declare public readonly onDelete: pulumi.Output<string>;
@@ -113,6 +121,8 @@ export class AppTokenExpiry extends pulumi.CustomResource {
             resourceInputs["refreshTokenExpiry"] = args?.refreshTokenExpiry;
             resourceInputs["domainUrl"] = undefined /*out*/;
             resourceInputs["identifiedBy"] = undefined /*out*/;
+            resourceInputs["lastModified"] = undefined /*out*/;
+            resourceInputs["lastModifiedBy"] = undefined /*out*/;
             resourceInputs["originalAccessTokenExpiry"] = undefined /*out*/;
             resourceInputs["originalRefreshTokenExpiry"] = undefined /*out*/;
             resourceInputs["renamedTo"] = undefined /*out*/;
@@ -124,6 +134,8 @@ export class AppTokenExpiry extends pulumi.CustomResource {
             resourceInputs["connection"] = undefined /*out*/;
             resourceInputs["domainUrl"] = undefined /*out*/;
             resourceInputs["identifiedBy"] = undefined /*out*/;
+            resourceInputs["lastModified"] = undefined /*out*/;
+            resourceInputs["lastModifiedBy"] = undefined /*out*/;
             resourceInputs["onDelete"] = undefined /*out*/;
             resourceInputs["originalAccessTokenExpiry"] = undefined /*out*/;
             resourceInputs["originalRefreshTokenExpiry"] = undefined /*out*/;

@@ -166,6 +166,17 @@ class AppTokenExpiry(Resource, module="idcs", name="AppTokenExpiry"):
         return self.__dict__["connection"]  # type: ignore[no-any-return]
 
     @property
+    def last_modified_by(self) -> pulumi.Output[str | None]:
+        """Who last changed the app, as the domain records it (idcsLastModifiedBy: a client writing through the API,
+        or a console user), when last read; absent where the domain does not say."""
+        return self.__dict__["lastModifiedBy"]  # type: ignore[no-any-return]
+
+    @property
+    def last_modified(self) -> pulumi.Output[str | None]:
+        """When the app was last changed (meta.lastModified), when last read."""
+        return self.__dict__["lastModified"]  # type: ignore[no-any-return]
+
+    @property
     def access_token_expiry(self) -> pulumi.Output[int | None]:
         """Live accessTokenExpiry in seconds (absent when not managed)."""
         return self.__dict__["accessTokenExpiry"]  # type: ignore[no-any-return]

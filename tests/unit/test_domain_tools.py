@@ -81,7 +81,8 @@ def rows_by(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def test_audit_reports_violations_worst_first_managed_or_not(domain_env: EmulatorServer, tmp_path: Path) -> None:
-    domain_env.domain.change_app(MOBILE, {"refreshTokenExpiry": 200 * 86400})  # 200 days: past the 90-day bound
+    domain_env.domain.change_app(MOBILE, {"refreshTokenExpiry": 200 * 86400},  # 200 days: past the 90-day bound
+                                 by="alice@example.com")
     domain_env.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 2 * 86400})
     export = {"deployment": {"resources": [{
         "urn": "urn:pulumi:prod::idp::idcs:index:AppTokenExpiry::owner", "type": "idcs:index:AppTokenExpiry",
@@ -98,6 +99,8 @@ def test_audit_reports_violations_worst_first_managed_or_not(domain_env: Emulato
     assert owner["bound"] and owner["managedBy"] == "idp/prod/owner"
     assert rows[("ResourceOwner", "refreshTokenExpiry")]["bound"] is None
     assert "| MobileApp (" in out and "200d" in out
+    assert mobile["lastChanged"].startswith("by alice@example.com at 20")  # who and when, as the domain says
+    assert "| by alice@example.com at 20" in out
 
 
 def test_a_refresh_lifetime_is_not_judged_for_an_app_without_the_refresh_grant(domain_env: EmulatorServer,

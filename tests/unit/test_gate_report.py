@@ -125,3 +125,16 @@ def test_the_gate_carries_its_own_policy_pack() -> None:
     assert not pack.exists()  # nothing left behind
     with policy_pack("/some/pack") as given:
         assert given == "/some/pack"
+
+
+def test_a_drift_row_names_who_last_changed_the_app_and_when() -> None:
+    found = Findings(steps=[
+        step("drifted", {"accessTokenExpiry": 100.0, "lastModifiedBy": "alice@example.com",
+                         "lastModified": "2026-12-02T10:00:00Z"}, {"accessTokenExpiry": 900.0}),
+        step("edited", {"accessTokenExpiry": 900.0, "lastModifiedBy": "ci-admin"}, {"accessTokenExpiry": 2700.0}),
+    ], applied={URN.format(n): {"accessTokenExpiry": 900.0} for n in ("drifted", "edited")})
+    rows, _ = build(found)
+    assert [(r.resource, r.note) for r in rows] == [
+        ("drifted", "last changed by alice@example.com at 2026-12-02T10:00:00Z"), ("edited", "")]  # the program's edit
+    assert "last changed by alice@example.com at 2026-12-02T10:00:00Z" in markdown("prod", 1, rows, [], found)
+    assert json.loads(as_json("prod", 1, rows, [], None))["rows"][0]["note"].startswith("last changed by alice")

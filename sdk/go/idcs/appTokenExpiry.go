@@ -29,6 +29,10 @@ type AppTokenExpiry struct {
 	DomainUrl pulumi.StringOutput `pulumi:"domainUrl"`
 	// Which identifier the program used: appId, appName or appDisplayName.
 	IdentifiedBy pulumi.StringOutput `pulumi:"identifiedBy"`
+	// When the app was last changed (meta.lastModified), when last read.
+	LastModified pulumi.StringPtrOutput `pulumi:"lastModified"`
+	// Who last changed the app, as the domain records it (idcsLastModifiedBy: a client writing through the API, or a console user), when last read; absent where the domain does not say.
+	LastModifiedBy pulumi.StringPtrOutput `pulumi:"lastModifiedBy"`
 	// What delete does: retain or restore.
 	OnDelete pulumi.StringOutput `pulumi:"onDelete"`
 	// accessTokenExpiry found when the app was adopted.
@@ -194,6 +198,16 @@ func (o AppTokenExpiryOutput) DomainUrl() pulumi.StringOutput {
 // Which identifier the program used: appId, appName or appDisplayName.
 func (o AppTokenExpiryOutput) IdentifiedBy() pulumi.StringOutput {
 	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringOutput { return v.IdentifiedBy }).(pulumi.StringOutput)
+}
+
+// When the app was last changed (meta.lastModified), when last read.
+func (o AppTokenExpiryOutput) LastModified() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringPtrOutput { return v.LastModified }).(pulumi.StringPtrOutput)
+}
+
+// Who last changed the app, as the domain records it (idcsLastModifiedBy: a client writing through the API, or a console user), when last read; absent where the domain does not say.
+func (o AppTokenExpiryOutput) LastModifiedBy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AppTokenExpiry) pulumi.StringPtrOutput { return v.LastModifiedBy }).(pulumi.StringPtrOutput)
 }
 
 // What delete does: retain or restore.

@@ -217,6 +217,8 @@ class AppTokenExpiry(pulumi.CustomResource):
             __props__.__dict__["refresh_token_expiry"] = refresh_token_expiry
             __props__.__dict__["domain_url"] = None
             __props__.__dict__["identified_by"] = None
+            __props__.__dict__["last_modified"] = None
+            __props__.__dict__["last_modified_by"] = None
             __props__.__dict__["original_access_token_expiry"] = None
             __props__.__dict__["original_refresh_token_expiry"] = None
             __props__.__dict__["renamed_to"] = None
@@ -249,6 +251,8 @@ class AppTokenExpiry(pulumi.CustomResource):
         __props__.__dict__["connection"] = None
         __props__.__dict__["domain_url"] = None
         __props__.__dict__["identified_by"] = None
+        __props__.__dict__["last_modified"] = None
+        __props__.__dict__["last_modified_by"] = None
         __props__.__dict__["on_delete"] = None
         __props__.__dict__["original_access_token_expiry"] = None
         __props__.__dict__["original_refresh_token_expiry"] = None
@@ -317,6 +321,22 @@ class AppTokenExpiry(pulumi.CustomResource):
         Which identifier the program used: appId, appName or appDisplayName.
         """
         return pulumi.get(self, "identified_by")
+
+    @_builtins.property
+    @pulumi.getter(name="lastModified")
+    def last_modified(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the app was last changed (meta.lastModified), when last read.
+        """
+        return pulumi.get(self, "last_modified")
+
+    @_builtins.property
+    @pulumi.getter(name="lastModifiedBy")
+    def last_modified_by(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Who last changed the app, as the domain records it (idcsLastModifiedBy: a client writing through the API, or a console user), when last read; absent where the domain does not say.
+        """
+        return pulumi.get(self, "last_modified_by")
 
     @_builtins.property
     @pulumi.getter(name="onDelete")
