@@ -34,6 +34,17 @@ INTEGER_ATTRIBUTES = frozenset({"accessTokenExpiry", "refreshTokenExpiry"})
 #: App attributes whose schema says `caseExact: false` (Oracle's App schema): filters match them ignoring case.
 CASE_INSENSITIVE = frozenset({"name", "displayname"})
 MAX_COUNT = 1000
+#: The App attributes a filter may name: those Oracle's SDK App model marks `idcsSearchable: true` (oci
+#: 2.189, `oci.identity_domains.models.App`; tests/unit/test_oci_sdk_conformance.py reads them from the installed
+#: package and compares). A filter on another (accessTokenExpiry, clientType…) is a 400, as a real domain answers.
+SEARCHABLE = frozenset(a.lower() for a in (
+    "id", "ocid", "tags", "deleteInProgress", "name", "displayName", "description", "active", "migrated",
+    "infrastructure", "isLoginTarget", "showInMyApps", "loginMechanism", "isFormFill", "isOAuthClient", "isRadiusApp",
+    "allUrlSchemesAllowed", "allowedGrants", "allowedOperations", "isOPCService", "isUnmanagedApp",
+    "allowAccessControl", "isOAuthResource", "allowOffline", "isMobileTarget", "isSamlServiceProvider",
+    "isWebTierPolicy", "isKerberosRealm", "isAliasApp", "isManagedApp", "serviceTypeURN", "serviceTypeVersion",
+    "isObligationCapable", "readyToUpgrade", "isDatabaseService", "isEnterpriseApp", "isMulticloudServiceApp",
+    "allowedTags", "trustPolicies", "accounts", "grants", "grantedAppRoles", "allowedScopes", "aliasApps", "scopes"))
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,8 @@ class Behaviour:
     """Switches for behaviour the reference marks unconfirmed, and deliberate misbehaviour for fault tests."""
 
     etags: bool = True                    # emit ETag and enforce If-Match with 412
+    bare_meta_version: bool = False       # listings' meta.version without the ETag's W/"…" (unconfirmed format)
+    refuse_count_zero: bool = False       # answer 400 to count=0 (Oracle documents no minimum: unconfirmed)
     clamp: dict[str, int] = field(default_factory=dict)  # attribute -> largest value stored (silently)
     token_lifetime: int = 3600
 
@@ -136,9 +149,11 @@ class Domain:
     def list_apps(self, page: Page, shape: Shape) -> dict[str, Any]:
         """A SCIM ListResponse: the apps the filter matches, in order, one page of them."""
         try:
-            predicate = filters.parse(page.filter, CASE_INSENSITIVE) if page.filter else (lambda _r: True)
+            predicate = filters.parse(page.filter, CASE_INSENSITIVE, SEARCHABLE) if page.filter else (lambda _r: True)
         except filters.FilterError as e:
             raise ScimError(400, f"Invalid filter: {e}", "error.common.validation.invalidFilter") from None
+        if self.behaviour.refuse_count_zero and page.count <= 0:
+            raise ScimError(400, "Invalid value 0 for count.", "error.common.validation.invalidValue")
         count, start = max(0, min(page.count, MAX_COUNT)), max(1, page.start_index)
         with self._lock:
             matches = [a for a in self.apps.values() if predicate(a)]
@@ -236,6 +251,12 @@ class Domain:
     def etag(self, app_id: str) -> str | None:
         return f'W/"{self._versions.get(app_id, 1)}"' if self.behaviour.etags else None
 
+    def _meta_version(self, app_id: str) -> str | None:
+        etag = self.etag(app_id)
+        if etag and self.behaviour.bare_meta_version:
+            return etag.removeprefix("W/").strip('"')
+        return etag
+
     def _check_version(self, app_id: str, if_match: str | None) -> None:
         if self.behaviour.etags and if_match and if_match != self.etag(app_id):
             raise ScimError(412, "The resource was modified since it was read (If-Match does not match).",
@@ -250,7 +271,7 @@ class Domain:
     def _shaped(self, app: dict[str, Any], shape: Shape) -> dict[str, Any]:
         app = {**app, "meta": {**app.get("meta", {}), "location": f"{self.base_url}/admin/v1/Apps/{app['id']}"}}
         try:
-            return project(app, list(shape.attributes), list(shape.sets), self.etag(app["id"]))
+            return project(app, list(shape.attributes), list(shape.sets), self._meta_version(app["id"]))
         except UnknownAttributeSet as e:
             raise ScimError(400, str(e), "error.common.validation.invalidAttributeSet") from None
 

@@ -33,10 +33,12 @@ class FilterError(ValueError):
     """A filter the emulator cannot parse (IDCS answers 400 invalidFilter)."""
 
 
-def parse(text: str, case_insensitive: frozenset[str] = frozenset()) -> Predicate:
-    """A predicate over resources; `case_insensitive` holds the lower-cased paths that are `caseExact: false`."""
+def parse(text: str, case_insensitive: frozenset[str] = frozenset(),
+          searchable: frozenset[str] | None = None) -> Predicate:
+    """A predicate over resources; `case_insensitive` holds the lower-cased paths that are `caseExact: false`,
+    `searchable` (when given) the lower-cased top-level attributes a filter may name (`idcsSearchable: true`)."""
     tokens = _tokenize(text)
-    pos, pred = _Parser(case_insensitive).expr(tokens, 0)
+    pos, pred = _Parser(case_insensitive, searchable).expr(tokens, 0)
     if pos != len(tokens):
         raise FilterError(f"unexpected {tokens[pos][1]!r} in filter")
     return pred
@@ -60,8 +62,9 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
 class _Parser:
     """Recursive descent over the tokens; knows which attributes compare without regard to case."""
 
-    def __init__(self, case_insensitive: frozenset[str]) -> None:
+    def __init__(self, case_insensitive: frozenset[str], searchable: frozenset[str] | None = None) -> None:
         self.case_insensitive = case_insensitive
+        self.searchable = searchable
 
     def expr(self, tokens: list[tuple[str, str]], pos: int) -> tuple[int, Predicate]:
         pos, left = self.term(tokens, pos)
@@ -95,6 +98,9 @@ class _Parser:
 
     def comparison(self, tokens: list[tuple[str, str]], pos: int) -> tuple[int, Predicate]:
         path = tokens[pos][1]
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        if self.searchable is not None and top.lower() not in self.searchable:
+            raise FilterError(f"the attribute {top} is not searchable")
         if pos + 1 >= len(tokens):
             raise FilterError(f"no operator after {path!r}")
         op = tokens[pos + 1][1].lower()

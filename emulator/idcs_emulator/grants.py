@@ -15,8 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .domain import Domain
+from .domain import ADMIN_SCOPE, Domain
 from .replies import ControlError, OAuthError
+
+#: The domain itself as the resource of a `urn:opc:idm:__myscopes__` login. Its lifetimes are the emulator's
+#: (Oracle's defaults for a domain's own tokens are not published: unconfirmed), and it allows offline_access, as
+#: Oracle's documented login scope `urn:opc:idm:__myscopes__ offline_access` asks.
+DOMAIN_AS_RESOURCE: dict[str, Any] = {"id": "IDCSAppId", "name": "IDCSAppId", "accessTokenExpiry": 3600,
+                                      "refreshTokenExpiry": 604800, "allowOffline": True, "isOAuthResource": True}
 
 OFFLINE = "offline_access"
 
@@ -126,10 +132,13 @@ class Grants:
         return body
 
     def _resource(self, scopes: list[str] | tuple[str, ...]) -> dict[str, Any] | None:
-        """The resource app a scope names: its audience followed by one of its scope values."""
+        """The resource app a scope names: its audience followed by one of its scope values; for Oracle's
+        `urn:opc:idm:__myscopes__` (every IDCS scope the client is granted: the domain's own APIs), the domain."""
         for scope in scopes:
             if scope == OFFLINE:
                 continue
+            if scope == ADMIN_SCOPE:
+                return DOMAIN_AS_RESOURCE
             for app in self.domain.all_apps():
                 audience = app.get("audience") or ""
                 values = {s.get("value") for s in app.get("scopes") or []}

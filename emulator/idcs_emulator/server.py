@@ -116,10 +116,13 @@ class EmulatorServer:
             self.requests.clear()
 
     def set_faults(self, spec: dict[str, Any]) -> None:
-        """Faults from JSON: latencyMs, rateLimit, queue (see `Faults.configure`), etags, clamp, mosaicWrapResults."""
+        """Faults from JSON: latencyMs, rateLimit, queue (see `Faults.configure`), etags, clamp, mosaicWrapResults,
+        and the unconfirmed answers a real domain may give: bareMetaVersion, refuseCountZero."""
         with self.lock:
             self.faults.configure(spec)
             self.domain.behaviour.etags = bool(spec.get("etags", True))
+            self.domain.behaviour.bare_meta_version = bool(spec.get("bareMetaVersion", False))
+            self.domain.behaviour.refuse_count_zero = bool(spec.get("refuseCountZero", False))
             self.domain.behaviour.clamp = {k: int(v) for k, v in (spec.get("clamp") or {}).items()}
             self.mosaic.wrap_results = bool(spec.get("mosaicWrapResults", False))
 

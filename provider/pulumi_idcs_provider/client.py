@@ -68,6 +68,9 @@ class IdcsClient:
         self._auth = auth
         self._auth_lock = threading.Lock()
         self.reads = AppReads(self.transport.clock)
+        #: Whether a listing's meta.version works as If-Match here (Oracle's SDK defines it equal to the ETag;
+        #: unconfirmed in practice): one 412 on an unchanged app says it does not, for the rest of the run.
+        self.listed_versions_match = True
 
     def __repr__(self) -> str:
         return f"IdcsClient(domain_url={self.settings.domain_url!r}, client_id={self.settings.client_id!r})"
@@ -131,7 +134,8 @@ class IdcsClient:
         """Replace the given attributes, and check the answer carries them (IDCS may clamp silently)."""
         current = app
         for attempt in (1, 2):
-            headers = {"If-Match": current.etag} if current.etag else {}
+            guarded = current.etag and (self.listed_versions_match or not current.etag_listed)
+            headers = {"If-Match": str(current.etag)} if guarded else {}
             resp = self._admin("PATCH", f"/admin/v1/Apps/{app.id}", label, "update",
                                params={"attributes": APP_ATTRIBUTES}, json=scim.patch_body(values),
                                headers=headers, allow=(412,))
@@ -145,6 +149,8 @@ class IdcsClient:
             fresh = self.get_app(app.id, label)
             if fresh is None:
                 raise AppNotFoundError(f"app {label} was deleted while this run updated it")
+            if current.etag_listed and fresh.model_dump() == current.model_dump():
+                self.listed_versions_match = False  # the app had not changed: the listed version is another format
             current = fresh
         patched = _app(resp)
         wrong = {a: (v, patched.value(a)) for a, v in values.items() if patched.value(a) != v}
@@ -165,7 +171,7 @@ class IdcsClient:
 
     def _count_apps(self) -> int:
         body = self._admin("GET", "/admin/v1/Apps", "(all apps)", "count",
-                           params={"attributes": "id", "count": "0"}).json()
+                           params={"attributes": "id", "count": "1"}).json()  # count=0: unconfirmed
         return int(body.get("totalResults") or 0)
 
     def _list_apps(self) -> dict[str, AppExpiries]:
@@ -207,7 +213,7 @@ class IdcsClient:
 def _listed_app(resource: dict[str, Any]) -> AppExpiries:
     """A listed app; its meta.version (equal to the ETag, as Oracle's SDK documents) keeps If-Match on PATCH."""
     meta = resource.get("meta") if isinstance(resource.get("meta"), dict) else {}
-    return AppExpiries.model_validate({**resource, "etag": (meta or {}).get("version")})
+    return AppExpiries.model_validate({**resource, "etag": (meta or {}).get("version"), "etagListed": True})
 
 
 def _app(resp: requests.Response) -> AppExpiries:

@@ -222,6 +222,7 @@ class AppExpiries(Wire):
     active: bool | None = None
     #: From the ETag response header (equal to meta.version by definition); not every domain sends one.
     etag: str | None = Field(default=None, exclude=True)
+    etag_listed: bool = Field(default=False, exclude=True)  # the etag is a listing's meta.version, not a header
     #: Who last changed the app and when: IDCS's idcsLastModifiedBy.display and meta.lastModified (docs/idcs-api.md);
     #: None where a domain leaves them out.
     last_modified_by: str | None = Field(default=None, exclude=True)

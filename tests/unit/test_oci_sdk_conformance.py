@@ -136,3 +136,20 @@ def test_put_replaces_the_writable_attributes_as_whole_app_tools_do(sdk: Identit
     with pytest.raises(oci.exceptions.ServiceError) as err:
         sdk.put_app(PARTNER, app=whole, if_match=etag)  # a second PUT on the first read's version
     assert err.value.status == 412
+
+
+def test_the_emulator_filters_on_what_oracles_app_model_marks_searchable() -> None:
+    """The searchable attributes are read from the installed SDK's App model (each property's docstring says
+    `idcsSearchable: true|false`), never copied: the emulator's list must be exactly those."""
+    import inspect
+    import re
+
+    from idcs_emulator.domain import SEARCHABLE
+    from oci.identity_domains.models import App
+
+    wire = App().attribute_map
+    searchable = {wire[name].lower() for name, member in inspect.getmembers(App)
+                  if isinstance(member, property) and name in wire
+                  and re.search(r"idcsSearchable: true", member.__doc__ or "")}
+    assert searchable and SEARCHABLE == searchable, (sorted(SEARCHABLE - searchable), sorted(searchable - SEARCHABLE))
+    assert "accesstokenexpiry" not in searchable and "clienttype" not in searchable
