@@ -119,6 +119,10 @@ class Target(ABC):
     def lookup(self, api: MosaicClient, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(identity inputs, live object) for a `pulumi import` id; None when there is no such object."""
 
+    def named_by(self, inputs: MosaicLifetimes) -> str:
+        """The input the program named the object by: what a "not found" or "taken" is reported on."""
+        return self.naming
+
     def recorded(self, state: Props) -> dict[str, Any]:
         """What a state records of how the program named the object, which the state's own inputs cannot tell
         (a refresh keeps it)."""
@@ -215,7 +219,7 @@ class Adoption:
         try:
             self._claim(ctx, api, inputs, self._read(api, inputs), checked)
         except (AppNotFoundError, OwnershipError) as e:
-            return [Failure(property=self.target.naming, reason=str(e))]
+            return [Failure(property=self.target.named_by(inputs), reason=str(e))]
         except IdcsError as e:
             return [Failure(property="", reason=str(e))]
         return []

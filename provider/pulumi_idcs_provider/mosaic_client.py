@@ -91,6 +91,11 @@ class MosaicClient:
         raise _api_error(resp, action, what)
 
     def _token_refused(self, resp: requests.Response) -> MosaicApiError:
+        if resp.status_code in (404, 405):  # no token endpoint there: the URL is wrong, not the credentials
+            return MosaicApiError(
+                f"no Mosaic token endpoint at {resp.url.split('?')[0]} (HTTP {resp.status_code}): idcs:mosaicBaseUrl "
+                f"{shown(self.settings.base_url)} is not the Mosaic API host. Set it to the host alone, e.g. "
+                "https://api.transmitsecurity.io")
         return MosaicApiError(
             f"the Mosaic management app {shown(self.settings.client_id)} could not get a token: HTTP "
             f"{resp.status_code}, {_message(resp).rstrip('.')}. Check idcs:mosaicClientId and idcs:mosaicClientSecret")

@@ -100,6 +100,10 @@ class ResourceTarget(Target):
     def key(self, identity: Mapping[str, Any]) -> str:
         return str(identity.get("resourceId"))
 
+    def named_by(self, inputs: MosaicLifetimes) -> str:
+        assert isinstance(inputs, ResourceTokenTimeoutsInputs)
+        return inputs.named_by()
+
     def recorded(self, state: Mapping[str, Any]) -> dict[str, Any]:
         return {"identifiedBy": state["identifiedBy"]} if state.get("identifiedBy") in NAMED_BY else {}
 

@@ -10,6 +10,7 @@ import difflib
 import ipaddress
 import json
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -196,7 +197,7 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
     problem = endpoint_problem(found["base_url"], "https://api.transmitsecurity.io")
     if problem:
         raise ConfigurationError(f"{MOSAIC_KEYS['base_url'][0]} {problem}", key=MOSAIC_KEYS["base_url"][0])
-    found["base_url"] = found["base_url"].strip().rstrip("/")
+    found["base_url"] = mosaic_host(found["base_url"])
     return MosaicSettings(**found, ca_bundle=_value(config, env, *MOSAIC_CA_BUNDLE) or None)
 
 
@@ -249,6 +250,14 @@ def connection_names(config: Mapping[str, Any]) -> list[str]:
     except json.JSONDecodeError:
         return []
     return sorted(table) if isinstance(table, dict) else []
+
+
+def mosaic_host(url: str) -> str:
+    """The Mosaic API host a base URL names. Transmit's OpenAPI documents give their server as
+    `https://api.transmitsecurity.io/cis` (docs/mosaic-api.md), but the token endpoint is at the host's root
+    (`/oidc/token`): a URL copied from them, ending in /cis or /cis/v1, means its host."""
+    url = url.strip().rstrip("/")
+    return re.sub(r"/cis(/v1)?$", "", url, flags=re.IGNORECASE)
 
 
 def endpoint_problem(url: str, example: str) -> str | None:

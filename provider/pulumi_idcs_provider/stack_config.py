@@ -28,6 +28,7 @@ from .settings import (
     connection_names,
     from_config,
     misspelt_keys,
+    mosaic_host,
     mosaic_settings,
     restore_skipped,
 )
@@ -71,7 +72,8 @@ class StackSettings:
         (url_key, url_var), (ca_key, ca_var) = FLAVOR_HOSTS[flavor]
         legacy = self.config.get(LEGACY_MOSAIC_BASE_URL) if flavor == "mosaic" else None
         url = self.config.get(url_key) or legacy or self.environ.get(url_var) or ""
-        return str(url).rstrip("/"), self.ca_bundle(ca_key, ca_var)
+        url = mosaic_host(str(url)) if flavor == "mosaic" else str(url).rstrip("/")
+        return url, self.ca_bundle(ca_key, ca_var)
 
     def ca_bundle(self, key: str, var: str) -> str | None:
         return str(self.config.get(key) or self.environ.get(var) or "") or None

@@ -115,3 +115,21 @@ def test_restore_on_delete_and_on_no_longer_managing(emulator: EmulatorServer) -
         destroy.delete(id_, outs)
     assert stored(emulator)["token_expiration"] == {"access_token_ttl": 3600, "refresh_token_ttl": 1209600,
                                                     "max_refresh_rotate": 1209600}
+
+
+@pytest.mark.parametrize("suffix", ["/cis", "/cis/v1/", "/CIS"])
+def test_a_base_url_copied_from_transmits_documents_means_its_host(emulator: EmulatorServer, suffix: str) -> None:
+    """Transmit's OpenAPI documents list their server as https://api.transmitsecurity.io/cis; the token endpoint
+    is at the host's root, so that URL works as the host."""
+    config = {**mosaic_config(emulator), "idcs:mosaicBaseUrl": emulator.url + suffix}
+    with ProviderServer(config, provider=ClientTokenTimeoutsProvider()) as server:
+        id_, _, outs = server.up({"appId": APP, "clientId": CLIENT, "accessTokenTtl": "15m"})
+    assert id_ == f"{APP}/{CLIENT}" and outs["baseUrl"] == emulator.url
+
+
+def test_a_base_url_with_no_token_endpoint_says_the_url_is_wrong(emulator: EmulatorServer) -> None:
+    config = {**mosaic_config(emulator), "idcs:mosaicBaseUrl": emulator.url + "/some/proxy"}
+    with ProviderServer(config, provider=ClientTokenTimeoutsProvider()) as server:
+        failures = dict(server.check({"appId": APP, "clientId": CLIENT, "accessTokenTtl": 900}).failures)
+    assert "no Mosaic token endpoint at " + emulator.url + "/some/proxy/oidc/token (HTTP 404)" in failures[""]
+    assert "is not the Mosaic API host" in failures[""] and "mosaicClientSecret" not in failures[""]

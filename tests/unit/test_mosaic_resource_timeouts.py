@@ -67,8 +67,8 @@ def test_adopting_puts_only_the_lifetime_that_differs(emulator: EmulatorServer, 
     ({"resourceId": "../x", "accessTokenTtl": 900}, "resourceId", "is not a Mosaic id"),
     ({"resourceUri": " https://x", "accessTokenTtl": 900}, "resourceUri", "is not a resource URI"),
     ({"resourceId": "no-such-resource", "accessTokenTtl": 900}, "resourceId", "no resource 'no-such-resource'"),
-    ({"resourceUri": "https://nowhere.example.com", "accessTokenTtl": 900}, "resourceId",
-     "Applications > Resources"),
+    ({"resourceUri": "https://nowhere.example.com", "accessTokenTtl": 900}, "resourceUri",
+     "Applications > Resources"),  # named by the property the program wrote
 ])
 def test_bad_input_is_refused_at_check_with_nothing_written(emulator: EmulatorServer, inputs: dict[str, Any],
                                                             prop: str, words: str) -> None:
@@ -137,7 +137,7 @@ def test_another_resource_is_a_replace_and_one_owner_per_resource(emulator: Emul
     same_by_uri = impl.verdict(ctx, id_, outs, {"resourceUri": PAYMENTS_URI, "accessTokenTtl": 900})
     assert not same_by_uri.replaces and not same_by_uri.drift
     second = impl.check(ctx, {}, {"resourceUri": PAYMENTS_URI, "accessTokenTtl": 900, "__name": "second"})
-    assert [f.property for f in second.failures] == ["resourceId"]
+    assert [f.property for f in second.failures] == ["resourceUri"]  # what the program wrote
     assert "managed by two resources of this deployment, 'first' and 'second'" in second.failures[0].reason
 
 
