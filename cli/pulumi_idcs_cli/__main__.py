@@ -108,7 +108,10 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
         config = project_config(args.cwd)
         pairs = found(Context(config, os.environ), args, config, stderr)
         if args.command == "discover":
-            text = json.dumps(discover.import_document(a for _, a in pairs), indent=2) + "\n"
+            def left_out(app: Found, why: str) -> None:
+                stderr.write(f"pulumi-idcs discover: left out {app.display_name or app.name} ({app.id}): "
+                             f"{' '.join(why.split())}\n")
+            text = json.dumps(discover.import_document((a for _, a in pairs), left_out=left_out), indent=2) + "\n"
             if args.output:
                 Path(args.output).write_text(text)
             else:

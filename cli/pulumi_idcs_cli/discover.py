@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from pulumi_idcs_provider import models, mosaic_resource_timeouts, mosaic_timeouts
+from pulumi_idcs_provider.models import Failure
+from pulumi_idcs_provider.type_tokens import APP, MOSAIC, MOSAIC_RESOURCE
 
 from .scan import Found
 
@@ -34,9 +38,44 @@ def excluded(app: Found, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(value, p) for p in patterns for value in (app.display_name, app.name, app.id))
 
 
-def import_document(apps: Iterable[Found], exclude: Iterable[str] = ()) -> dict[str, Any]:
-    """The `pulumi import --file` document, in the order found."""
+#: How each adopting resource checks what an import would give it: the app's id (or ids) and every lifetime it
+#: holds, as the plugin's import adopts it.
+_CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[Failure]]]] = {
+    APP.plugin: models.check_inputs, MOSAIC.plugin: mosaic_timeouts.check_inputs,
+    MOSAIC_RESOURCE.plugin: mosaic_resource_timeouts.check_inputs}
+
+
+def _import_inputs(app: Found) -> dict[str, Any]:
+    named: dict[str, Any] = {"appId": app.id}
+    if app.type_token == MOSAIC.plugin:
+        app_id, _, client_id = app.id.partition("/")
+        named = {"appId": app_id, "clientId": client_id}
+    elif app.type_token == MOSAIC_RESOURCE.plugin:
+        named = {"resourceId": app.id}
+    return {**named, **{w: v for w, v in app.lifetimes.items() if v is not None}}
+
+
+def import_problem(app: Found) -> str | None:
+    """Why `pulumi import` would refuse this object (a lifetime the resource cannot hold: 0 s, beyond what IDCS
+    stores; or no lifetime at all), or None: such an object is left out of the document, not imported broken."""
+    _, failures = _CHECKS[app.type_token](_import_inputs(app))
+    return "; ".join(f"{f.property + ': ' if f.property else ''}{f.reason}" for f in failures) or None
+
+
+def import_document(apps: Iterable[Found], exclude: Iterable[str] = (),
+                    left_out: Callable[[Found, str], None] = lambda app, why: None) -> dict[str, Any]:
+    """The `pulumi import --file` document, in the order found: only what import accepts (`left_out` is told of
+    each other object and why)."""
     taken: set[str] = set()
     patterns = list(exclude)
-    return {"resources": [{"type": a.type_token, "name": resource_name(a.display_name or a.name or a.id, taken),
-                           "id": a.id} for a in apps if not excluded(a, patterns)]}
+    chosen = []
+    for app in apps:
+        if excluded(app, patterns):
+            continue
+        problem = import_problem(app)
+        if problem:
+            left_out(app, problem)
+            continue
+        chosen.append({"type": app.type_token, "name": resource_name(app.display_name or app.name or app.id, taken),
+                       "id": app.id})
+    return {"resources": chosen}

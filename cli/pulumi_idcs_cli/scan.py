@@ -22,7 +22,7 @@ from pulumi_idcs_provider.type_tokens import APP, MOSAIC, MOSAIC_RESOURCE
 
 PAGE = 1000
 ATTRIBUTES = ("id,name,displayName,isOAuthClient,isOAuthResource,clientType,allowedGrants,allowOffline,"
-              "accessTokenExpiry,refreshTokenExpiry,meta.lastModified,idcsLastModifiedBy")
+              "accessTokenExpiry,refreshTokenExpiry,active,meta.lastModified,idcsLastModifiedBy")
 OAUTH = "(isOAuthClient eq true or isOAuthResource eq true)"
 APP_POLICY, MOSAIC_POLICY = "idcs-token-lifetime-bounds", "idcs-mosaic-token-lifetime-bounds"
 
@@ -40,6 +40,7 @@ class Found:
     type_token: str                    # the resource that adopts it
     policy: str                        # the policy pack's bounds policy that judges it
     last_changed: str = ""             # "by X at T", as the domain records it ("" where it does not say)
+    active: bool = True                # an inactive app issues no tokens: its lifetimes matter less
 
 
 def _whole(value: Any) -> int | None:
@@ -54,7 +55,7 @@ def app_of(resource: dict[str, Any]) -> Found:
     lifetimes = {a: _whole(resource.get(a)) for a in ("accessTokenExpiry", "refreshTokenExpiry")}
     return Found(str(resource["id"]), str(resource.get("name") or ""), str(resource.get("displayName") or ""), kind,
                  lifetimes, frozenset() if refresh else frozenset({"refreshTokenExpiry"}), APP.plugin, APP_POLICY,
-                 _last_changed(resource))
+                 _last_changed(resource), resource.get("active") is not False)
 
 
 def _last_changed(resource: dict[str, Any]) -> str:

@@ -61,3 +61,28 @@ def with_mixed_apps(seed: dict[str, Any], count: int) -> dict[str, Any]:
                             "displayName": f"{prefix} {i // len(MIXED_KINDS)}", **copy.deepcopy(kind),
                             "accessTokenExpiry": 600 * (1 + i % 12), "refreshTokenExpiry": 86400 * (1 + i % 30)})
     return out
+
+
+#: What a messy domain holds that a tidy one does not: (display name, attributes), each an OAuth client.
+MESSY_APPS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("Zero Lifetime", {"accessTokenExpiry": 0, "refreshTokenExpiry": 86400}),
+    ("Forever", {"accessTokenExpiry": 10**12, "refreshTokenExpiry": 10**12}),
+    ("No Lifetimes", {}),
+    ("Retired", {"active": False, "accessTokenExpiry": 3600, "refreshTokenExpiry": 86400}),
+    ("Line\nBreak | Pipe", {"accessTokenExpiry": 3600, "refreshTokenExpiry": 86400}),
+    ("Twin", {"accessTokenExpiry": 3600, "refreshTokenExpiry": 86400}),
+    ("twin", {"accessTokenExpiry": 1800, "refreshTokenExpiry": 86400}),
+)
+
+
+def with_messy_apps(seed: dict[str, Any]) -> dict[str, Any]:
+    """The seed plus the apps of MESSY_APPS (confidential clients allowed refresh tokens): impossible lifetimes,
+    none at all, an inactive app, a display name with a newline and a `|`, names that differ only in case."""
+    out = copy.deepcopy(seed)
+    for i, (display_name, attributes) in enumerate(MESSY_APPS):
+        out["apps"].append({"schemas": ["urn:ietf:params:scim:schemas:oracle:idcs:App"], "active": True,
+                            "isAliasApp": False, "id": generated_app_id(200_000 + i), "name": f"messy-{i:02d}",
+                            "displayName": display_name, "isOAuthClient": True, "isOAuthResource": False,
+                            "clientType": "confidential", "allowedGrants": ["client_credentials", "refresh_token"],
+                            **copy.deepcopy(attributes)})
+    return out

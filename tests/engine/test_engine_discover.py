@@ -91,3 +91,34 @@ def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_pa
     imported = [r for r in stack.export_stack().deployment["resources"] if r["type"] == "idcs:index:AppTokenExpiry"]
     assert len(imported) == len(oauth) and all(r["inputs"]["onDelete"] == "retain" for r in imported)
     stack.preview(expect_no_changes=True)
+
+
+def test_a_messy_domain_is_discovered_and_imported_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Impossible lifetimes, none at all, an inactive app, a newline and a `|` in a name, names differing only in
+    case: discover leaves out what import would refuse (saying why), and the import of the rest succeeds whole
+    with a clean preview after."""
+    from idcs_emulator.generate import with_messy_apps
+    with EmulatorServer(Domain(with_messy_apps(demo_seed()))) as messy:
+        for name, value in {"IDCS_DOMAIN_URL": messy.url, "IDCS_CLIENT_ID": ADMIN_ID,
+                            "IDCS_CLIENT_SECRET": ADMIN_SECRET}.items():
+            monkeypatch.setenv(name, value)
+        err = io.StringIO()
+        assert main(["discover", "-o", str(tmp_path / "import.json")], io.StringIO(), err) == 0
+        assert err.getvalue().count("discover: left out") == 3
+        work = tmp_path / "yaml"
+        work.mkdir()
+        (work / "Pulumi.yaml").write_text(f"name: adopted-messy\nruntime: yaml\n{PLUGIN}")
+        stack = new_stack(tmp_path, work, {"idcs:domainUrl": (messy.url, False), "idcs:clientId": (ADMIN_ID, False),
+                                           "idcs:clientSecret": (ADMIN_SECRET, True)})
+        done = subprocess.run(["pulumi", "import", "--file", str(tmp_path / "import.json"), "--yes",
+                               "--non-interactive", "--out", str(tmp_path / "code"), "--stack", "test"], cwd=work,
+                              env={**os.environ, **stack.workspace.env_vars}, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        with (work / "Pulumi.yaml").open("a") as target:
+            target.write((tmp_path / "code").read_text())
+        document = json.loads((tmp_path / "import.json").read_text())["resources"]
+        imported = [r for r in stack.export_stack().deployment["resources"]
+                    if r["type"] == "idcs:index:AppTokenExpiry"]
+        assert len(imported) == len(document)
+        stack.preview(expect_no_changes=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,42 @@ def test_with_mosaic_configured_its_clients_and_resources_are_discovered_and_aud
     client = rows[("Mosaic demo web client", "sessionExpiration")]
     assert client["kind"] == "Mosaic client" and client["seconds"] == 1209600 and client["bound"] is None
 
+
+
+@pytest.fixture
+def messy(monkeypatch: pytest.MonkeyPatch) -> Any:
+    from idcs_emulator.generate import with_messy_apps
+    with EmulatorServer(Domain(with_messy_apps(demo_seed()))) as emu:
+        for name, value in {"IDCS_DOMAIN_URL": emu.url, "IDCS_CLIENT_ID": ADMIN_ID,
+                            "IDCS_CLIENT_SECRET": ADMIN_SECRET, "IDCS_MAX_REQUESTS_PER_SECOND": "1000"}.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+        yield emu
+
+
+def test_the_audit_judges_every_value_a_messy_domain_holds(messy: EmulatorServer, tmp_path: Path) -> None:
+    code, out, _ = run("audit", "--json", str(tmp_path / "a.json"))
+    rows = rows_by(json.loads((tmp_path / "a.json").read_text()))
+    assert code == 1
+    assert "no lifetime" in rows[("Zero Lifetime", "accessTokenExpiry")]["bound"]
+    assert "largest value" in rows[("Forever", "refreshTokenExpiry")]["bound"]
+    assert rows[("No Lifetimes", "accessTokenExpiry")]["seconds"] is None
+    table = [line for line in out.splitlines() if line.startswith("| ")]
+    assert all(len(re.findall(r"(?<!\\)\|", line)) == 9 for line in table[2:]), table  # one line, 8 cells a row
+    assert any("Line Break \\| Pipe" in line for line in table)
+    assert any("Retired (" in line and "(inactive)" in line for line in table)
+    assert any("| not set |" in line for line in table) and "(604800 s" not in out
+    assert "| 86400 s (1d) |" in out  # each value written once
+    assert "```mermaid\npie showData title accessTokenExpiry" in out
+
+
+def test_discover_writes_only_what_import_accepts_and_names_the_rest(messy: EmulatorServer) -> None:
+    code, out, err = run("discover")
+    names = {r["name"] for r in json.loads(out)["resources"]}
+    assert code == 0
+    assert {"twin", "twin-2", "line-break-pipe", "retired"} <= names
+    assert not names & {"zero-lifetime", "forever", "no-lifetimes"}
+    left = [line for line in err.splitlines() if "left out" in line]
+    assert len(left) == 3 and all(len(line.split("\n")) == 1 for line in left)
+    assert any("Zero Lifetime" in line and "accessTokenExpiry" in line for line in left)
+    assert any("No Lifetimes" in line and "nothing to manage" in line for line in left)
