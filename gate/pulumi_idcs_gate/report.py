@@ -216,12 +216,7 @@ def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], fou
     if found.details:
         lines += ["```", found.details, "```", ""]
     if rows:
-        lines += ["| resource | app | attribute | live | desired | status |", "|---|---|---|---|---|---|"]
-        for r in rows:
-            status = (f"**{r.status}**" if r.status != "in sync" else r.status) + (f" ({r.note})" if r.note else "")
-            lines.append(f"| {cell(r.resource)} | {cell(r.app)} | {r.attribute} | {human(r.live)} | "
-                         f"{human(r.desired)} | {cell(status)} |")
-        lines.append("")
+        lines += _row_lines(rows)
     if found.last_update_failed:
         lines += [f"The last `pulumi up` ({found.last_update_failed}) failed: what it tried is not in these rows, "
                   "and a refresh check it failed (an `invalid_grant`, say) still shows its result from before.", ""]
@@ -234,6 +229,36 @@ def markdown(stack: str, code: int, rows: list[Row], checks: list[CheckRow], fou
                   for c in checks]
         lines.append("")
     return "\n".join(lines)
+
+
+#: GitHub refuses a comment body over 65,536 characters: the report stays under this, whatever the stack.
+MARKDOWN_LIMIT = 60_000
+
+
+def _row_lines(rows: list[Row], budget: int = MARKDOWN_LIMIT - 4_000) -> list[str]:
+    """The counts first, then every row that is not in sync (worst first) as long as they fit in `budget`
+    characters; the rows in sync as a count. A line says what was left out: the JSON report has every row."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items(), key=lambda kv: ORDER[kv[0]]))
+    lines = [f"{len(rows)} rows: {summary}.", ""]
+    table = ["| resource | app | attribute | live | desired | status |", "|---|---|---|---|---|---|"]
+    changing = [r for r in rows if r.status != "in sync"]
+    used = sum(len(t) + 1 for t in (*lines, *table))
+    for shown_rows, r in enumerate(changing):
+        status = f"**{r.status}**" + (f" ({r.note})" if r.note else "")
+        line = (f"| {cell(r.resource)} | {cell(r.app)} | {r.attribute} | {human(r.live)} | {human(r.desired)} | "
+                f"{cell(status)} |")
+        if used + len(line) + 1 > budget:
+            table += ["", f"{len(changing) - shown_rows} more row(s) that are not in sync did not fit here: the JSON "
+                      "report (--json) has every row."]
+            break
+        table.append(line)
+        used += len(line) + 1
+    in_sync = counts.get("in sync", 0)
+    tail = [f"{in_sync} row(s) in sync, not listed (the JSON report has them)."] if in_sync else []
+    return [*lines, *(table if changing else []), *([""] if changing else []), *tail, *([""] if tail else [])]
 
 
 def as_json(stack: str, code: int, rows: list[Row], checks: list[CheckRow], error: str | None) -> str:

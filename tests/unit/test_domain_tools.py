@@ -205,3 +205,19 @@ def test_discover_writes_only_what_import_accepts_and_names_the_rest(messy: Emul
     assert len(left) == 3 and all(len(line.split("\n")) == 1 for line in left)
     assert any("Zero Lifetime" in line and "accessTokenExpiry" in line for line in left)
     assert any("No Lifetimes" in line and "nothing to manage" in line for line in left)
+
+
+def test_the_audit_markdown_fits_a_step_summary_for_100000_apps() -> None:
+    """GitHub takes a step summary of at most 1 MiB: the worst rows first, then a line saying how many more are
+    in the JSON, whose rows are all there."""
+    from pulumi_idcs_cli.audit import judge, markdown
+    from pulumi_idcs_cli.scan import Found
+    apps = [Found(f"id{i:06d}", f"client-{i}", f"App {i}", "confidential client",
+                  {"accessTokenExpiry": 3600 * (1 + i % 48), "refreshTokenExpiry": 86400},
+                  frozenset(), "idcs:index:AppTokenExpiry", "idcs-token-lifetime-bounds") for i in range(100_000)]
+    rows = judge((("https://idcs.example.com", a) for a in apps), {}, {})
+    text = markdown(rows, ["https://idcs.example.com"])
+    assert len(text.encode()) < 1024 * 1024
+    assert "more row(s)" in text and "are in the JSON report" in text
+    first = next(line for line in text.splitlines() if line.startswith("| https://"))
+    assert "allows" in first  # the worst first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from pulumi_idcs_gate.collect import Findings, Step, Violation, one_line
 from pulumi_idcs_gate.report import as_json, build, exit_code, human, markdown
 
@@ -138,3 +139,21 @@ def test_a_drift_row_names_who_last_changed_the_app_and_when() -> None:
         ("drifted", "last changed by alice@example.com at 2026-12-02T10:00:00Z"), ("edited", "")]  # the program's edit
     assert "last changed by alice@example.com at 2026-12-02T10:00:00Z" in markdown("prod", 1, rows, [], found)
     assert json.loads(as_json("prod", 1, rows, [], None))["rows"][0]["note"].startswith("last changed by alice")
+
+
+@pytest.mark.parametrize("apps", [300, 10_000])
+def test_the_report_fits_a_pull_request_comment_whatever_the_stack(apps: int) -> None:
+    """GitHub refuses a comment over 65,536 characters: counts first, what changes in full while it fits, the rows
+    in sync as a count, and a line when rows were cut (the JSON has all)."""
+    names = [f"app-{i:05d}" for i in range(apps)]
+    found = Findings(steps=[step(n, {"accessTokenExpiry": 100.0 if i % 2 else 900.0}, {"accessTokenExpiry": 900.0})
+                            for i, n in enumerate(names)],
+                     applied={URN.format(n): {"accessTokenExpiry": 900.0} for n in names})
+    rows, _ = build(found)
+    text = markdown("prod", 1, rows, [], found)
+    assert len(text) < 60_000, len(text)
+    assert f"{apps} rows: {apps // 2} drift, {apps // 2} in sync." in text
+    assert f"{apps // 2} row(s) in sync, not listed" in text
+    listed = text.count("**drift**")
+    assert listed == apps // 2 if apps == 300 else f"{apps // 2 - listed} more row(s)" in text
+    assert len(json.loads(as_json("prod", 1, rows, [], None))["rows"]) == apps
