@@ -51,6 +51,13 @@ class Owners:
                 "(whatever identifiers they use, they resolve to the same app): one app, one owner. Remove one of "
                 "them; to move the management, delete one and change the other in the same update")
 
+    def share(self, key: tuple[str, str], owner: str) -> str | None:
+        """Record that `owner` uses `key` (a seed token's fingerprint, say); the other resource of this deployment
+        that used it first, or None."""
+        with self._lock:
+            first = self._owners.setdefault(key, owner)
+        return first if first != owner and owner and first else None
+
     def adopt(self, domain: str, app_id: str, owner: str, label: str) -> None:
         """`claim`, and remember that this deployment now manages the app (deletes must not restore it). Called
         before every write: once two owners were seen in this run, neither writes."""

@@ -28,7 +28,7 @@ from .definition import Wire, flagged, prop
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import ConfigurationError
-from .models import Failure, validate_known
+from .models import NAME_KEY, Failure, validate_known
 from .settings import endpoint_problem
 from .spelling import shown
 from .stack_config import FLAVOR_HOSTS, StackSettings
@@ -213,6 +213,14 @@ ORIGINAL: dict[str, str] = {}
 
 def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
     checked, failures = _check(news, ctx.settings)
+    seed, name = news.get("refreshToken"), str(news.get(NAME_KEY) or "")
+    if isinstance(seed, str) and seed and (other := ctx.owners.share(("refresh seed", fingerprints(news)[
+            "refreshToken"]), name)):
+        first, second = sorted((other, name))
+        failures.append(Failure(property="refreshToken", reason=(
+            f"{shown(first)} and {shown(second)} are seeded with the same refresh token: refresh tokens rotate, so "
+            "the first exchange spends it and the other fails with invalid_grant on every run. Give each check a "
+            "seed of its own, from its own login")))
     return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
 

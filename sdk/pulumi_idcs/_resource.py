@@ -53,8 +53,8 @@ def register(resource: Resource, provider: ResourceProvider, resource_name: str,
         value = getattr(args, py)
         if value is not None:
             props[wire] = pulumi.Output.secret(value) if wire in flagged(definition.inputs, "secret") else value
+    props[NAME_KEY] = owner_name(resource_name, definition.token.dynamic, opts)  # to name both users of one app
     if definition.adopts:
-        props[NAME_KEY] = owner_name(resource_name, definition.token.dynamic, opts)  # to name both owners of one app
         opts = _ignoring(props, definition, opts)
     if definition.secrets():
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(

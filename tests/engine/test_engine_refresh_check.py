@@ -91,3 +91,41 @@ def test_broken_expectation_fails_up_but_keeps_the_new_token(stack: auto.Stack, 
     stack.up()  # the rotated token from the failed run was kept: this exchange works
     assert outputs(stack)["expiresIn"] == 3600
     assert exchanges(emulator) == 2
+
+
+YAML_TWO_CHECKS = """name: shared-seed
+runtime: yaml
+plugins:
+  providers:
+    - name: idcs
+      path: ../../.venv/bin
+config:
+  seed: {type: string, secret: true}
+resources:
+  checkA:
+    type: idcs:index:RefreshGrantCheck
+    properties: {flavor: idcs, clientId: CLIENT, refreshToken: "${seed}", scope: "SCOPE"}
+  checkB:
+    type: idcs:index:RefreshGrantCheck
+    properties: {flavor: idcs, clientId: CLIENT, refreshToken: "${seed}", scope: "SCOPE"}
+""".replace("CLIENT", CLIENT).replace("SCOPE", SCOPE)
+
+PYTHON_TWO_CHECKS = """seed = pulumi.Config().require_secret("seed")
+for name in ("checkA", "checkB"):
+    idcs.RefreshGrantCheck(name, flavor="idcs", client_id="CLIENT", refresh_token=seed, scope="SCOPE")
+""".replace("CLIENT", CLIENT).replace("SCOPE", SCOPE)
+
+
+@pytest.mark.parametrize("door", ["plugin", "dynamic"])
+def test_two_checks_sharing_a_seed_are_refused_at_preview_naming_both(tmp_path: Path, emulator: EmulatorServer,
+                                                                      door: str) -> None:
+    from engine import program_stack, yaml_stack
+    config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
+              "idcs:clientSecret": (ADMIN_SECRET, True), "seed": (login(emulator), True)}
+    stack = yaml_stack(tmp_path, YAML_TWO_CHECKS, config) if door == "plugin" else \
+        program_stack(tmp_path, PYTHON_TWO_CHECKS, config)
+    with pytest.raises(auto.CommandError) as refused:
+        stack.preview()
+    assert "'checkA' and 'checkB' are seeded with the same refresh token" in str(refused.value).replace('"', "'")
+    assert "Traceback" not in str(refused.value)
+    assert exchanges(emulator) == 0

@@ -52,10 +52,10 @@ def _impl(urn: str) -> Implementation:
 
 
 def _with_owner(props: Mapping[str, Any], urn: str, ignore_changes: Iterable[str] = ()) -> dict[str, Any]:
-    """An adopting resource's inputs with its owner's name, so that messages name both owners of one object, and
-    the lifetimes its `ignoreChanges` names (given with Diff and Update), which are never written."""
+    """A resource's inputs with its name, so that messages name both resources of one object (or one seed), and,
+    for an adopting resource, the lifetimes its `ignoreChanges` names (given with Diff and Update), never written."""
     if not definition_of(urn).adopts:
-        return dict(props)
+        return {**props, NAME_KEY: owner_of(urn)}
     ignored = ignoring.top_level(ignore_changes, _impl(urn).MANAGED)
     return {**props, NAME_KEY: owner_of(urn), ignoring.IGNORE_KEY: ignored}
 
