@@ -94,6 +94,39 @@ def change_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Rep
     return Reply(204)
 
 
+def delete_app(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+    """An app deleted in the console."""
+    if not emu.domain.delete_app(params["app_id"]):
+        raise ControlError(404, "no such app")
+    return Reply(204)
+
+
+def change_mosaic_client(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+    """A portal edit of a Mosaic client (its fields as Mosaic names them, e.g. token_expiration): drift."""
+    if not emu.mosaic.change_client(params["client_id"], _spec(req)):
+        raise ControlError(404, "no such Mosaic client")
+    return Reply(204)
+
+
+def delete_mosaic_client(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+    if not emu.mosaic.delete_client(params["client_id"]):
+        raise ControlError(404, "no such Mosaic client")
+    return Reply(204)
+
+
+def change_mosaic_resource(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+    """A portal edit of a Mosaic custom resource (e.g. access_token_ttl): drift."""
+    if not emu.mosaic.change_resource(params["resource_id"], _spec(req)):
+        raise ControlError(404, "no such Mosaic resource")
+    return Reply(204)
+
+
+def delete_mosaic_resource(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+    if not emu.mosaic.delete_resource(params["resource_id"]):
+        raise ControlError(404, "no such Mosaic resource")
+    return Reply(204)
+
+
 ROUTES = [
     Route("GET", "/_emulator/requests", "control", requests_log),
     Route("DELETE", "/_emulator/requests", "control", clear_log),
@@ -109,4 +142,9 @@ ROUTES = [
     Route("GET", "/_emulator/apps", "control", all_apps),
     Route("GET", "/_emulator/apps/{app_id}", "control", stored_app),
     Route("PATCH", "/_emulator/apps/{app_id}", "control", change_app),
+    Route("DELETE", "/_emulator/apps/{app_id}", "control", delete_app),
+    Route("PATCH", "/_emulator/mosaic/clients/{client_id}", "control", change_mosaic_client),
+    Route("DELETE", "/_emulator/mosaic/clients/{client_id}", "control", delete_mosaic_client),
+    Route("PATCH", "/_emulator/mosaic/resources/{resource_id}", "control", change_mosaic_resource),
+    Route("DELETE", "/_emulator/mosaic/resources/{resource_id}", "control", delete_mosaic_resource),
 ]

@@ -237,6 +237,11 @@ class Domain:
             self._touch(app_id, {"type": "User", "display": by, "value": by})
             return True
 
+    def delete_app(self, app_id: str) -> bool:
+        """An app deleted in the console (False when there is none)."""
+        with self._lock:
+            return self.apps.pop(app_id, None) is not None
+
     def bump_version(self, app_id: str) -> None:
         with self._lock:
             self._touch(app_id)

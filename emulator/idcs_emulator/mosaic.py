@@ -172,10 +172,18 @@ class Mosaic:
                 raise MosaicError(404, f"Application {app_id} not found")
             return found
 
-    def change_client(self, client_id: str, values: dict[str, Any]) -> None:
-        """A portal edit behind the API's back: drift for tests."""
+    def change_client(self, client_id: str, values: dict[str, Any]) -> bool:
+        """A portal edit behind the API's back: drift for tests (False when there is no such client)."""
         with self._lock:
+            if client_id not in self.clients:
+                return False
             self.clients[client_id].update(copy.deepcopy(values))
+            return True
+
+    def delete_client(self, client_id: str) -> bool:
+        """A client deleted in the portal (False when there is none)."""
+        with self._lock:
+            return self.clients.pop(client_id, None) is not None
 
     def _managed_client(self, bearer: str | None, app_id: str, client_id: str, permission: str) -> dict[str, Any]:
         self._allowed(bearer, permission)
@@ -221,10 +229,18 @@ class Mosaic:
             resource["updated_at"] = _now()
             return copy.deepcopy(resource)
 
-    def change_resource(self, resource_id: str, values: dict[str, Any]) -> None:
-        """A portal edit behind the API's back: drift for tests."""
+    def change_resource(self, resource_id: str, values: dict[str, Any]) -> bool:
+        """A portal edit behind the API's back: drift for tests (False when there is no such resource)."""
         with self._lock:
+            if resource_id not in self.resources:
+                return False
             self.resources[resource_id].update(copy.deepcopy(values))
+            return True
+
+    def delete_resource(self, resource_id: str) -> bool:
+        """A resource deleted in the portal (False when there is none)."""
+        with self._lock:
+            return self.resources.pop(resource_id, None) is not None
 
     def _shown(self, client: dict[str, Any]) -> dict[str, Any]:
         return {k: copy.deepcopy(v) for k, v in client.items() if k != "client_secret"}

@@ -9,6 +9,7 @@ module-level state in the package: one per provider process, configured by `conf
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
@@ -43,6 +44,35 @@ def _our_message_alone() -> Iterator[None]:
         yield
     except IdcsError as e:
         raise IdcsError(str(e)) from None
+
+
+class _MessageAlone:
+    """Upstream's dynamic provider server answers every exception with `traceback.format_exc()`: a user's mistake
+    reached the CLI as a Python traceback. In that server, this stands in for its `traceback` module, so that our
+    own errors (IdcsError: what the user or the service got wrong) are answered with their message alone, and any
+    other exception still with its whole traceback."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(traceback, name)
+
+    @staticmethod
+    def format_exc(*args: Any, **kwargs: Any) -> str:
+        error = sys.exc_info()[1]
+        return str(error) if isinstance(error, IdcsError) else traceback.format_exc(*args, **kwargs)
+
+
+def _in_the_dynamic_server() -> None:
+    """Installed once, when this door is loaded by upstream's dynamic provider server (`python -m
+    pulumi.dynamic`); elsewhere nothing changes. If upstream stops using `traceback.format_exc`, errors simply
+    keep their traceback (tests/engine/test_engine_mistakes.py would say so)."""
+    server = sys.modules.get("__main__")
+    spec = getattr(server, "__spec__", None)
+    if server is not None and getattr(spec, "name", "") == "pulumi.dynamic.__main__" and \
+            getattr(server, "traceback", None) is traceback:
+        server.traceback = _MessageAlone()  # type: ignore[attr-defined]
+
+
+_in_the_dynamic_server()
 
 
 def context() -> Context:

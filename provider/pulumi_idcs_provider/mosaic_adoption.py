@@ -172,11 +172,15 @@ class Adoption:
     def _inputs(self, props: Props) -> MosaicLifetimes:
         return self.target.inputs.model_validate({k: v for k, v in props.items() if not k.startswith("__")})
 
-    def _read(self, api: MosaicClient, inputs: MosaicLifetimes) -> dict[str, Any]:
+    def _read(self, api: MosaicClient, inputs: MosaicLifetimes, managed: bool = False) -> dict[str, Any]:
+        """The live object; a "not found" says where the portal shows it and, for one the stack manages, how to
+        drop it from the stack when it was deleted there."""
         found = self.target.find(api, inputs)
         if found is None:
+            gone = (f"; if it was deleted there, run `pulumi refresh` to drop it from the stack (nothing is written), "
+                    f"or point the program at another {self.target.noun}") if managed else ""
             raise AppNotFoundError(f"no {inputs.label()} in {api.settings.base_url}: check it in the portal "
-                                   f"({self.target.where})")
+                                   f"({self.target.where}){gone}")
         return found
 
     def _put(self, api: MosaicClient, inputs: MosaicLifetimes, live: Mapping[str, Any],
@@ -240,7 +244,7 @@ class Adoption:
 
     def update(self, ctx: Context, _id: str, olds: Props, news: Props) -> UpdateResult:
         inputs, api = self._inputs(news), ctx.mosaic()
-        live = self._read(api, inputs)
+        live = self._read(api, inputs, managed=True)
         self._claim(ctx, api, inputs, live, news, adopt=True)
         originals = self._originals(olds, inputs, live)
         released = {w: originals[w] for w in self.managed if olds.get(w) is not None and w not in inputs.desired()
@@ -296,7 +300,7 @@ class Adoption:
         inputs, api = self._inputs(news), ctx.mosaic()
         if olds.get("baseUrl", api.settings.base_url) != api.settings.base_url:
             return Verdict(replaces=("baseUrl",))  # another tenant: adopt the object there instead
-        found = self._read(api, inputs)
+        found = self._read(api, inputs, managed=True)
         identity = self.target.identity(inputs, found)
         if self.target.key(identity) != self.target.key(olds):  # another object: adopt it instead
             named = self.target.identity_inputs(identity)
@@ -314,7 +318,7 @@ class Adoption:
     def planned(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
         """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
         inputs, api = self._inputs(props), ctx.mosaic()
-        live = self._read(api, inputs)
+        live = self._read(api, inputs, managed=bool(olds))
         originals = self._originals(olds, inputs, live)
         outs = {**self._outputs(inputs, live, originals, api, props), **inputs.desired()}
         return self.target.key(outs), outs

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import difflib
+from datetime import timedelta
 from typing import Any
 
 import pulumi
@@ -12,8 +14,8 @@ from pulumi_idcs_provider.ignoring import IGNORE_KEY, top_level
 from pulumi_idcs_provider.models import NAME_KEY
 from pulumi_idcs_provider.ownership import owner_of
 
-#: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D".
-Expiry = int | str
+#: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D", or a whole-second timedelta.
+Expiry = int | str | timedelta
 
 
 class RefreshGrantCheckError(pulumi.RunError):
@@ -46,7 +48,10 @@ def register(resource: Resource, provider: ResourceProvider, resource_name: str,
     wrapped as secrets whatever the program passed, secret outputs encrypted in state, the owner's name passed to
     an adopting resource, and an output declared `fails_run` turned into an error of the program."""
     if args is not None and kwargs:
-        raise TypeError(f"give either a {args_type.__name__} or keyword arguments, not both")
+        raise pulumi.RunError(f"{definition.token.name} {resource_name!r}: give either a {args_type.__name__} or "
+                              "keyword arguments, not both")
+    _refuse_unknown(kwargs, definition, resource_name)
+    kwargs = {k: _seconds_of(v, k, definition, resource_name) for k, v in kwargs.items()}
     args = args if args is not None else args_type(**kwargs)
     props: dict[str, Any] = dict.fromkeys(definition.output_names())
     for py, wire in definition.input_names().items():
@@ -61,7 +66,32 @@ def register(resource: Resource, provider: ResourceProvider, resource_name: str,
             additional_secret_outputs=list(definition.secrets())))
     Resource.__init__(resource, provider, resource_name, props, opts)
     for wire in flagged(definition.outputs, "fails_run"):
-        resource.__dict__[wire].apply(_raise_if_set)
+        resource.__dict__[wire].apply(lambda failure: _raise_if_set(failure, resource, resource_name))
+
+
+def _refuse_unknown(kwargs: dict[str, Any], definition: Definition, resource_name: str) -> None:
+    """A misspelt keyword: one line naming the resource and the keyword it most likely meant (a RunError: the CLI
+    shows its message alone, no traceback)."""
+    known = list(definition.input_names())
+    for given in kwargs:
+        if given not in known:
+            meant = difflib.get_close_matches(given, known, n=1)
+            hint = f"; did you mean {meant[0]}?" if meant else f"; its inputs are {', '.join(known)}"
+            raise pulumi.RunError(f"{definition.token.name} {resource_name!r}: no input {given}{hint}")
+
+
+def _seconds_of(value: Any, py: str, definition: Definition, resource_name: str) -> Any:
+    """A `datetime.timedelta` given for a duration, as its whole seconds; a fraction of a second is refused."""
+    if not isinstance(value, timedelta):
+        return value
+    wire = definition.input_names().get(py, py)
+    if wire not in flagged(definition.inputs, "duration"):
+        raise pulumi.RunError(f"{definition.token.name} {resource_name!r}: {py} is not a duration")
+    seconds = value.total_seconds()
+    if seconds != int(seconds):
+        raise pulumi.RunError(f"{definition.token.name} {resource_name!r}: {py}={value!r} is not whole seconds: "
+                              'write whole seconds or a duration such as "1h"')
+    return int(seconds)
 
 
 def invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +123,9 @@ def _ignoring(props: dict[str, Any], definition: Definition, opts: pulumi.Resour
     return opts
 
 
-def _raise_if_set(failure: str | None) -> None:
+def _raise_if_set(failure: str | None, resource: Resource, resource_name: str) -> None:
+    """The failure reported on the resource itself (the CLI shows it under the check), then the program failed
+    naming it: with two checks on one client, the user sees which one failed."""
     if failure:
-        raise RefreshGrantCheckError(failure)
+        pulumi.log.error(failure, resource=resource)
+        raise RefreshGrantCheckError(f"refresh grant check {resource_name!r} failed: {failure}")

@@ -107,7 +107,7 @@ def test_client_token_timeouts_preview_drift_and_import_through_the_plugin(tmp_p
     emulator.mosaic.change_client(CLIENT, {"token_expiration": {**expiration(emulator), "access_token_ttl": 60}})
     drift = stack.preview(diff=True)  # no --refresh: the plugin's diff reads the live client
     assert drift.change_summary.get("update") == 1
-    assert "warning: accessTokenTtl is 60 in the domain, the program wants 1200" in drift.stdout + drift.stderr
+    assert "warning: accessTokenTtl is 60 in Mosaic, the program wants 1200" in drift.stdout + drift.stderr
 
     ws = stack.workspace
     assert isinstance(ws, auto.LocalWorkspace)
@@ -156,7 +156,7 @@ def test_resource_token_timeouts_through_the_plugin(tmp_path: Path, emulator: Em
     emulator.mosaic.change_resource(PAYMENTS, {"access_token_ttl": 60})
     drift = stack.preview(diff=True)  # the plugin's diff reads the live resource
     assert drift.change_summary.get("update") == 1
-    assert "accessTokenTtl is 60 in the domain, the program wants 1800" in drift.stdout + drift.stderr
+    assert "accessTokenTtl is 60 in Mosaic, the program wants 1800" in drift.stdout + drift.stderr
 
     fresh = yaml_stack(tmp_path / "two", header + "resources: {}\n", provider_config)
     fws = fresh.workspace

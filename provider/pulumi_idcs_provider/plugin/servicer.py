@@ -223,7 +223,8 @@ def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mappi
         applied, shown = olds.get(prop), spelling.shown
         if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
             also = "" if applied == wanted else f" (the last up set {shown(applied)})"
-            warn(urn, f"{prop} is {shown(live)} in the domain{verdict.changed_by}{also}, the program wants "
+            where = "in Mosaic" if definition_of(urn).token.module == "mosaic" else "in the domain"
+            warn(urn, f"{prop} is {shown(live)} {where}{verdict.changed_by}{also}, the program wants "
                       f"{shown(wanted)}")
     for message in verdict.warnings:
         warn(urn, message)
