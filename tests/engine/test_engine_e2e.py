@@ -33,7 +33,9 @@ def test_up_applies_then_preview_is_clean(stack: auto.Stack, emulator: EmulatorS
     assert live(emulator, RESOURCE_OWNER) == (7200, 2592000)
     assert live(emulator, MOBILE) == (900, 1209600)
     for app_id, app in emulator.domain.apps.items():
-        changed = DeepDiff(before[app_id], app, exclude_paths=["root['meta']['lastModified']"])
+        # IDCS records who wrote and when (idcsLastModifiedBy, meta.lastModified); nothing else but the expiries
+        changed = DeepDiff(before[app_id], app, exclude_paths=["root['meta']['lastModified']",
+                                                                "root['idcsLastModifiedBy']"])
         assert set(changed.get("values_changed", {})) <= {"root['accessTokenExpiry']", "root['refreshTokenExpiry']"}
         assert set(changed) <= {"values_changed"}
     assert outputs(stack)["mobile"]["originalAccessTokenExpiry"] == 3600

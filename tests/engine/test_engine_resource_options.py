@@ -125,5 +125,5 @@ def test_drift_names_who_last_changed_the_app(tmp_path: Path, emulator: Emulator
     stack.up()
     emulator.domain.change_app(RESOURCE_OWNER, {"accessTokenExpiry": 600}, by="bob@example.com")
     preview = stack.preview()
-    assert "accessTokenExpiry is 600 in the domain (last changed by bob@example.com at 20" in \
-        preview.stdout + preview.stderr
+    assert "accessTokenExpiry is 600 in the domain, the program wants 1200 (last changed by bob@example.com at 20" \
+        in preview.stdout + preview.stderr

@@ -224,8 +224,8 @@ def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mappi
         if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
             also = "" if applied == wanted else f" (the last up set {shown(applied)})"
             where = "in Mosaic" if definition_of(urn).token.module == "mosaic" else "in the domain"
-            warn(urn, f"{prop} is {shown(live)} {where}{verdict.changed_by}{also}, the program wants "
-                      f"{shown(wanted)}")
+            warn(urn, f"{prop} is {shown(live)} {where}{also}, the program wants {shown(wanted)}"
+                      f"{verdict.changed_by}")
     for message in verdict.warnings:
         warn(urn, message)
     for prop in impl.MANAGED:
