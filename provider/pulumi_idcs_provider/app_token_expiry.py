@@ -23,6 +23,7 @@ from pulumi.output import Unknown
 from . import adopting, ignoring
 from .client import IdcsClient
 from .context import Context
+from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .models import (
@@ -142,6 +143,9 @@ def verdict(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, 
     if replace is not None:
         return replace
     ctx.owners.claim(client.settings.domain_url, app.id, _owner(news), _label_app(app))
+    problem = _ordering_problem(inputs, app)
+    if problem:
+        raise IdcsError(f"{problem.property}: {problem.reason}")
     drift, ignored = ignoring.split_drift(
         {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}, news)
     return Verdict(inputs_changed=_inputs_changed(inputs, olds, news), drift=drift, changed_by=app.changed_by(),
@@ -189,7 +193,26 @@ def _preflight(ctx: Context, checked: dict[str, Any]) -> list[Failure]:
         return [Failure(property=inputs.identifier()[0], reason=str(e))]
     except IdcsError as e:  # refused credentials, an unreachable domain: up would fail the same way
         return [Failure(property="", reason=str(e))]
-    return []
+    problem = _ordering_problem(inputs, app)
+    return [problem] if problem else []
+
+
+def _ordering_problem(inputs: AppTokenExpiryInputs, app: AppExpiries) -> Failure | None:
+    """Refresh tokens live at least as long as access tokens, when the program sets one expiry and the other is
+    the app's live value (both set by the program: check_inputs says so)."""
+    desired = inputs.desired()
+    access_wire, refresh_wire = EXPIRY_ATTRIBUTES
+    if len(desired) != 1:
+        return None
+    access = desired.get(access_wire, app.access_token_expiry)
+    refresh = desired.get(refresh_wire, app.refresh_token_expiry)
+    if access is None or refresh is None or refresh >= access:
+        return None
+    given = next(iter(desired))
+    kept = refresh_wire if given == access_wire else access_wire
+    return Failure(property=given, reason=(
+        f"refresh tokens ({describe(refresh)}) would expire before the access tokens they renew ({describe(access)}; "
+        f"{kept} as the app holds it now): make {refresh_wire} at least {access_wire}, or manage {kept} too"))
 
 
 def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any],

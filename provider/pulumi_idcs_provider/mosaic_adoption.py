@@ -221,12 +221,31 @@ class Adoption:
             return [Failure(property="", reason=str(e))]
         inputs = self._inputs(checked)
         try:
-            self._claim(ctx, api, inputs, self._read(api, inputs), checked)
+            live = self._read(api, inputs)
+            self._claim(ctx, api, inputs, live, checked)
         except (AppNotFoundError, OwnershipError) as e:
             return [Failure(property=self.target.named_by(inputs), reason=str(e))]
         except IdcsError as e:
             return [Failure(property="", reason=str(e))]
-        return []
+        problem = self._rotation_problem(inputs, self.target.live_values(live))
+        return [problem] if problem else []
+
+    def _rotation_problem(self, inputs: MosaicLifetimes, live: Mapping[str, int | None]) -> Failure | None:
+        """refreshTokenTtl at most maxRefreshRotate, when the program sets one and the other is Mosaic's live value
+        (both set by the program: check_inputs says so)."""
+        desired = inputs.desired()
+        if ("refreshTokenTtl" in desired) == ("maxRefreshRotate" in desired):
+            return None
+        refresh = desired.get("refreshTokenTtl", live.get("refreshTokenTtl"))
+        rotate = desired.get("maxRefreshRotate", live.get("maxRefreshRotate"))
+        if refresh is None or rotate is None or refresh <= rotate:
+            return None
+        given, kept = ("refreshTokenTtl", "maxRefreshRotate") if "refreshTokenTtl" in desired else \
+            ("maxRefreshRotate", "refreshTokenTtl")
+        return Failure(property=given, reason=(
+            f"refresh tokens ({describe(refresh)}) would outlive the rotation limit ({describe(rotate)}; {kept} as "
+            f"Mosaic holds it now), after which no refresh token can be used: make refreshTokenTtl at most "
+            f"maxRefreshRotate, or manage {kept} too"))
 
     # --- operations ---------------------------------------------------------------------------------------------
 
@@ -307,6 +326,9 @@ class Adoption:
             return Verdict(replaces=tuple(k for k in named if olds.get(k) != named[k]) or (self.target.naming,))
         live = self.target.live_values(found)
         self._claim(ctx, api, inputs, found, news)
+        problem = self._rotation_problem(inputs, live)
+        if problem:
+            raise IdcsError(f"{problem.property}: {problem.reason}")
         managed = {w: olds.get(w) for w in self.managed if olds.get(w) is not None}
         drift, ignored = ignoring.split_drift(
             {w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v}, news)

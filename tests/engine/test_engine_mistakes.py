@@ -63,3 +63,21 @@ def test_a_mosaic_resource_deleted_in_the_portal_says_to_refresh(tmp_path: Path,
     assert requests.delete(f"{emulator.url}/_emulator/mosaic/resources/{PAYMENTS}", timeout=5).status_code == 204
     text = refused(stack)
     assert "pulumi refresh" in text, text
+
+
+def test_a_rule_on_a_pair_holds_when_one_value_is_live(tmp_path: Path, emulator: EmulatorServer) -> None:
+    """refreshTokenTtl 30d alone, against a live maxRefreshRotate of 14 days: refused at preview, before anything
+    is written; and the same for an IDCS access lifetime past the app's live refresh lifetime."""
+    from engine import yaml_stack
+    mosaic = {"idcs:mosaicBaseUrl": (emulator.url, False), "idcs:mosaicClientId": ("mosaic-admin-client", False),
+              "idcs:mosaicClientSecret": ("emulator-mosaic-admin-secret-0007", True)}
+    header = "name: pairs\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n      path: ../../.venv/bin\n"
+    mosaic_program = header + ("resources:\n  payments:\n    type: idcs:mosaic:ResourceTokenTimeouts\n"
+                               f"    properties:\n      resourceId: {PAYMENTS}\n      refreshTokenTtl: 30d\n")
+    text = refused(yaml_stack(tmp_path / "mosaic", mosaic_program, mosaic))
+    assert "refreshTokenTtl" in text and "maxRefreshRotate as Mosaic holds it now" in text
+    idcs_program = header + ("resources:\n  owner:\n    type: idcs:index:AppTokenExpiry\n    properties:\n"
+                             f"      appId: {RESOURCE_OWNER}\n      accessTokenExpiry: 30d\n")
+    text = refused(yaml_stack(tmp_path / "idcs", idcs_program, connection(emulator)))
+    assert "accessTokenExpiry" in text and "refreshTokenExpiry as the app holds it now" in text
+    assert [r for r in emulator.requests_of() if r["method"] in ("PUT", "PATCH")] == []

@@ -67,6 +67,8 @@ def test_adopting_puts_only_the_lifetime_that_differs(emulator: EmulatorServer, 
     ({"resourceId": "../x", "accessTokenTtl": 900}, "resourceId", "is not a Mosaic id"),
     ({"resourceUri": " https://x", "accessTokenTtl": 900}, "resourceUri", "is not a resource URI"),
     ({"resourceId": "no-such-resource", "accessTokenTtl": 900}, "resourceId", "no resource 'no-such-resource'"),
+    ({"resourceId": PAYMENTS, "refreshTokenTtl": "30d"}, "refreshTokenTtl",  # the live maxRefreshRotate is 14d
+     "would outlive the rotation limit (1209600 s (2w); maxRefreshRotate as Mosaic holds it now)"),
     ({"resourceUri": "https://nowhere.example.com", "accessTokenTtl": 900}, "resourceUri",
      "Applications > Resources"),  # named by the property the program wrote
 ])
