@@ -79,7 +79,8 @@ def _positive(seconds: int, shown: str) -> int:
     if seconds <= 0:
         raise DurationError(f"{shown} is not positive; a token lifetime is at least one second")
     if seconds > MAX_SECONDS:
-        raise DurationError(f"{shown} is more than {MAX_SECONDS} seconds (68 years), which IDCS cannot store")
+        raise DurationError(f"{shown} is more than {MAX_SECONDS} seconds (68 years), the longest lifetime an "
+                            "integer attribute holds")
     return seconds
 
 

@@ -307,10 +307,10 @@ def normalise_domain_url(url: str, key: str = "idcs:domainUrl") -> str:
         raise ConfigurationError(f"{key} {problem}", key=key)
     parts = urlsplit(url.strip())
     if parts.query or parts.fragment or parts.path.strip("/") or url.strip().endswith(("?", "#")):
+        base = f"{parts.scheme}://{parts.netloc}"
         raise ConfigurationError(
-            f"{key} {shown(url)} must be the domain's base URL only, with no path, query or fragment "
-            "(not .../admin/v1)",
-            key=key)
+            f"{key} {shown(url)} must be the domain's base URL only, with no path, query or fragment: write "
+            f"{shown(base)} (the provider adds /admin/v1/Apps and /oauth2/v1/token itself)", key=key)
     scheme, host = parts.scheme.lower(), str(parts.hostname)
     netloc = f"[{host}]" if ":" in host else host
     if parts.port is not None and parts.port != {"https": 443, "http": 80}[scheme]:

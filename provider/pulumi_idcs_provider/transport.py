@@ -116,7 +116,10 @@ class Transport:
         options = self.session.merge_environment_settings(prepared.url, {}, None, self.verify, None)
         try:
             resp = self.session.send(prepared, timeout=self.timeout_seconds, **options)
-        except requests.exceptions.SSLError:
+        except requests.exceptions.SSLError as e:
+            if "WRONG_VERSION_NUMBER" in str(e).upper() or "wrong version number" in str(e):
+                raise TransportError(f"{self.base_url} does not speak TLS (it answered in plain HTTP): check the "
+                                     "URL's scheme and port (plain http is for a local emulator only)") from None
             raise TransportError(f"TLS verification of {self.base_url} failed", tls=True) from None
         except (requests.ConnectionError, requests.Timeout) as e:
             if _never_sent(e):  # nothing reached the server: safe to try again, whatever the request

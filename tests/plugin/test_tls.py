@@ -71,3 +71,18 @@ def test_the_idcs_ca_bundle_is_never_trusted_for_mosaic(https_emulator: tuple[Em
                         provider=RefreshGrantCheckProvider()) as server:
         _, _, outs = server.up(inputs)
     assert outs["refreshTokenRotated"] is True
+
+
+def test_https_to_a_server_that_speaks_plain_http_says_so(emulator: EmulatorServer) -> None:
+    """Not a trust problem: the wrong scheme or port. The message must not send the user to idcs:caBundle."""
+    url = emulator.url.replace("http://", "https://")
+    with ProviderServer({**config(emulator), "idcs:domainUrl": url}) as server:
+        text = server.refused_at_check({"appId": MOBILE, "accessTokenExpiry": 1200})
+    assert f"{url} does not speak TLS (it answered in plain HTTP)" in text and "caBundle" not in text
+
+
+def test_a_domain_url_with_a_path_says_what_to_write(emulator: EmulatorServer) -> None:
+    url = emulator.url + "/oauth2/v1/token"
+    with ProviderServer({**config(emulator), "idcs:domainUrl": url}) as server:
+        text = server.refused_at_check({"appId": MOBILE, "accessTokenExpiry": 1200})
+    assert f"write '{emulator.url}'" in text and "admin/v1)" not in text

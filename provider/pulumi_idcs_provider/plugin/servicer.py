@@ -231,7 +231,8 @@ def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mappi
     for prop in impl.MANAGED:
         original = olds.get(impl.ORIGINAL[prop])
         if old_inputs.get(prop) is not None and news.get(prop) is None and original is not None:
-            fate = f"its original {original} is put back (onDelete restore)" if news.get("onDelete") == "restore" \
+            fate = f"its original {spelling.shown(original)} is put back (onDelete restore)" \
+                if news.get("onDelete") == "restore" \
                 else "its live value is left as it is (onDelete retain)"
             warn(urn, f"{prop} is no longer managed: {fate}")
     if verdict.restamp:
