@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .implementation import Implementation
 
 _CONTEXT = Context()
+_WARNED: set[str] = set()
 
 
 @contextmanager
@@ -102,7 +103,10 @@ class DynamicAdapter(ResourceProvider):
         with _our_message_alone():
             verdict = self.implementation.verdict(_CONTEXT, id_, olds, news)
         for message in verdict.warnings:  # the engine shows a provider's stderr; this door has no other log
-            print(f"warning: {news.get(NAME_KEY) or id_}: {message}", file=sys.stderr, flush=True)
+            line = f"warning: {news.get(NAME_KEY) or id_}: {message}"
+            if line not in _WARNED:  # once per resource per run
+                _WARNED.add(line)
+                print(line, file=sys.stderr, flush=True)
         result = verdict.as_dynamic()
         if result.changes is False and ignoring.record_changes(olds, news):
             return DiffResult(changes=True)  # only ignore_changes changed: the state must learn it, for the delete

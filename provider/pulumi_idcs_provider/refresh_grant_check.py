@@ -221,6 +221,8 @@ def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> Ch
             f"{shown(first)} and {shown(second)} are seeded with the same refresh token: refresh tokens rotate, so "
             "the first exchange spends it and the other fails with invalid_grant on every run. Give each check a "
             "seed of its own, from its own login")))
+    if name:
+        checked[NAME_KEY] = name  # so that the other operations' messages name the check
     return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
 

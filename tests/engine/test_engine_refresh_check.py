@@ -43,8 +43,10 @@ def test_two_consecutive_ups_pass_using_the_rotated_token(stack: auto.Stack, emu
     stack.up()
     assert outputs(stack)["expiresIn"] == 3600 and outputs(stack)["refreshTokenRotated"] is True
     time.sleep(2)  # recheckAfter is 1s: the second run must exchange again, with the token kept in state
-    stack.up()
+    second = stack.up()
     assert exchanges(emulator) == 2
+    said = second.stdout.split("Diagnostics:")[-1]  # the CLI's summary: each diagnostic once
+    assert said.count("is older than recheckAfter") == 1 and "mobile-refresh: the last success" in said
     stored = "\n".join(p.read_text() for p in (tmp_path / "backend").rglob("*.json"))
     assert "refreshToken" in stored and "emulator-user-password-0005" not in stored
     live_tokens = [t for t, r in emulator.grants.refresh.items() if not r.spent]
