@@ -70,10 +70,12 @@ def test_gate_exit_codes_and_report(stack: auto.Stack, emulator: EmulatorServer,
     drifted = gate(stack, tmp_path, "--json", str(tmp_path / "drift.json"), "--report", str(summary))
     assert drifted.returncode == 1, drifted.stdout[-2000:]
     rows = json.loads((tmp_path / "drift.json").read_text())["rows"]
+    note = rows[0].pop("note")
     assert rows[0] == {"resource": "mobile", "app": f"MobileApp ({MOBILE})", "attribute": "accessTokenExpiry",
-                       "live": 100, "desired": 900, "status": "drift", "note": ""}  # drift first
-    assert "| mobile | MobileApp (" + MOBILE + ") | accessTokenExpiry | 100 (1m40s) | 900 (15m) | **drift** |" in (
-        summary.read_text())
+                       "live": 100, "desired": 900, "status": "drift"}  # drift first
+    assert note.startswith("last changed by console.admin@example.com at ")  # who made the drift, and when
+    assert "| mobile | MobileApp (" + MOBILE + ") | accessTokenExpiry | 100 (1m40s) | 900 (15m) | **drift** (last " \
+        "changed by console.admin@example.com" in summary.read_text()
 
     stack.up(refresh=True)
     stack.set_config("mobileAccessTokenExpiry", auto.ConfigValue("45m"))
@@ -127,7 +129,7 @@ def test_two_stacks_on_one_app_show_in_the_drift_gate(tmp_path: Path, emulator: 
     assert gate(second, tmp_path).returncode == 0
     result = gate(first, tmp_path)
     assert result.returncode == 1
-    assert "| accessTokenExpiry | 3600 (1h) | 7200 (2h) | **drift** |" in result.stdout
+    assert "| accessTokenExpiry | 3600 (1h) | 7200 (2h) | **drift** (last changed by idcs-admin-client" in result.stdout
 
 
 @pytest.mark.parametrize(("setting", "words"), [
