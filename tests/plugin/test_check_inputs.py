@@ -26,7 +26,7 @@ BAD = [
     ({"appId": MOBILE, "accessTokenExpiry": 30}, "accessTokenExpiry", "between 60 s"),
     ({"appId": MOBILE, "accessTokenExpiry": "400d"}, "accessTokenExpiry", "between 60 s (1m) and 31536000 s"),
     ({"appId": MOBILE, "refreshTokenExpiry": 7}, "refreshTokenExpiry", 'did you mean "7d"'),
-    ({"appId": MOBILE, "accessTokenExpiry": 2**40}, "accessTokenExpiry", "cannot store"),
+    ({"appId": MOBILE, "accessTokenExpiry": 2**40}, "accessTokenExpiry", "longest lifetime an integer attribute"),
     ({"appId": MOBILE, "accessTokenExpiry": "2h", "refreshTokenExpiry": "1h"}, "refreshTokenExpiry",
      "at least accessTokenExpiry"),
     ({"accessTokenExpiry": 3600}, "appId", "exactly one of appId"),
@@ -67,8 +67,8 @@ def test_bad_input_fails_check_naming_the_property(server: ProviderServer, modul
     (3600, 3600), (3600.0, 3600), ("3600", 3600), ("90s", 90), ("15m", 900), ("1h", 3600), ("7d", 604800),
     ("2w", 1209600), ("1h30m", 5400), ("PT1H", 3600), ("P7D", 604800), ("P1W", 604800), ("PT1H30M", 5400)])
 def test_durations_become_whole_seconds(server: ProviderServer, given: object, seconds: int) -> None:
-    result = server.check({"appId": MOBILE, "refreshTokenExpiry": given})
-    assert result.failures == []
+    result = server.check({"appId": MOBILE, "accessTokenExpiry": 60, "refreshTokenExpiry": given})
+    assert result.failures == []  # both given: the live access lifetime (1h) does not bound the refresh one
     assert result.inputs["refreshTokenExpiry"] == seconds
     assert result.inputs["onDelete"] == "retain"
 
@@ -110,3 +110,8 @@ def test_a_new_resource_is_refused_at_check_what_create_would_refuse(
     failures = app_token_expiry.check(ctx, {}, {**inputs, NAME_KEY: "mobile"}).failures
     assert any(expected in f.reason for f in failures), failures
     assert emulator.requests_of("patch") == []
+
+
+def test_a_refresh_lifetime_alone_is_judged_against_the_live_access_lifetime(server: ProviderServer) -> None:
+    failures = dict(server.check({"appId": MOBILE, "refreshTokenExpiry": "15m"}).failures)
+    assert "accessTokenExpiry as the app holds it now" in failures["refreshTokenExpiry"]
