@@ -6,6 +6,9 @@
   pulumi-idcs audit [--policy-config FILE] [--stack-state FILE]... [--json FILE] [--all-connections]
       every lifetime of those against the policy pack's bounds, worst first (exit 0 clean, 1 a violation, 3 an
       error)
+  pulumi-idcs doctor [--json FILE]
+      a read-only preflight of every configured connection: reachable, TLS, a token, the roles reads can tell,
+      attributes= honoured, ETags, rate-limit headers, the clock (exit 0 all usable, 1 a check failed)
   pulumi-idcs gate ...
       the pipeline gate (pulumi-idcs-gate: policies, then drift)
 
@@ -31,7 +34,7 @@ from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import IdcsError
 from pulumi_idcs_provider.settings import MOSAIC_KEYS, connection_names
 
-from . import audit, discover
+from . import audit, discover, doctor
 from .scan import Found, scan, scan_mosaic
 
 CLEAN, VIOLATION, ERROR = 0, 1, 3
@@ -40,7 +43,7 @@ CLEAN, VIOLATION, ERROR = 0, 1, 3
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="pulumi-idcs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{discover,audit,gate}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{discover,audit,doctor,gate}")
     found = commands.add_parser("discover", help="a pulumi import --file document for every OAuth app")
     found.add_argument("-o", "--output", help="write it to this file (default: stdout)")
     for sub in (found, judged := commands.add_parser("audit", help="every OAuth app's lifetimes against the bounds")):
@@ -53,6 +56,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     judged.add_argument("--json", help="also write the rows as JSON to this file")
     judged.add_argument("--all-connections", action="store_true",
                         help="also every domain of idcs:connections, concurrently (each within its own rate limit)")
+    checked = commands.add_parser("doctor", help="a read-only preflight of every configured connection")
+    checked.add_argument("--json", help="also write the findings as JSON to this file")
     parser.add_argument("--cwd", default=".", help="the Pulumi project whose selected stack configures the domain")
     commands.add_parser("gate", help="the pipeline gate: pulumi-idcs gate --help", add_help=False)
     return parser.parse_args(argv)
@@ -104,6 +109,8 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
         from pulumi_idcs_gate.__main__ import main as gate
         return gate(argv[1:])
     args = parse(argv)
+    if args.command == "doctor":
+        return run_doctor(args, stdout, stderr)
     try:
         config = project_config(args.cwd)
         pairs = found(Context(config, os.environ), args, config, stderr)
@@ -132,6 +139,24 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
             summary.write(report)
     if args.json:
         audit.write_json(rows, Path(args.json), domains, code)
+    return code
+
+
+def run_doctor(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Every connection the stack (or the environment) configures, checked with reads only."""
+    try:
+        config = project_config(args.cwd)
+    except (OSError, auto.errors.CommandError) as e:
+        stderr.write(f"pulumi-idcs doctor: {str(e).strip()}\n")
+        return ERROR
+    findings = doctor.run(Context(config, os.environ), [None, *connection_names(config)], mosaic_configured(config))
+    stdout.writelines(f.line() + "\n" for f in findings)
+    counts = doctor.summary(findings)
+    stdout.write(f"{counts['ok']} ok, {counts['warn']} to note, {counts['fail']} failed\n")
+    code = doctor.exit_code(findings)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"exitCode": code, **counts, "findings": doctor.as_json(findings)},
+                                              indent=2) + "\n")
     return code
 
 

@@ -26,7 +26,7 @@ from .models import APP_ATTRIBUTES, AppExpiries
 from .oci_auth import SIGNERS
 from .settings import ConnectionSettings
 from .spelling import shown
-from .transport import ThrottledError, Transport, TransportError
+from .transport import Notice, ThrottledError, Transport, TransportError
 
 ADMIN_SCOPE = "urn:opc:idm:__myscopes__"
 SCIM_JSON = "application/scim+json"
@@ -41,10 +41,11 @@ THROTTLE_HINT = ("Nothing was changed by the throttled request. Run again later,
                  "the domain's limit (a free domain allows 150 a minute: 2.5)")
 
 
-def transport_for(settings: ConnectionSettings, session: requests.Session | None = None) -> Transport:
+def transport_for(settings: ConnectionSettings, session: requests.Session | None = None,
+                  notice: Notice | None = None) -> Transport:
     """The transport of one connection: its domain, TLS trust, timeout and pace."""
     return Transport(settings.domain_url, verify=settings.verify, timeout_seconds=settings.timeout_seconds,
-                     per_second=settings.max_requests_per_second, session=session)
+                     per_second=settings.max_requests_per_second, session=session, notice=notice)
 
 
 def auth_for(settings: ConnectionSettings, transport: Transport) -> requests.auth.AuthBase:

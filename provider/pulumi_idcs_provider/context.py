@@ -23,7 +23,7 @@ from .mosaic_client import MosaicClient
 from .ownership import Owners
 from .settings import ConnectionSettings, MosaicSettings
 from .stack_config import StackSettings
-from .transport import Transport
+from .transport import Notice, Transport
 
 
 def pooled_session() -> requests.Session:
@@ -39,7 +39,10 @@ class Context:
     """Settings, clients and ownership of one configured provider. Thread-safe: the engine runs resources
     concurrently."""
 
-    def __init__(self, config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+                 notice: Notice | None = None) -> None:
+        """`notice`: where a transport tells the user of a slow-down (the front door's log; Python's by default)."""
+        self.notice = notice
         self._lock = threading.Lock()
         self.session = pooled_session()
         self.owners = Owners()
@@ -65,7 +68,7 @@ class Context:
         """The one client of these settings (secret and timeout included): its token and pace are shared."""
         with self._lock:
             if settings not in self._idcs:
-                self._idcs[settings] = IdcsClient(settings, transport_for(settings, self.session))
+                self._idcs[settings] = IdcsClient(settings, transport_for(settings, self.session, self.notice))
             return self._idcs[settings]
 
     def mosaic(self) -> MosaicClient:
@@ -73,7 +76,7 @@ class Context:
         settings = self.settings.mosaic()
         with self._lock:
             if settings not in self._mosaic:
-                self._mosaic[settings] = MosaicClient(settings, self.session)
+                self._mosaic[settings] = MosaicClient(settings, self.session, notice=self.notice)
             return self._mosaic[settings]
 
     def exchange_transport(self, url: str, verify: bool | str) -> Transport:
@@ -82,5 +85,5 @@ class Context:
         key = (f"{parts.scheme}://{parts.netloc}", verify)
         with self._lock:
             if key not in self._exchanges:
-                self._exchanges[key] = Transport(key[0], verify=verify, session=self.session)
+                self._exchanges[key] = Transport(key[0], verify=verify, session=self.session, notice=self.notice)
             return self._exchanges[key]

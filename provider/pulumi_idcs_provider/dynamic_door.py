@@ -33,8 +33,17 @@ from .stack_config import config_of
 if TYPE_CHECKING:
     from .implementation import Implementation
 
-_CONTEXT = Context()
 _WARNED: set[str] = set()
+
+
+def _warn(line: str) -> None:
+    """A warning on the provider's stderr, which the engine shows (this door has no other log), once per run."""
+    if line not in _WARNED:
+        _WARNED.add(line)
+        print(line, file=sys.stderr, flush=True)
+
+
+_CONTEXT = Context(notice=lambda message: _warn(f"warning: {message}"))
 
 
 @contextmanager
@@ -102,11 +111,8 @@ class DynamicAdapter(ResourceProvider):
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with _our_message_alone():
             verdict = self.implementation.verdict(_CONTEXT, id_, olds, news)
-        for message in verdict.warnings:  # the engine shows a provider's stderr; this door has no other log
-            line = f"warning: {news.get(NAME_KEY) or id_}: {message}"
-            if line not in _WARNED:  # once per resource per run
-                _WARNED.add(line)
-                print(line, file=sys.stderr, flush=True)
+        for message in verdict.warnings:  # once per resource per run
+            _warn(f"warning: {news.get(NAME_KEY) or id_}: {message}")
         result = verdict.as_dynamic()
         if result.changes is False and ignoring.record_changes(olds, news):
             return DiffResult(changes=True)  # only ignore_changes changed: the state must learn it, for the delete

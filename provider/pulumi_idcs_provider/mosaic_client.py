@@ -19,7 +19,7 @@ from .auth import BearerAuth, ClientCredentials
 from .errors import IdcsError
 from .settings import MosaicSettings
 from .spelling import shown
-from .transport import Transport, TransportError
+from .transport import Notice, Transport, TransportError
 
 
 class MosaicApiError(IdcsError):
@@ -30,10 +30,11 @@ class MosaicClient:
     """The management API of one Mosaic tenant, as one management app."""
 
     def __init__(self, settings: MosaicSettings, session: requests.Session | None = None,
-                 transport: Transport | None = None) -> None:
+                 transport: Transport | None = None, notice: Notice | None = None) -> None:
         self.settings = settings
         self.transport = transport or Transport(settings.base_url, verify=settings.verify,
-                                                timeout_seconds=settings.timeout_seconds, session=session)
+                                                timeout_seconds=settings.timeout_seconds, session=session,
+                                                notice=notice)
         form = {"grant_type": "client_credentials", "client_id": settings.client_id,
                 "client_secret": settings.client_secret.get_secret_value()}
         self.auth = BearerAuth(ClientCredentials(self.transport, "/oidc/token", form, refused=self._token_refused))

@@ -1,7 +1,8 @@
 """How fast and how often we talk to a domain: even pacing under its rate limit, and bounded retries.
 
-IDCS limits requests per domain (Oracle's "API rate limiting" page: a free domain allows 150 a minute for the
-Apps endpoints) and answers 429 past it, with or without a Retry-After header.
+IDCS limits requests per domain (Oracle's "API rate limiting" page: a free domain allows 20 a second and 150 a
+minute for the Apps endpoints, 10 a second and 150 a minute for tokens; paid tiers more) and answers 429 past it,
+with or without a Retry-After header (docs/idcs-api.md, "Rate limits").
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ class RateLimiter:
     HEADROOM = 0.9
     #: The slowest a run slows down to after 429s: one request every two seconds.
     FLOOR = 0.5
+    #: The pace every tier allows for a whole minute (a free domain's 150 a minute): where the first 429 takes a
+    #: faster run at once, rather than halving its way down through several more 429s.
+    SUSTAINED = 150 / 60
 
     def __init__(self, per_second: float, clock: Clock = SYSTEM_CLOCK) -> None:
         self.per_second = per_second * self.HEADROOM
@@ -76,13 +80,16 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def slow_down(self, sent_at: float) -> tuple[float, float]:
-        """Halve the pace (not below FLOOR) for a 429 answered to a request sent at `sent_at`; (the pace before, the
-        pace now), in requests a second. A 429 to a request sent before the last slow-down says nothing of the new
-        pace, so concurrent requests throttled together halve it once, not once each."""
+        """The pace after a 429 answered to a request sent at `sent_at`: the first takes it to what every tier
+        allows for a minute (SUSTAINED, with headroom) or half, whichever is slower; each later one halves it, not
+        below FLOOR. (the pace before, the pace now), in requests a second. A 429 to a request sent before the last
+        slow-down says nothing of the new pace, so concurrent requests throttled together slow it once."""
         with self._lock:
             before = self.per_second
             if sent_at >= self._slowed_at:
-                self.per_second = max(self.FLOOR, self.per_second / 2)
+                first = self._slowed_at == float("-inf")
+                halved = self.per_second / 2
+                self.per_second = max(self.FLOOR, min(halved, self.SUSTAINED * self.HEADROOM) if first else halved)
                 self._slowed_at = self.clock.monotonic()
             return before, self.per_second
 

@@ -9,6 +9,7 @@ says which operation on which app that was.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -22,6 +23,11 @@ log = logging.getLogger(__name__)
 #: Statuses that mean "not processed, try again": throttling and gateway errors.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 DEFAULT_TIMEOUT_SECONDS = 30.0
+#: A wait for a 429 this long or longer is told to the user as it starts: a run must never stall in silence.
+TOLD_WAIT_SECONDS = 1.0
+#: Where a transport tells what the user should see (a slow-down, a long wait): each front door passes its own
+#: (the plugin: the engine's log; the dynamic door: the provider's stderr, which the CLI shows).
+Notice = Callable[[str], None]
 
 class TransportError(IdcsError):
     """No answer to use: the host was unreachable (after the retries allowed), or its certificate is not trusted."""
@@ -47,7 +53,8 @@ class Transport:
 
     def __init__(self, base_url: str, *, verify: bool | str = True, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
                  per_second: float | None = None, retry: RetryPolicy | None = None,
-                 session: requests.Session | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
+                 session: requests.Session | None = None, clock: Clock = SYSTEM_CLOCK,
+                 notice: Notice | None = None) -> None:
         self.base_url = base_url
         self.verify = verify
         self.timeout_seconds = timeout_seconds
@@ -55,7 +62,7 @@ class Transport:
         self.clock = clock
         self.session = session or requests.Session()  # a context passes its pooled one
         self._limiter = RateLimiter(per_second, clock) if per_second else None
-        self._warned = False
+        self.notice: Notice = notice or log.warning
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r})"
@@ -96,19 +103,21 @@ class Transport:
                     return resp  # the API client turns the status into its own error
                 raise TransportError(f"{problem} from {self.base_url} on {attempt} attempts over {spent:.0f} s")
             log.info("%s %s: %s, retry %d in %.1f s", method, url, problem, attempt, delay)
+            if throttled and delay >= TOLD_WAIT_SECONDS:
+                self.notice(f"{self.base_url} answers HTTP 429 (throttled): waiting {delay:.0f} s before trying again "
+                            f"(attempt {attempt + 1}; the request was not processed, so nothing is lost)")
             self.clock.sleep(delay)
 
     def _slow_down(self, sent_at: float) -> None:
-        """A 429 says the domain's limit is below ours: pace at half the rate for the rest of the run, and say so
-        the first time (later 429s of the same run halve again, down to one request every two seconds)."""
+        """A 429 says the domain's limit is below our pace: slow down for the rest of the run (pacing.RateLimiter
+        says how far), and tell the user each time, through the front door's notice."""
         if self._limiter is None:
             return
         before, now = self._limiter.slow_down(sent_at)
-        if before != now and not self._warned:
-            self._warned = True
-            log.warning("%s answers HTTP 429 (throttled): slowing down to %.1f requests a second for the rest of "
-                        "this run; set idcs:maxRequestsPerSecond to the domain's limit to avoid it", self.base_url,
-                        now)
+        if before != now:
+            self.notice(f"{self.base_url} answers HTTP 429 (throttled): slowing down from {before:.1f} to {now:.1f} "
+                        "requests a second for the rest of this run; set idcs:maxRequestsPerSecond to the domain's "
+                        "limit to avoid it (a free domain allows 150 a minute: 2.5)")
 
     def _once(self, prepared: requests.PreparedRequest,
               replay_safe: bool) -> tuple[requests.Response | None, str | None, float | None]:

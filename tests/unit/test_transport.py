@@ -85,18 +85,39 @@ def test_attempts_are_bounded_and_the_last_status_is_answered(mocked: responses.
 
 
 def test_throttling_is_waited_out_for_the_whole_budget_and_slows_the_run_down(
-        mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture) -> None:
-    clock = FakeClock()
+        mocked: responses.RequestsMock) -> None:
+    clock, told = FakeClock(), []
     for _ in range(7):  # more 429s (without Retry-After) than the 4 attempts other errors get
         mocked.get(URL + "/x", status=429)
     mocked.get(URL + "/x", json={})
-    paced = transport(clock, per_second=10)
-    with caplog.at_level(logging.WARNING):
-        assert paced.request("GET", "/x").status_code == 200
+    paced = Transport(URL, per_second=10, retry=RetryPolicy(attempts=4, base_seconds=0.01),
+                      session=requests.Session(), clock=clock, notice=told.append)
+    assert paced.request("GET", "/x").status_code == 200
     assert len(mocked.calls) == 8
     assert paced._limiter is not None and paced._limiter.per_second == pytest.approx(0.5)  # halved to the floor
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "slowing down to 4.5 requests a second" in warnings[0]  # said once
+    slowed = [m for m in told if "slowing down" in m]
+    assert "slowing down from 9.0 to 2.2 requests a second" in slowed[0]  # the first 429: a free domain's pace
+    assert [m.split(" to ")[1].split()[0] for m in slowed] == ["2.2", "1.1", "0.6", "0.5"]  # each one told
+
+
+def test_a_long_wait_for_a_429_is_told_before_it_starts(mocked: responses.RequestsMock) -> None:
+    clock, told = FakeClock(), []
+    mocked.get(URL + "/x", status=429, headers={"Retry-After": "30"})
+    mocked.get(URL + "/x", json={})
+    quiet = Transport(URL, session=requests.Session(), clock=clock, notice=told.append)
+    assert quiet.request("GET", "/x").status_code == 200
+    assert told == [f"{URL} answers HTTP 429 (throttled): waiting 30 s before trying again (attempt 2; the request "
+                    "was not processed, so nothing is lost)"]
+    assert clock.sleeps == [30.0]
+
+
+def test_a_transport_with_no_notice_tells_python_logging(mocked: responses.RequestsMock,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    mocked.get(URL + "/x", status=429)
+    mocked.get(URL + "/x", json={})
+    with caplog.at_level(logging.WARNING):
+        assert transport(FakeClock(), per_second=10).request("GET", "/x").status_code == 200
+    assert any("slowing down from 9.0 to 2.2" in r.getMessage() for r in caplog.records)
 
 
 def test_a_wait_beyond_the_budget_says_so(mocked: responses.RequestsMock) -> None:
@@ -109,15 +130,22 @@ def test_a_wait_beyond_the_budget_says_so(mocked: responses.RequestsMock) -> Non
     assert clock.sleeps == [] and len(mocked.calls) == 1
 
 
-def test_requests_throttled_together_halve_the_pace_once() -> None:
+def test_requests_throttled_together_slow_the_pace_once() -> None:
     clock = FakeClock()
     limiter = RateLimiter(10, clock)
     sent_together = clock.monotonic()
     clock.now += 1.0
-    assert limiter.slow_down(sent_together) == (pytest.approx(9.0), pytest.approx(4.5))
-    assert limiter.slow_down(sent_together) == (pytest.approx(4.5), pytest.approx(4.5))  # sent before the slow-down
+    # the first 429: at once to what a free domain allows for a whole minute (150 a minute, with 10 % headroom)
+    assert limiter.slow_down(sent_together) == (pytest.approx(9.0), pytest.approx(2.25))
+    assert limiter.slow_down(sent_together) == (pytest.approx(2.25), pytest.approx(2.25))  # sent before it
     clock.now += 1.0
-    assert limiter.slow_down(clock.monotonic())[1] == pytest.approx(2.25)  # sent at the new pace, throttled again
+    assert limiter.slow_down(clock.monotonic())[1] == pytest.approx(1.125)  # sent at the new pace, throttled again
+
+
+def test_a_slow_pace_halves_at_the_first_429() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, clock)  # already below what a minute allows: halving is the slower
+    assert limiter.slow_down(clock.monotonic()) == (pytest.approx(1.8), pytest.approx(0.9))
 
 
 def test_a_connection_never_made_is_retried_even_for_a_request_that_is_not_replay_safe(

@@ -77,7 +77,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     """Stateless apart from its context: the configuration, clients and ownership table of the deployment."""
 
     def __init__(self) -> None:
-        self.ctx = Context()
+        self.ctx = Context(notice=lambda message: warn("", message))  # a slow-down, shown on the terminal
         #: What would refuse the import of each resource read by id alone in this run: a `get` reads the same
         #: way, but only an import is checked afterwards, so the refusal waits for the Check.
         self.imports: dict[str, str | None] = {}
