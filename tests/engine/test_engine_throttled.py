@@ -10,8 +10,8 @@ from engine import yaml_stack
 from idcs_emulator import EmulatorServer
 
 PROGRAM = ("name: throttled\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n      path: ../../.venv/bin\n"
-           f"resources:\n  owner:\n    type: idcs:index:AppTokenExpiry\n    properties:\n      appId: {RESOURCE_OWNER}\n"
-           "      accessTokenExpiry: 20m\n")
+           "resources:\n  owner:\n    type: idcs:index:AppTokenExpiry\n    properties:\n"
+           f"      appId: {RESOURCE_OWNER}\n      accessTokenExpiry: 20m\n")
 
 
 def test_a_throttled_domain_is_told_on_the_terminal(tmp_path: Path, emulator: EmulatorServer) -> None:
