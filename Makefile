@@ -1,5 +1,5 @@
 # The two commands of the README; each does all set-up on a fresh machine.
-.PHONY: demo test check gate dist
+.PHONY: demo test check gate dist acceptance
 
 demo:  ## a real `pulumi up` of examples/basic against the local IDCS emulator
 	scripts/demo
@@ -15,3 +15,6 @@ gate:  ## what a pipeline runs (scripts/gate: policies, then drift), against the
 
 dist:  ## everything a release publishes, into dist/: wheels, sdist, the Node.js tarball, the plugin archive
 	scripts/dist
+
+acceptance:  ## the scenarios through the real CLI against a real domain: IDCS_DOMAIN_URL, IDCS_CLIENT_ID, ... (docs/acceptance.md)
+	scripts/acceptance
