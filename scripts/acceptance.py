@@ -10,7 +10,8 @@ domain the environment names, as Terraform's TF_ACC=1 tests run against the real
 
 What it writes: the two lifetimes of IDCS_ACCEPTANCE_APP (and of the Mosaic client), always put back to what they
 were at the start, even after a failure; the seed refresh token is spent. Nothing else. Exit 0 every scenario run
-passed, 1 one failed, 2 the domain's variables are missing (scripts/acceptance says which). A scenario without its variables is named, skipped.
+passed, 1 one failed, 2 the domain's variables are missing (scripts/acceptance says which). A scenario without
+its variables is named, skipped.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from pulumi_idcs_provider.models import AppExpiries
 ROOT = Path(__file__).resolve().parents[1]
 REFRESH = ("IDCS_ACCEPTANCE_REFRESH_CLIENT", "IDCS_ACCEPTANCE_REFRESH_TOKEN", "IDCS_ACCEPTANCE_REFRESH_SCOPE")
 MOSAIC = ("MOSAIC_BASE_URL", "MOSAIC_CLIENT_ID", "MOSAIC_CLIENT_SECRET", "MOSAIC_ACCEPTANCE_CLIENT")
-HEADER = f"name: idcs-acceptance\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n      path: {ROOT}/.venv/bin\n"
+HEADER = ("name: idcs-acceptance\nruntime: yaml\nplugins:\n  providers:\n    - name: idcs\n"
+          f"      path: {ROOT}/.venv/bin\n")
 
 
 class Stack:
@@ -115,7 +117,8 @@ def idcs_scenarios(stack: Stack, client: IdcsClient, app: AppExpiries) -> list[t
         stack.run("destroy", "--yes", "--skip-preview")
 
     def imported() -> None:
-        stack.run("import", "idcs:index:AppTokenExpiry", "app", app.id, "--yes", "--generate-code=false", "--protect=false")
+        stack.run("import", "idcs:index:AppTokenExpiry", "app", app.id, "--yes", "--generate-code=false",
+                  "--protect=false")
         values = live(client, app.id)
         stack.program(app_resource(app.id, "".join(f"      {k}: {v}\n" for k, v in zip(
             ("accessTokenExpiry", "refreshTokenExpiry"), values, strict=True) if v is not None)))

@@ -111,7 +111,7 @@ class DynamicAdapter(ResourceProvider):
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with _our_message_alone():
             verdict = self.implementation.verdict(_CONTEXT, id_, olds, news)
-        for message in verdict.warnings:  # once per resource per run
+        for message in (*verdict.drift_warnings(olds), *verdict.warnings):  # the drifted property, named
             _warn(f"warning: {news.get(NAME_KEY) or id_}: {message}")
         result = verdict.as_dynamic()
         if result.changes is False and ignoring.record_changes(olds, news):

@@ -123,6 +123,11 @@ class Target(ABC):
         """The input the program named the object by: what a "not found" or "taken" is reported on."""
         return self.naming
 
+    def missing(self, api: MosaicClient, inputs: MosaicLifetimes, error: AppNotFoundError) -> Failure:
+        """The failure of a "not found": on the input the program named the object by. A target whose object is
+        named by two inputs says which one names nothing (the error path may spend a request to tell)."""
+        return Failure(property=self.named_by(inputs), reason=str(error))
+
     def recorded(self, state: Props) -> dict[str, Any]:
         """What a state records of how the program named the object, which the state's own inputs cannot tell
         (a refresh keeps it)."""
@@ -223,7 +228,9 @@ class Adoption:
         try:
             live = self._read(api, inputs)
             self._claim(ctx, api, inputs, live, checked)
-        except (AppNotFoundError, OwnershipError) as e:
+        except AppNotFoundError as e:
+            return [self.target.missing(api, inputs, e)]
+        except OwnershipError as e:
             return [Failure(property=self.target.named_by(inputs), reason=str(e))]
         except IdcsError as e:
             return [Failure(property="", reason=str(e))]
@@ -335,7 +342,7 @@ class Adoption:
         changed = ignoring.writable(inputs.desired(), news) != ignoring.writable(managed, news)
         return Verdict(inputs_changed=changed or inputs.on_delete != olds.get("onDelete", "retain")
                        or any(olds.get(k) != v for k, v in self.target.identity_inputs(identity).items()),
-                       drift=drift, warnings=ignored)
+                       drift=drift, warnings=ignored, where="in Mosaic")
 
     def planned(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
         """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""

@@ -17,7 +17,8 @@ from pydantic import field_validator
 
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
-from .errors import IdcsError
+from .errors import AppNotFoundError, IdcsError
+from .models import Failure
 from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
 from .spelling import shown
@@ -105,6 +106,20 @@ class ClientTarget(Target):
         if any(FIELDS[w][0] for w in changes):
             body["token_expiration"] = expiration  # always whole: an object sent replaces the stored one
         return api.put_client(inputs.app_id, inputs.client_id, body)
+
+    def missing(self, api: MosaicClient, inputs: MosaicLifetimes, error: AppNotFoundError) -> Failure:
+        """On appId when the tenant has no such application (one request, on the error path only), else on
+        clientId."""
+        assert isinstance(inputs, ClientTokenTimeoutsInputs)
+        try:
+            apps = {str(a.get("app_id")) for a in api.list_applications()}
+        except IdcsError:
+            apps = {inputs.app_id}  # cannot tell: the client is what the program named last
+        if inputs.app_id not in apps:
+            return Failure(property="appId", reason=(
+                f"no application {shown(inputs.app_id)} in {api.settings.base_url}: check appId in the portal "
+                "(Applications > the application > its settings)"))
+        return Failure(property="clientId", reason=str(error))
 
     def lookup(self, api: MosaicClient, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         app_id, _, client_id = id_.partition("/")

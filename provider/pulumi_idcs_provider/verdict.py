@@ -3,9 +3,13 @@ plugin as a detailed diff with drift named and warnings shown under the resource
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pulumi.dynamic import DiffResult
+
+from .spelling import shown
 
 
 @dataclass(frozen=True)
@@ -20,10 +24,24 @@ class Verdict:
     warnings: tuple[str, ...] = ()     # what else the user should read (an app renamed in the console)
     reruns: tuple[str, ...] = ()       # outputs that change with no input changed (a check due again)
     changed_by: str = ""               # " (last changed by X at T)": who the domain says made the drift
+    where: str = "in the domain"       # where the live values are: "in Mosaic" for a Mosaic object
 
     @property
     def changes(self) -> bool:
         return bool(self.replaces or self.inputs_changed or self.drift or self.restamp or self.reruns)
+
+    def drift_warnings(self, olds: Mapping[str, Any]) -> tuple[str, ...]:
+        """One line per drifted property, the same through both doors: what the domain holds, what the last up
+        set when that differs, what the program wants, who changed it. A property the program itself changed is
+        no drift (its live value is still the last up's)."""
+        lines = []
+        for prop, (live, wanted) in sorted(self.drift.items()):
+            applied = olds.get(prop)
+            if applied is not None and live != applied:
+                also = "" if applied == wanted else f" (the last up set {shown(applied)})"
+                lines.append(f"{prop} is {shown(live)} {self.where}{also}, the program wants {shown(wanted)}"
+                             f"{self.changed_by}")
+        return tuple(lines)
 
     def as_dynamic(self) -> DiffResult:
         if self.replaces:

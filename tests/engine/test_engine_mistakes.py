@@ -54,12 +54,16 @@ def test_a_failed_expectation_names_the_check_not_the_stack(tmp_path: Path, emul
     assert "refresh grant check 'strict' failed" in text and "'lenient' failed" not in text
 
 
-def test_a_mosaic_resource_deleted_in_the_portal_says_to_refresh(tmp_path: Path, emulator: EmulatorServer) -> None:
+def test_mosaic_drift_names_the_property_and_a_resource_deleted_in_the_portal_says_to_refresh(
+        tmp_path: Path, emulator: EmulatorServer) -> None:
     config = {"idcs:mosaicBaseUrl": (emulator.url, False), "idcs:mosaicClientId": ("mosaic-admin-client", False),
               "idcs:mosaicClientSecret": ("emulator-mosaic-admin-secret-0007", True)}
     stack = program_stack(tmp_path, f'idcs.mosaic.ResourceTokenTimeouts("payments", resource_id="{PAYMENTS}", '
                                     'access_token_ttl="20m")\n', config)
     stack.up()
+    emulator.mosaic.change_resource(PAYMENTS, {"access_token_ttl": 60})  # a portal edit: the drifted property named
+    drift = stack.preview(diff=True)
+    assert "payments: accessTokenTtl is 60 in Mosaic, the program wants 1200" in drift.stdout + drift.stderr
     assert requests.delete(f"{emulator.url}/_emulator/mosaic/resources/{PAYMENTS}", timeout=5).status_code == 204
     text = refused(stack)
     assert "pulumi refresh" in text, text

@@ -67,6 +67,8 @@ def test_equal_values_send_no_put_and_session_expiration_is_a_top_level_field(se
     ({"appId": "../x", "clientId": CLIENT, "accessTokenTtl": 900}, "appId", "is not a Mosaic id"),
     ({"clientId": CLIENT, "accessTokenTtl": 900}, "appId", "is required"),
     ({"appId": APP, "clientId": "no-such-client", "accessTokenTtl": 900}, "clientId", "no client 'no-such-client'"),
+    ({"appId": "no-such-app", "clientId": CLIENT, "accessTokenTtl": 900}, "appId",
+     "no application 'no-such-app'"),  # a wrong application is named, not the client it would hold
 ])
 def test_bad_input_is_refused_at_check_with_nothing_written(server: ProviderServer, emulator: EmulatorServer,
                                                             inputs: dict[str, Any], prop: str, words: str) -> None:

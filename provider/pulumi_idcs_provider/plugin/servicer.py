@@ -218,15 +218,9 @@ def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mappi
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
     for prop in verdict.replaces:
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE_REPLACE, input_diff=False))
-    for prop, (live, wanted) in sorted(verdict.drift.items()):
+    for prop in verdict.drift:
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
-        applied, shown = olds.get(prop), spelling.shown
-        if applied is not None and live != applied:  # the domain changed; the program's own edit is no drift
-            also = "" if applied == wanted else f" (the last up set {shown(applied)})"
-            where = "in Mosaic" if definition_of(urn).token.module == "mosaic" else "in the domain"
-            warn(urn, f"{prop} is {shown(live)} {where}{also}, the program wants {shown(wanted)}"
-                      f"{verdict.changed_by}")
-    for message in verdict.warnings:
+    for message in (*verdict.drift_warnings(olds), *verdict.warnings):
         warn(urn, message)
     for prop in impl.MANAGED:
         original = olds.get(impl.ORIGINAL[prop])
