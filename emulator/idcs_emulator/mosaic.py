@@ -14,8 +14,9 @@
   `resource=`) takes that resource's lifetimes, and a refresh keeps the resource of the login that started it.
 - `GET /cis/v1/applications` (`{"result": [...]}`, each app with its id and name) and `GET /cis/v1/applications/
   {appId}/clients` (`{"result": [...]}`, the app's clients as a client GET shows them): permission apps:read.
-- Permissions: a management app holds the ones its seed lists (default: all four of `apps:read`, `apps:edit`,
-  `resources:read`, `resources:edit`); a request without its operation's permission is a 403.
+- Permissions: each operation needs what Transmit's OpenAPI documents list for it (`mosaic_operations.json`, with
+  its sources): any one of them by default, every one (app-scoped ones aside) with `permission_rule = "all"`. A
+  management app holds the ones its seed lists (default: `PERMISSIONS`); a request without them is a 403.
 
 Errors are Mosaic-shaped: `{"message": <text or list>, "error_code": <status>}`.
 """
@@ -23,10 +24,12 @@ Errors are Mosaic-shaped: `{"message": <text or list>, "error_code": <status>}`.
 from __future__ import annotations
 
 import copy
+import json
 import secrets
 import threading
 import time
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from .grants import revoke_all
@@ -37,7 +40,16 @@ TTL_KEYS = ("access_token_ttl", "refresh_token_ttl", "max_refresh_rotate")
 WRITABLE = frozenset({"name", "description", "token_expiration", "session_expiration", "redirect_uris"})
 #: Fields a resource PUT may set.
 RESOURCE_WRITABLE = frozenset({"name", "description", "uri", *TTL_KEYS})
-PERMISSIONS = ("apps:read", "apps:edit", "resources:read", "resources:edit")
+PERMISSIONS = ("apps:read", "apps:edit", "apps:create", "resources:read", "resources:edit")
+#: Transmit's operations as its OpenAPI documents give them (method, path, permissions, security), with sources.
+OPERATIONS: dict[str, dict[str, Any]] = json.loads(
+    resources.files(__package__).joinpath("mosaic_operations.json").read_text())["operations"]
+
+
+def required(operation: str, rule: str) -> tuple[frozenset[str], bool]:
+    """(the permissions an operation lists, tenant-wide ones only; whether all of them are needed)."""
+    listed = frozenset(p for p in OPERATIONS[operation]["permissions"] if not p.startswith("["))
+    return listed, rule == "all"
 
 
 @dataclass
@@ -63,6 +75,7 @@ class Mosaic:
         #: How the service answers (not a model fact): the Applications endpoints wrap their answers in
         #: {"result": ...}; the client spec shows them bare.
         self.wrap_results = False
+        self.permission_rule = "any"  # or "all": see mosaic_operations.json, "rule"
         self._lock = threading.Lock()
 
     # --- tokens -------------------------------------------------------------------------------------------
@@ -145,11 +158,11 @@ class Mosaic:
 
     def get_client(self, bearer: str | None, app_id: str, client_id: str) -> dict[str, Any]:
         with self._lock:
-            return self._shown(self._managed_client(bearer, app_id, client_id, "apps:read"))
+            return self._shown(self._managed_client(bearer, app_id, client_id, "getAppClientById"))
 
     def put_client(self, bearer: str | None, app_id: str, client_id: str, body: Any) -> dict[str, Any]:
         with self._lock:
-            client = self._managed_client(bearer, app_id, client_id, "apps:edit")
+            client = self._managed_client(bearer, app_id, client_id, "updateAppClient")
             invalid = _put_problems(body)
             if invalid:
                 raise MosaicError(400, invalid)
@@ -160,13 +173,13 @@ class Mosaic:
     def list_applications(self, bearer: str | None) -> list[dict[str, Any]]:
         """The tenant's applications (those its clients belong to), each with its id and name."""
         with self._lock:
-            self._allowed(bearer, "apps:read")
+            self._allowed(bearer, "getAllApps")
             ids = dict.fromkeys(str(c.get("app_id")) for c in self.clients.values())
             return [{"app_id": a, "app_name": a} for a in ids]
 
     def list_clients(self, bearer: str | None, app_id: str) -> list[dict[str, Any]]:
         with self._lock:
-            self._allowed(bearer, "apps:read")
+            self._allowed(bearer, "getAppClients")
             found = [self._shown(c) for c in self.clients.values() if c.get("app_id") == app_id]
             if not found:
                 raise MosaicError(404, f"Application {app_id} not found")
@@ -185,30 +198,35 @@ class Mosaic:
         with self._lock:
             return self.clients.pop(client_id, None) is not None
 
-    def _managed_client(self, bearer: str | None, app_id: str, client_id: str, permission: str) -> dict[str, Any]:
-        self._allowed(bearer, permission)
+    def _managed_client(self, bearer: str | None, app_id: str, client_id: str, operation: str) -> dict[str, Any]:
+        self._allowed(bearer, operation)
         client = self.clients.get(client_id)
         if client is None or client.get("app_id") != app_id:
             raise MosaicError(404, f"Client {client_id} not found in application {app_id}")
         return client
 
-    def _allowed(self, bearer: str | None, permission: str) -> None:
+    def _allowed(self, bearer: str | None, operation: str) -> None:
+        """A management token holding what the operation's document lists (any one, or all: `permission_rule`)."""
         holder = self._holder(bearer)
         if holder is None:
             raise MosaicError(401, "Invalid token")
-        if not holder[1] or permission not in self.permissions.get(holder[0], ()):
-            raise MosaicError(403, f"The token lacks the permission {permission}")
+        listed, every = required(operation, self.permission_rule)
+        held = self.permissions.get(holder[0], frozenset()) if holder[1] else frozenset()
+        lacking = sorted(listed - held)
+        if (every and lacking) or (not every and not listed & held):
+            raise MosaicError(403, f"The token lacks the permission {' and '.join(lacking)}" if every else
+                              f"The token lacks the permission {' or '.join(sorted(listed))}")
 
     # --- custom resources ------------------------------------------------------------------------------------
 
     def list_resources(self, bearer: str | None) -> list[dict[str, Any]]:
         with self._lock:
-            self._allowed(bearer, "resources:read")
+            self._allowed(bearer, "getResources")
             return [copy.deepcopy(r) for r in self.resources.values()]
 
     def resource_by_uri(self, bearer: str | None, uri: str | None) -> dict[str, Any]:
         with self._lock:
-            self._allowed(bearer, "resources:read")
+            self._allowed(bearer, "getResourcesByUri")
             if not uri:
                 raise MosaicError(400, ["resourceUri should not be empty"])
             found = next((r for r in self.resources.values() if r.get("uri") == uri), None)
@@ -218,7 +236,7 @@ class Mosaic:
 
     def put_resource(self, bearer: str | None, resource_id: str, body: Any) -> dict[str, Any]:
         with self._lock:
-            self._allowed(bearer, "resources:edit")
+            self._allowed(bearer, "updateResource")
             resource = self.resources.get(resource_id)
             if resource is None:
                 raise MosaicError(404, f"Resource {resource_id} not found")

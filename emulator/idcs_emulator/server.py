@@ -117,6 +117,7 @@ class EmulatorServer:
 
     def set_faults(self, spec: dict[str, Any]) -> None:
         """Faults from JSON: latencyMs, rateLimit, queue (see `Faults.configure`), etags, clamp, mosaicWrapResults,
+        mosaicPermissions ("any" or "all" of an operation's documented permissions),
         and the unconfirmed answers a real domain may give: bareMetaVersion, refuseCountZero."""
         with self.lock:
             self.faults.configure(spec)
@@ -125,6 +126,7 @@ class EmulatorServer:
             self.domain.behaviour.refuse_count_zero = bool(spec.get("refuseCountZero", False))
             self.domain.behaviour.clamp = {k: int(v) for k, v in (spec.get("clamp") or {}).items()}
             self.mosaic.wrap_results = bool(spec.get("mosaicWrapResults", False))
+            self.mosaic.permission_rule = "all" if spec.get("mosaicPermissions") == "all" else "any"
 
     def answer(self, req: Request) -> tuple[Reply | None, dict[str, Any] | None]:
         """(the reply, or None when a fault drops the connection instead; the request's log entry, if logged)."""

@@ -136,5 +136,12 @@ def _client(app_id: str, client_id: str) -> str:
     return f"client {shown(client_id)} of application {shown(app_id)}"
 
 
+#: What a 403 deserves: every permission Transmit's documents list for the operations used (docs/mosaic-api.md).
+PERMISSION_HINT = ("give the management app (idcs:mosaicClientId) every permission Transmit's API reference lists "
+                   "for what the stack manages: apps:read, apps:edit and apps:create for ClientTokenTimeouts, "
+                   "resources:read and resources:edit for ResourceTokenTimeouts")
+
+
 def _api_error(resp: requests.Response, action: str, what: str) -> MosaicApiError:
-    return MosaicApiError(f"Mosaic refused to {action} {what}: HTTP {resp.status_code}, {_message(resp)}")
+    hint = f": {PERMISSION_HINT}" if resp.status_code == 403 else ""
+    return MosaicApiError(f"Mosaic refused to {action} {what}: HTTP {resp.status_code}, {_message(resp)}{hint}")
