@@ -118,13 +118,14 @@ class EmulatorServer:
     def set_faults(self, spec: dict[str, Any]) -> None:
         """Faults from JSON: latencyMs, rateLimit, queue (see `Faults.configure`), etags, clamp, mosaicWrapResults,
         mosaicPermissions ("any" or "all" of an operation's documented permissions),
-        and the unconfirmed answers a real domain may give: bareMetaVersion, refuseCountZero."""
+        and the unconfirmed answers a real domain may give: bareMetaVersion, refuseCountZero, maxFilterTerms."""
         with self.lock:
             self.faults.configure(spec)
             self.domain.behaviour.etags = bool(spec.get("etags", True))
             self.domain.behaviour.bare_meta_version = bool(spec.get("bareMetaVersion", False))
             self.domain.behaviour.refuse_count_zero = bool(spec.get("refuseCountZero", False))
             self.domain.behaviour.clamp = {k: int(v) for k, v in (spec.get("clamp") or {}).items()}
+            self.domain.behaviour.max_filter_terms = spec.get("maxFilterTerms")
             self.mosaic.wrap_results = bool(spec.get("mosaicWrapResults", False))
             self.mosaic.permission_rule = "all" if spec.get("mosaicPermissions") == "all" else "any"
 

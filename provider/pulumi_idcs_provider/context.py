@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,6 +43,9 @@ class Context:
                  notice: Notice | None = None) -> None:
         """`notice`: where a transport tells the user of a slow-down (the front door's log; Python's by default)."""
         self.notice = notice
+        #: The ids of the apps the stack manages in a domain (by its URL), where a front door can tell: read in
+        #: batches of just those rather than by listing the domain (the plugin sets it from the stack's checkpoint).
+        self.stack_apps: Callable[[str], list[str]] = lambda _domain_url: []
         self._lock = threading.Lock()
         self.session = pooled_session()
         self.owners = Owners()
@@ -68,7 +71,8 @@ class Context:
         """The one client of these settings (secret and timeout included): its token and pace are shared."""
         with self._lock:
             if settings not in self._idcs:
-                self._idcs[settings] = IdcsClient(settings, transport_for(settings, self.session, self.notice))
+                self._idcs[settings] = IdcsClient(settings, transport_for(settings, self.session, self.notice),
+                                                  stack_apps=lambda: self.stack_apps(settings.domain_url))
             return self._idcs[settings]
 
     def mosaic(self) -> MosaicClient:

@@ -9,6 +9,7 @@ PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 ORACLE_ERROR_EXTENSION = "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error"
 LIST_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"  # RFC 7644 §3.4.3
 
 
 def quote(value: str) -> str:

@@ -78,6 +78,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     def __init__(self) -> None:
         self.ctx = Context(notice=lambda message: warn("", message))  # a slow-down, shown on the terminal
+        self._stack_known = False
         #: What would refuse the import of each resource read by id alone in this run: a `get` reads the same
         #: way, but only an import is checked afterwards, so the refusal waits for the Check.
         self.imports: dict[str, str | None] = {}
@@ -126,8 +127,16 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         result = function.call(self.ctx, wire.props_in(request.args, False))
         return provider_pb2.InvokeResponse(**{"return": wire.props_out(result, frozenset())})
 
+    def _know_the_stack(self, urn: str) -> None:
+        """From the first resource's URN on, the context can ask the stack's checkpoint which apps it manages in
+        a domain (read at most once, and only when a run reads enough apps for it to pay: app_reads)."""
+        if not self._stack_known:
+            self._stack_known = True
+            self.ctx.stack_apps = lambda domain_url: stack_owners.managed_app_ids(urn, domain_url)
+
     @errors_as_status
     def Check(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
+        self._know_the_stack(request.urn)
         if self.imports.get(request.urn):  # an import's Read, then its Check: a get is never checked
             raise IdcsError(self.imports[request.urn] or "")
         olds, news = wire.props_in(request.olds), wire.props_in(request.news)
@@ -138,6 +147,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @errors_as_status
     def Diff(self, request: provider_pb2.DiffRequest, context: grpc.ServicerContext) -> Any:
+        self._know_the_stack(request.urn)
         olds = wire.props_in(request.olds)
         news = _with_owner(wire.props_in(request.news), request.urn, request.ignoreChanges)
         old_inputs = wire.props_in(request.old_inputs) if request.HasField("old_inputs") else olds
@@ -177,6 +187,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
 
     @errors_as_status
     def Read(self, request: provider_pb2.ReadRequest, context: grpc.ServicerContext) -> Any:
+        self._know_the_stack(request.urn)
         token, props = type_of(request.urn), wire.props_in(request.properties, False)
         secrets = _secret_outputs(token, request.properties, request.inputs)
         input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)

@@ -16,6 +16,7 @@ import subprocess
 from typing import Any
 
 from .. import type_tokens
+from ..settings import same_domain_url
 
 #: Both front doors' types of what an import adopts: an app, a Mosaic client (whose id is <appId>/<clientId>) or a
 #: Mosaic resource (imported by its id or its URI).
@@ -49,18 +50,35 @@ def _manages(resource: dict[str, Any], app_id: str) -> bool:
                            outputs.get("resourceUri")))
 
 
+def managed_app_ids(urn: str, domain_url: str) -> list[str]:
+    """The ids of the apps the stack of `urn` manages in this domain (through either door), from its checkpoint
+    as this run found it: what the client reads in batches. Empty when the checkpoint cannot be read."""
+    try:
+        resources = _checkpoint(stack_and_project(urn)[0])
+    except StackUnreadable:
+        return []
+    return [str(r.get("id")) for r in resources if r.get("type") in type_tokens.APP.tokens and r.get("id")
+            and not r.get("delete") and same_domain_url(str((r.get("outputs") or {}).get("domainUrl") or ""),
+                                                         domain_url)]
+
+
 def options_of(urn: str) -> dict[str, Any]:
     """The resource options the state holds for `urn` ({} for a resource not in it yet), read once per process:
     a delete is given no options, and no request carries retainOnDelete."""
-    stack = stack_and_project(urn)[0]
-    if stack not in _OPTIONS:
-        resources = _exported(stack).get("deployment", {}).get("resources") or []
-        _OPTIONS[stack] = {str(r.get("urn")): {k: r[k] for k in ("ignoreChanges", "retainOnDelete") if k in r}
-                           for r in resources}
-    return dict(_OPTIONS[stack].get(urn, {}))
+    resources = _checkpoint(stack_and_project(urn)[0])
+    found = next((r for r in resources if str(r.get("urn")) == urn), {})
+    return {k: found[k] for k in ("ignoreChanges", "retainOnDelete") if k in found}
 
 
-_OPTIONS: dict[str, dict[str, dict[str, Any]]] = {}
+def _checkpoint(stack: str) -> list[dict[str, Any]]:
+    """The stack's resources as this run started with them, read once per process (a provider process serves
+    one run)."""
+    if stack not in _CHECKPOINTS:
+        _CHECKPOINTS[stack] = list(_exported(stack).get("deployment", {}).get("resources") or [])
+    return _CHECKPOINTS[stack]
+
+
+_CHECKPOINTS: dict[str, list[dict[str, Any]]] = {}
 
 
 def _exported(stack: str) -> dict[str, Any]:
