@@ -11,7 +11,9 @@ Four views of each size N (a domain of max(N, 600) apps):
             engine drives it), so engine overhead and ours are told apart.
   whole-app a client doing what whole-app providers do: preview = full GET of each app; update = full GET + PUT.
 Results go to stdout as a Markdown table and to bench/results.json. `--domain-axis` measures instead the preview's
-cost by domain size (M = 600, 10,000, 50,000) and stack size (N = 1, 3, 100, 500), beside the whole-app approach.
+cost by domain size (M = 600, 10,000, 100,000) and stack size (N = 1, 100, 1,000): the dynamic door (which cannot
+know the stack's apps: the read rule lists the domain), the plugin (which reads its checkpoint: the stack's apps
+in batched searches), the N apps read alone (one GET each: the byte bound's yardstick), and the whole-app approach.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from idcs_emulator import Domain, EmulatorServer  # noqa: E402
 from idcs_emulator.generate import demo_seed, generated_app_id, with_generated_apps  # noqa: E402
 from provider_server import ProviderServer  # noqa: E402
 from pulumi import automation as auto  # noqa: E402
+from pulumi_idcs_provider import app_token_expiry  # noqa: E402
+from pulumi_idcs_provider.context import Context  # noqa: E402
+from pulumi_idcs_provider.models import APP_ATTRIBUTES  # noqa: E402
 from pulumi_idcs_provider.pacing import RateLimiter  # noqa: E402
 
 ADMIN = ("idcs-admin-client", "emulator-admin-secret-0004")
@@ -139,31 +144,46 @@ def whole_app_view(emu: EmulatorServer, n: int, rate: float) -> dict[str, Any]:
         call("PUT", f"{emu.url}/admin/v1/Apps/{app_id}", headers=headers, json=app)
 
     with ThreadPoolExecutor(4) as pool:
-        return {"preview_unchanged": measure(emu, lambda: list(pool.map(read, ids))),
-                "update_all": measure(emu, lambda: list(pool.map(update, ids)))}
+        preview = measure(emu, lambda: list(pool.map(read, ids)))
+        emu.clear_requests()
+        for app_id in ids:  # what reading just these apps costs, the provider's way: GET with attributes=
+            call("GET", f"{emu.url}/admin/v1/Apps/{app_id}", headers=headers, params={"attributes": APP_ATTRIBUTES})
+        preview["alone_bytes"] = sum(r["bytesIn"] + r["bytesOut"] for r in emu.requests_of())
+        return {"preview_unchanged": preview, "update_all": measure(emu, lambda: list(pool.map(update, ids)))}
 
 
 def domain_axis(latency_ms: int, rate: float, out: Path) -> None:
-    """Preview cost by domain size M and stack size N, beside the whole-app approach, in one run."""
+    """Preview cost by domain size M and stack size N: both doors, the apps read alone, the whole-app approach,
+    in one run."""
     table: dict[str, Any] = {"latency_ms": latency_ms, "domain_rate": rate, "cells": []}
-    for m in (600, 10_000, 50_000):
+    for m in (600, 10_000, 100_000):
         seed = with_generated_apps(demo_seed(), m - len(demo_seed()["apps"]))
-        for n in (1, 3, 100, 500):
+        for n in (1, 100, 1_000):
             cell: dict[str, Any] = {"M": m, "N": n, "fewest": min(n, -(-m // 1000)) + 1}
             with EmulatorServer(Domain(seed)) as emu:
                 emu.set_faults({"latencyMs": latency_ms, "rateLimit": {"perSecond": int(rate)}})
-                cell["ours"] = preview_of_existing(emu, n, rate)
+                cell["dynamic"] = preview_of_existing(emu, n, rate)
+                cell["plugin"] = preview_of_existing(emu, n, rate, stack_known=True)
                 cell["whole_app"] = whole_app_view(emu, n, rate)["preview_unchanged"]
+            cell["alone_bytes"] = cell["whole_app"]["alone_bytes"]
             table["cells"].append(cell)
-            print(f"M={m} N={n}: ours {cell['ours']['requests']} requests, whole-app "
-                  f"{cell['whole_app']['requests']}", flush=True)
+            print(f"M={m} N={n}: " + ", ".join(f"{k} {cell[k]['requests']} requests {cell[k]['bytes']} B" for k in (
+                "dynamic", "plugin", "whole_app")) + f"; alone {cell['alone_bytes']} B", flush=True)
     out.write_text(json.dumps(table, indent=1) + "\n")
 
 
-def preview_of_existing(emu: EmulatorServer, n: int, rate: float) -> dict[str, Any]:
-    """The diffs of a preview of N unchanged apps (state made up, nothing created), on the server's 4 threads."""
+def preview_of_existing(emu: EmulatorServer, n: int, rate: float, stack_known: bool = False) -> dict[str, Any]:
+    """The diffs of a preview of N unchanged apps (state made up, nothing created), on 4 threads: through the
+    dynamic door's server, or (`stack_known`) as the plugin's servicer runs them, its context knowing the stack's
+    apps as the plugin learns them from the checkpoint."""
     news = [{"appId": generated_app_id(i), "accessTokenExpiry": 3600, "onDelete": "retain"} for i in range(n)]
     outs = [{**x, "identifiedBy": "appId", "domainUrl": emu.url, "originalAccessTokenExpiry": 3600} for x in news]
+    if stack_known:
+        ctx = Context(config(emu, rate), {})
+        ctx.stack_apps = lambda _url: [x["appId"] for x in news]
+        with ThreadPoolExecutor(4) as pool:
+            return measure(emu, lambda: list(pool.map(lambda c: app_token_expiry.verdict(ctx, c[0]["appId"], *c),
+                                                      zip(outs, news, strict=True))))
     with ProviderServer(config(emu, rate)) as server, ThreadPoolExecutor(4) as pool:
         return measure(emu, lambda: list(pool.map(lambda c: server.diff(c[0]["appId"], c[0], c[1]),
                                                   zip(outs, news, strict=True))))
