@@ -1,9 +1,10 @@
 # Shared by the project's scripts. Source it after `root` is set.
 
-# use_pulumi: set everything up (scripts/setup) and put the chosen CLI first on PATH, for this script only.
-# PULUMI_HOME (where every pulumi command writes logs, plugins and credentials) is the project's own too.
+# use_pulumi [PART...]: set everything up (scripts/setup, with the PARTs asked for: yaml, nodejs, go) and put the
+# chosen CLI first on PATH, for this script only. PULUMI_HOME (where every pulumi command writes logs, plugins and
+# credentials) is the project's own too.
 use_pulumi() {
-  PULUMI_IDCS_CLI_BIN=$("$root/scripts/setup")
+  PULUMI_IDCS_CLI_BIN=$("$root/scripts/setup" "$@")
   export PULUMI_IDCS_CLI_BIN PATH="$PULUMI_IDCS_CLI_BIN:$PATH" PULUMI_HOME="$root/.state/pulumi-home"
 }
 

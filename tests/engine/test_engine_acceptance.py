@@ -16,7 +16,7 @@ REFRESH_CLIENT, SCOPE = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", "https://resource-ow
 
 
 def lane(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    need()
+    need("yaml")  # set up before the lane runs, as scripts/acceptance asks for it
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("IDCS_", "MOSAIC_"))}
     return subprocess.run([str(ROOT / "scripts" / "acceptance")], env={**clean, "PATH": cli_path(), **env},
                           capture_output=True, text=True, timeout=900)
