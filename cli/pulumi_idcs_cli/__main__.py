@@ -14,8 +14,8 @@
 
 Configuration: in a Pulumi project with a selected stack, that stack's config (idcs:domainUrl, idcs:clientId,
 idcs:clientSecret, idcs:connections, idcs:mosaic*, ...); else, or for what the stack leaves unset, the environment
-(IDCS_DOMAIN_URL, IDCS_CLIENT_ID, IDCS_CLIENT_SECRET, IDCS_AUTH_METHOD, MOSAIC_BASE_URL, ...), as in the README's
-configuration table. Progress goes to stderr; the result to stdout (or the file given).
+(IDCS_DOMAIN_URL, IDCS_CLIENT_ID, IDCS_CLIENT_SECRET, IDCS_AUTH_METHOD, MOSAIC_BASE_URL, ...), as in
+docs/installation-configuration.md. Progress goes to stderr; the result to stdout (or the file given).
 """
 from __future__ import annotations
 

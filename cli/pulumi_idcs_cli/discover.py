@@ -4,7 +4,7 @@
 One `idcs:index:AppTokenExpiry` per app (`idcs:mosaic:ResourceTokenTimeouts` per Mosaic resource), named from its
 display name (lower-case words joined by "-", unique in the document); `pulumi import --file` then reads each
 through the plugin, which adopts it as it is: every lifetime at its live value, `onDelete: retain`, nothing
-written (README, "Adopting existing apps").
+written (docs/app-token-expiry.md, "Adopting existing apps").
 """
 
 from __future__ import annotations

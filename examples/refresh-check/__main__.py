@@ -1,6 +1,6 @@
 """Lifetimes of a resource app, and a live check that a client can still trade its refresh token.
 
-The seed refresh token comes from one user login with offline_access (see the README); set it once with
+The seed refresh token comes from one user login with offline_access (see docs/refresh-grant-check.md); set it once with
 `pulumi config set --secret mobileRefreshToken ...`. Later runs use the rotated token kept in state.
 """
 

@@ -84,7 +84,8 @@ def _environment(names: tuple[str, ...], method: str) -> None:
     missing = [n for n in names if not os.environ.get(n)]
     if missing:
         raise ConfigurationError(f'idcs:authMethod "{method}" needs ${", $".join(missing)}, which OCI sets where '
-                                 "that principal runs (README, \"Pipelines without stored secrets\")",
+                                 "that principal runs (docs/installation-configuration.md, \"Pipelines without stored "
+                                 "secrets\")",
                                  key=KEYS["auth_method"][0])
 
 
@@ -128,7 +129,8 @@ def workload_identity_federation(settings: ConnectionSettings) -> requests.auth.
     path = os.path.expanduser(settings.oci_federation_token_file)
     if not Path(path).is_file():
         raise ConfigurationError(f"idcs:ociFederationTokenFile {shown(path)} is not a file: the job writes the CI's "
-                                 "OIDC token there (README, \"Pipelines without stored secrets\")",
+                                 "OIDC token there (docs/installation-configuration.md, \"Pipelines without stored "
+                                 "secrets\")",
                                  key=KEYS["oci_federation_token_file"][0])
 
     def jwt() -> str:

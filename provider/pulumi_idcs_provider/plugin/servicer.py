@@ -272,7 +272,8 @@ def _second_owner(urn: str, app_id: str) -> str | None:
         return None
     return (f"app {app_id} is already managed by {' and '.join(map(spelling.shown, owners))} in this stack: "
             "importing it would give it two owners, which the next preview refuses. To move its management to a new "
-            "name, rename that resource in the program with an alias instead (README, \"Renaming, recreating, "
+            "name, rename that resource in the program with an alias instead (docs/app-token-expiry.md, "
+            "\"Renaming, recreating, "
             "moving, un-managing\")")
 
 
