@@ -40,8 +40,8 @@ from idcs_emulator.generate import demo_seed, generated_app_id, with_generated_a
 from provider_server import ProviderServer  # noqa: E402
 from pulumi import automation as auto  # noqa: E402
 from pulumi_idcs_provider import app_token_expiry  # noqa: E402
+from pulumi_idcs_provider.apps import APP_ATTRIBUTES  # noqa: E402
 from pulumi_idcs_provider.context import Context  # noqa: E402
-from pulumi_idcs_provider.models import APP_ATTRIBUTES  # noqa: E402
 from pulumi_idcs_provider.pacing import RateLimiter  # noqa: E402
 
 ADMIN = ("idcs-admin-client", "emulator-admin-secret-0004")

@@ -23,10 +23,10 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pulumi_idcs_provider.apps import AppExpiries
 from pulumi_idcs_provider.client import IdcsClient
 from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import AppNotFoundError, IdcsError
-from pulumi_idcs_provider.models import AppExpiries
 
 ROOT = Path(__file__).resolve().parents[1]
 REFRESH = ("IDCS_ACCEPTANCE_REFRESH_CLIENT", "IDCS_ACCEPTANCE_REFRESH_TOKEN", "IDCS_ACCEPTANCE_REFRESH_SCOPE")

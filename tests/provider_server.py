@@ -20,7 +20,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi_idcs_provider.app_token_expiry import AppTokenExpiryProvider
-from pulumi_idcs_provider.models import NAME_KEY
+from pulumi_idcs_provider.validation import NAME_KEY
 
 UNKNOWN = rpc.UNKNOWN
 TYPE = "pulumi-python:dynamic/idcs:AppTokenExpiry"

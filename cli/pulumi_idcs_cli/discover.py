@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pulumi_idcs_provider import models, mosaic_resource_timeouts, mosaic_timeouts
-from pulumi_idcs_provider.models import Failure
 from pulumi_idcs_provider.type_tokens import APP, MOSAIC, MOSAIC_RESOURCE
+from pulumi_idcs_provider.validation import Failure
 
 from .scan import Found
 

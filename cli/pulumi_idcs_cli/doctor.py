@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import requests
+from pulumi_idcs_provider.apps import APP_ATTRIBUTES
 from pulumi_idcs_provider.client import CA_HINT, IdcsClient
 from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import IdcsError
-from pulumi_idcs_provider.models import APP_ATTRIBUTES
 from pulumi_idcs_provider.mosaic_client import MosaicClient
 from pulumi_idcs_provider.transport import TransportError
 

@@ -5,13 +5,33 @@ Its requests are neither logged nor subject to faults.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from .domain import Domain
+from .grants import Grants
+from .mosaic import Mosaic
+from .oci_tokens import OciTokens
 from .replies import ControlError, Reply
 from .routes import Request, Route
 
-if TYPE_CHECKING:
-    from .server import EmulatorServer
+
+class Controlled(Protocol):
+    """What the control API drives: the request log, the faults, and every model (it plays the console)."""
+
+    domain: Domain
+    grants: Grants
+    mosaic: Mosaic
+
+    @property
+    def oci_tokens(self) -> OciTokens: ...
+
+    def requests_of(self, kind: str | None = None) -> list[dict[str, Any]]: ...
+
+    def clear_requests(self) -> None: ...
+
+    def set_faults(self, spec: dict[str, Any]) -> None: ...
+
+    def reset(self) -> None: ...
 
 
 def _spec(req: Request) -> dict[str, Any]:
@@ -19,41 +39,41 @@ def _spec(req: Request) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def requests_log(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+def requests_log(emu: Controlled, _req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, emu.requests_of())
 
 
-def clear_log(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+def clear_log(emu: Controlled, _req: Request, _params: dict[str, str]) -> Reply:
     emu.clear_requests()
     return Reply(204)
 
 
-def faults(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def faults(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     emu.set_faults(_spec(req))
     return Reply(204)
 
 
-def reset(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+def reset(emu: Controlled, _req: Request, _params: dict[str, str]) -> Reply:
     emu.reset()
     return Reply(204)
 
 
-def mint(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def mint(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     spec = _spec(req)
     return Reply(200, emu.grants.mint(str(spec.get("clientId")), str(spec.get("scope") or "")))
 
 
-def revoke(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def revoke(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, {"revoked": emu.grants.revoke(str(_spec(req).get("clientId")))})
 
 
-def oci_key(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def oci_key(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     spec = _spec(req)
     emu.domain.oci_keys[str(spec.get("keyId"))] = str(spec.get("publicKeyPem"))
     return Reply(204)
 
 
-def oci_security_token(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def oci_security_token(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     """A session token or a resource principal token for a public key, as `oci session authenticate` or OCI
     DevOps would hand one out."""
     spec = _spec(req)
@@ -62,66 +82,66 @@ def oci_security_token(emu: EmulatorServer, req: Request, _params: dict[str, str
                                                     int(spec.get("lifetime", 3600)))})
 
 
-def oci_trust(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def oci_trust(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     emu.oci_tokens.add_trust({k: str(v) for k, v in _spec(req).items()})
     return Reply(204)
 
 
-def mosaic_mint(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def mosaic_mint(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     spec = _spec(req)
     return Reply(200, emu.mosaic.mint(str(spec.get("clientId")), spec.get("resource") or None))
 
 
-def mosaic_revoke(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def mosaic_revoke(emu: Controlled, req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, {"revoked": emu.mosaic.revoke(str(_spec(req).get("clientId")))})
 
 
-def all_apps(emu: EmulatorServer, _req: Request, _params: dict[str, str]) -> Reply:
+def all_apps(emu: Controlled, _req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, emu.domain.all_apps())
 
 
-def stored_app(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+def stored_app(emu: Controlled, _req: Request, params: dict[str, str]) -> Reply:
     app = next((a for a in emu.domain.all_apps() if a["id"] == params["app_id"]), None)
     if app is None:
         raise ControlError(404, "no such app")
     return Reply(200, app)
 
 
-def change_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+def change_app(emu: Controlled, req: Request, params: dict[str, str]) -> Reply:
     """An edit behind the API's back (a console change): drift."""
     if not emu.domain.change_app(params["app_id"], _spec(req)):
         raise ControlError(404, "no such app")
     return Reply(204)
 
 
-def delete_app(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+def delete_app(emu: Controlled, _req: Request, params: dict[str, str]) -> Reply:
     """An app deleted in the console."""
     if not emu.domain.delete_app(params["app_id"]):
         raise ControlError(404, "no such app")
     return Reply(204)
 
 
-def change_mosaic_client(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+def change_mosaic_client(emu: Controlled, req: Request, params: dict[str, str]) -> Reply:
     """A portal edit of a Mosaic client (its fields as Mosaic names them, e.g. token_expiration): drift."""
     if not emu.mosaic.change_client(params["client_id"], _spec(req)):
         raise ControlError(404, "no such Mosaic client")
     return Reply(204)
 
 
-def delete_mosaic_client(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+def delete_mosaic_client(emu: Controlled, _req: Request, params: dict[str, str]) -> Reply:
     if not emu.mosaic.delete_client(params["client_id"]):
         raise ControlError(404, "no such Mosaic client")
     return Reply(204)
 
 
-def change_mosaic_resource(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+def change_mosaic_resource(emu: Controlled, req: Request, params: dict[str, str]) -> Reply:
     """A portal edit of a Mosaic custom resource (e.g. access_token_ttl): drift."""
     if not emu.mosaic.change_resource(params["resource_id"], _spec(req)):
         raise ControlError(404, "no such Mosaic resource")
     return Reply(204)
 
 
-def delete_mosaic_resource(emu: EmulatorServer, _req: Request, params: dict[str, str]) -> Reply:
+def delete_mosaic_resource(emu: Controlled, _req: Request, params: dict[str, str]) -> Reply:
     if not emu.mosaic.delete_resource(params["resource_id"]):
         raise ControlError(404, "no such Mosaic resource")
     return Reply(204)

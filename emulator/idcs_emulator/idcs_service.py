@@ -8,28 +8,36 @@ Answers as Oracle's SDK expects them (docs/idcs-api.md): `application/scim+json`
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from . import oci_signature
-from .domain import Page, Shape
-from .oci_tokens import EXCHANGE_GRANT
+from .domain import Domain, Page, Shape
+from .grants import Grants
+from .oci_tokens import EXCHANGE_GRANT, OciTokens
 from .replies import SCIM_JSON, Reply, ScimError
 from .routes import Request, Route
 
-if TYPE_CHECKING:
-    from .server import EmulatorServer
+
+class IdcsParts(Protocol):
+    """What the IDCS service serves: the domain's apps, its grants, and the OCI tokens it accepts."""
+
+    domain: Domain
+    grants: Grants
+
+    @property
+    def oci_tokens(self) -> OciTokens: ...
 
 APPS = "/admin/v1/Apps"
 
 
-def token(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def token(emu: IdcsParts, req: Request, _params: dict[str, str]) -> Reply:
     form = req.form()
     if form.get("grant_type") == EXCHANGE_GRANT:  # JWT to UPST, under an identity propagation trust
         return Reply(200, emu.oci_tokens.exchange(req.basic(), form, emu.domain.client_secret_matches))
     return Reply(200, emu.grants.token(req.basic(), form))
 
 
-def list_apps(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def list_apps(emu: IdcsParts, req: Request, _params: dict[str, str]) -> Reply:
     _authorised(emu, req)
     page = Page(filter=req.arg("filter"), start_index=_int(req.arg("startIndex"), 1), count=_int(req.arg("count"), 50),
                 sort_by=req.arg("sortBy"), descending=(req.arg("sortOrder") or "").upper() == "DESCENDING")
@@ -37,7 +45,7 @@ def list_apps(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Rep
                                                             tuple(req.args("attributeSets")))))
 
 
-def search_apps(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def search_apps(emu: IdcsParts, req: Request, _params: dict[str, str]) -> Reply:
     _authorised(emu, req)
     spec = req.json() if isinstance(req.json(), dict) else {}
     page = Page(filter=spec.get("filter"), start_index=_int(spec.get("startIndex"), 1),
@@ -47,20 +55,20 @@ def search_apps(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> R
     return _scim(req, 200, emu.domain.list_apps(page, shape))
 
 
-def get_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+def get_app(emu: IdcsParts, req: Request, params: dict[str, str]) -> Reply:
     _authorised(emu, req)
     app, etag = emu.domain.get_app(params["app_id"], _shape(req))
     return _scim(req, 200, app, etag)
 
 
-def patch_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+def patch_app(emu: IdcsParts, req: Request, params: dict[str, str]) -> Reply:
     _authorised(emu, req)
     app, etag = emu.domain.patch_app(params["app_id"], req.json(), _shape(req), req.header("If-Match"),
                                      emu.domain.writer(req.bearer()))
     return _scim(req, 200, app, etag)
 
 
-def put_app(emu: EmulatorServer, req: Request, params: dict[str, str]) -> Reply:
+def put_app(emu: IdcsParts, req: Request, params: dict[str, str]) -> Reply:
     _authorised(emu, req)
     app, etag = emu.domain.put_app(params["app_id"], req.json(), req.header("If-Match"),
                                    emu.domain.writer(req.bearer()))
@@ -90,7 +98,7 @@ def _int(value: Any, default: int) -> int:
         raise ScimError(400, f"{value!r} is not a number.", "error.common.validation.invalidValue") from None
 
 
-def _authorised(emu: EmulatorServer, req: Request) -> None:
+def _authorised(emu: IdcsParts, req: Request) -> None:
     """A valid bearer token, or an OCI request signature of a key the domain knows."""
     auth = req.header("Authorization") or ""
     if auth.startswith("Signature "):

@@ -3,29 +3,37 @@ endpoint (instance principals), and OKE's token proxy (oci_instance)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .oci_instance import pod_token
+from .oci_instance import InstanceIdentity, pod_token
+from .oci_tokens import OciTokens
 from .replies import Reply
 from .routes import Request, Route
 
-if TYPE_CHECKING:
-    from .server import EmulatorServer
+
+class OciParts(Protocol):
+    """What OCI's endpoints serve: an instance's identity, and the tokens the domain accepts."""
+
+    @property
+    def oci_instance(self) -> InstanceIdentity: ...
+
+    @property
+    def oci_tokens(self) -> OciTokens: ...
 
 METADATA = ("instance/region", "identity/cert.pem", "identity/key.pem", "identity/intermediate.pem")
 
 
-def metadata(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def metadata(emu: OciParts, req: Request, _params: dict[str, str]) -> Reply:
     text = emu.oci_instance.metadata(req.path.removeprefix("/opc/v2/"), req.header("Authorization"))
     return Reply(200, text, content_type="text/plain")
 
 
-def federate(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def federate(emu: OciParts, req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, emu.oci_instance.federate(req.method, req.target, req.headers, req.raw, req.json(),
                                                 emu.oci_tokens))
 
 
-def proxymux(emu: EmulatorServer, req: Request, _params: dict[str, str]) -> Reply:
+def proxymux(emu: OciParts, req: Request, _params: dict[str, str]) -> Reply:
     return Reply(200, pod_token(emu.oci_tokens, req.bearer(), req.json()), content_type="text/plain")
 
 

@@ -13,13 +13,10 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .replies import Reply
-
-if TYPE_CHECKING:
-    from .server import EmulatorServer
 
 
 @dataclass
@@ -72,7 +69,9 @@ class Request:
         return unquote(user), unquote(password)
 
 
-Handler = Callable[["EmulatorServer", Request, dict[str, str]], Reply]
+#: A route's handler: what it serves (the part of the server its route names, or the server's parts its service
+#: declares as a Protocol), the request, and the path's named parts.
+Handler = Callable[[Any, Request, dict[str, str]], Reply]
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,7 @@ class Route:
     kind: str
     handler: Handler
     when: Callable[[Request], bool] | None = None
+    serves: str = ""                                 # the server's part the handler gets ("mosaic"); "": its parts
 
     def match(self, request: Request) -> dict[str, str] | None:
         if request.method != self.method or (self.when is not None and not self.when(request)):

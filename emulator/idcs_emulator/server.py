@@ -171,7 +171,7 @@ def _dispatch(emu: EmulatorServer, routes: list[Route], req: Request) -> Reply:
         return ScimError(404, f"No such endpoint {req.method} {req.path}.", "error.common.common.notFound").reply()
     route, params = found
     try:
-        return route.handler(emu, req, params)
+        return route.handler(getattr(emu, route.serves) if route.serves else emu, req, params)
     except EmulatorError as e:
         reply = e.reply()
         if req.path.startswith("/admin/"):

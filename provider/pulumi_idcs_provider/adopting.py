@@ -10,7 +10,7 @@ from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 
 from .ignoring import IGNORE_KEY
-from .models import NAME_KEY, Failure
+from .validation import NAME_KEY, Failure
 
 Inputs = dict[str, Any]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from .models import AppExpiries
+from .apps import AppExpiries
 from .pacing import SYSTEM_CLOCK, Clock
 
 #: How long what a run read answers later reads (one deployment rarely lasts longer; a new one reads again).

@@ -21,24 +21,18 @@ from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 
 from . import adopting, ignoring
+from .apps import AppExpiries
 from .client import IdcsClient
 from .context import Context
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
-from .models import (
-    EXPIRY_ATTRIBUTES,
-    IDENTIFIERS,
-    NAME_KEY,
-    AppExpiries,
-    AppTokenExpiryInputs,
-    Failure,
-    check_inputs,
-)
+from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppTokenExpiryInputs, check_inputs
 from .ownership import OwnershipError
 from .settings import same_domain_url
 from .spelling import shown
 from .type_tokens import original_of
+from .validation import NAME_KEY, Failure
 from .verdict import Verdict
 
 ORIGINAL = {a: original_of(a) for a in EXPIRY_ATTRIBUTES}

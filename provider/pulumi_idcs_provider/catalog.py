@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import get_app, mosaic_lookup
+from . import app_token_expiry, get_app, mosaic_lookup, mosaic_resource_timeouts, mosaic_timeouts, refresh_grant_check
 from .app_token_expiry import AppTokenExpiryProvider
-from .definition import Definition, FunctionDefinition
 from .models import AppTokenExpiryInputs, AppTokenExpiryOutputs
 from .mosaic_resource_timeouts import (
     ResourceTokenTimeoutsInputs,
@@ -16,6 +15,7 @@ from .mosaic_resource_timeouts import (
 )
 from .mosaic_timeouts import ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider
 from .refresh_grant_check import RefreshGrantCheckInputs, RefreshGrantCheckOutputs, RefreshGrantCheckProvider
+from .resource import Definition, FunctionDefinition
 from .settings import CONNECTIONS_KEY, KEYS, MOSAIC_CA_BUNDLE, MOSAIC_KEYS, SKIP_RESTORE, ConnectionSettings
 from .type_tokens import APP, CHECK, MOSAIC, MOSAIC_RESOURCE, ResourceType
 
@@ -24,7 +24,7 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         "The accessTokenExpiry and refreshTokenExpiry of one existing IDCS app. Creating it adopts the app (never "
         'creates one); deleting it leaves the values (onDelete "retain") or puts back the values found at adoption '
         '("restore"); no other attribute of the app is ever read or written beyond its identity.'),
-        AppTokenExpiryInputs, AppTokenExpiryOutputs, AppTokenExpiryProvider),
+        AppTokenExpiryInputs, AppTokenExpiryOutputs, AppTokenExpiryProvider, app_token_expiry),
     Definition(CHECK, (
         "Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, "
         "grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST "
@@ -34,20 +34,22 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         "fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new "
         "token, records `failure` and fails the program. Mosaic's default base URL comes from idcs:mosaicBaseUrl "
         "(or $MOSAIC_BASE_URL)."),
-        RefreshGrantCheckInputs, RefreshGrantCheckOutputs, RefreshGrantCheckProvider, adopts=False),
+        RefreshGrantCheckInputs, RefreshGrantCheckOutputs, RefreshGrantCheckProvider, refresh_grant_check,
+        adopts=False),
     Definition(MOSAIC, (
         "The token lifetimes of one existing Transmit Mosaic OIDC client. Creating it adopts the client (never "
         "creates one); each lifetime left out is not managed; deleting it leaves the values (onDelete \"retain\") "
         'or puts back the values found at adoption ("restore"). A PUT carries only token_expiration (all three '
         "keys, the unmanaged ones as read) and session_expiration when managed."),
-        ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider),
+        ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider, mosaic_timeouts),
     Definition(MOSAIC_RESOURCE, (
         "The token lifetimes of one existing Transmit Mosaic custom resource (tenant-wide): tokens issued for the "
         "resource (resource=<its URI>) take them, and a refresh keeps the resource of the login that started it. "
         "Creating it adopts the resource by resourceId or resourceUri (never creates one); each lifetime left out "
         "is not managed; deleting it leaves the values (onDelete \"retain\") or puts back the values found at "
         'adoption ("restore"). A PUT carries only the lifetimes that differ. Import it by the resource\'s id or URI.'),
-        ResourceTokenTimeoutsInputs, ResourceTokenTimeoutsOutputs, ResourceTokenTimeoutsProvider),
+        ResourceTokenTimeoutsInputs, ResourceTokenTimeoutsOutputs, ResourceTokenTimeoutsProvider,
+        mosaic_resource_timeouts),
 )}
 
 
@@ -63,6 +65,8 @@ FUNCTIONS: dict[str, FunctionDefinition] = {f.token: f for f in (
 
 #: Each definition by the plugin's type token (idcs:index:AppTokenExpiry).
 BY_PLUGIN_TOKEN = {token.plugin: d for token, d in DEFINITIONS.items()}
+#: Each definition by the dynamic door's provider class (what upstream's server unpickles from state).
+BY_DYNAMIC_PROVIDER = {d.dynamic_provider: d for d in DEFINITIONS.values()}
 
 
 def named(name: str) -> Definition:

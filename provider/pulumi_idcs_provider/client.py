@@ -15,6 +15,7 @@ import requests
 
 from . import scim
 from .app_reads import PAGE_SIZE, AppReads
+from .apps import APP_ATTRIBUTES, AppExpiries
 from .auth import BearerAuth, ClientCredentials
 from .errors import (
     AppNotFoundError,
@@ -23,7 +24,6 @@ from .errors import (
     IdcsError,
     ReadAfterWriteError,
 )
-from .models import APP_ATTRIBUTES, AppExpiries
 from .oci_auth import SIGNERS
 from .settings import ConnectionSettings
 from .spelling import shown

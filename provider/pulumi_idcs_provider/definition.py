@@ -1,4 +1,5 @@
-"""The vocabulary a resource is defined in: once, as two pydantic models (its inputs and its outputs).
+"""The vocabulary a resource is defined in: once, as two pydantic models (its inputs and its outputs). The record
+that registers a resource with its operations is `resource.Definition`.
 
 A field's Python name is written by hand once; its wire name (state, schema.json, IDCS JSON) is derived from it
 (`access_token_expiry` -> `accessTokenExpiry`). Its type, description, default, secret flag and bounds sit on the
@@ -9,10 +10,8 @@ derived from these definitions (`schema_gen`, `scripts/gen_dynamic_sdk.py`).
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 from pydantic.alias_generators import to_camel
@@ -21,10 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from .durations import DurationError, describe, parse_seconds
 from .spelling import shown
-from .type_tokens import ResourceType, original_of
-
-if TYPE_CHECKING:
-    from .implementation import Implementation
+from .type_tokens import original_of
 
 
 class Wire(BaseModel):
@@ -117,52 +113,6 @@ def policy_bounds(model: type[BaseModel]) -> dict[str, tuple[str, str]]:
 def flagged(model: type[BaseModel], name: str) -> tuple[str, ...]:
     """Wire names of a model's properties declared with the flag `name`."""
     return tuple(wire for wire, _, f in properties(model) if has_flag(f, name))
-
-
-@dataclass(frozen=True)
-class Definition:
-    """One resource: its type token, what it is, its inputs and outputs, and the dynamic door's provider class
-    (pickled by reference into state: never rename or move it); `adopts`: it takes over a live object that one
-    resource at a time may manage (the SDK passes the resource's name, so messages name both owners)."""
-
-    token: ResourceType
-    description: str
-    inputs: type[Wire]
-    outputs: type[Wire]
-    dynamic_provider: type
-    adopts: bool = True
-
-    @property
-    def implementation(self) -> Implementation:
-        """The resource's implementation: the module its dynamic adapter class is defined in."""
-        return cast("Implementation", sys.modules[self.dynamic_provider.__module__])
-
-    def input_names(self) -> dict[str, str]:
-        """{Python name: wire name} of the inputs."""
-        return {py: wire for wire, py, _ in properties(self.inputs)}
-
-    def output_names(self) -> tuple[str, ...]:
-        return tuple(wire for wire, _, _ in properties(self.outputs))
-
-    def secrets(self) -> tuple[str, ...]:
-        """Every property marked secret, input or output, by wire name."""
-        return tuple(dict.fromkeys((*flagged(self.inputs, "secret"), *flagged(self.outputs, "secret"))))
-
-
-@dataclass(frozen=True)
-class FunctionDefinition:
-    """One function (a data source: `idcs:index:getApp`): what it reads, typed, and the call that reads it
-    against an injected context. It never writes."""
-
-    token: str
-    description: str
-    inputs: type[Wire]
-    outputs: type[Wire]
-    call: Callable[[Any, Mapping[str, Any]], dict[str, Any]]
-
-    @property
-    def name(self) -> str:
-        return self.token.rsplit(":", 1)[-1]
 
 
 def with_lifetimes(name: str, base: type[Wire], inputs: type[Wire], noun: str) -> type[Wire]:

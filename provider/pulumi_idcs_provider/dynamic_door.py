@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckResult,
@@ -27,8 +27,8 @@ from pulumi.dynamic import (
 from . import ignoring
 from .context import Context
 from .errors import IdcsError
-from .models import NAME_KEY
 from .stack_config import config_of
+from .validation import NAME_KEY
 
 if TYPE_CHECKING:
     from .implementation import Implementation
@@ -99,7 +99,10 @@ class DynamicAdapter(ResourceProvider):
 
     @property
     def implementation(self) -> Implementation:
-        return cast("Implementation", sys.modules[type(self).__module__])
+        """The implementation the catalog registers for this class (read when called: the resource modules that
+        subclass this door are imported by the catalog)."""
+        from .catalog import BY_DYNAMIC_PROVIDER
+        return BY_DYNAMIC_PROVIDER[type(self)].implementation
 
     def configure(self, req: ConfigureRequest) -> None:
         _CONTEXT.configure(config_of(req))

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .apps import AppExpiries
 from .context import Context
 from .definition import Wire, prop
 from .errors import AppNotFoundError, IdcsError
-from .models import IDENTIFIERS, AppExpiries
+from .models import IDENTIFIERS
 from .spelling import shown
 
 

@@ -1,4 +1,4 @@
-"""Typed views of the two shapes we handle: the resource's inputs (checked) and an IDCS App (read).
+"""AppTokenExpiry's definition: its inputs (checked) and outputs, and the rules across its inputs.
 
 Python names are snake_case; the wire (state, schema.json, IDCS JSON) is camelCase through aliases.
 """
@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from pulumi.output import Unknown
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from .definition import Wire, flagged, prop, properties, snake, with_lifetimes
+from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .durations import describe
 from .spelling import shown
+from .validation import Failure, on_delete_field, validate_known
 
 #: Oracle documents 60 s to one year for accessTokenExpiry.
 ACCESS_MIN, ACCESS_MAX = 60, 365 * 86400
 #: No documented bounds for refreshTokenExpiry; below a minute is surely a unit slip ("7" for seven days).
 REFRESH_MIN = 60
 
-#: The hidden input under which the SDKs (and the plugin, from the URN) pass a resource's name, so that messages
-#: can name both resources on one app.
-NAME_KEY = "__name"
 
 _SCIM_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
@@ -127,58 +124,6 @@ EXPIRY_ATTRIBUTES = flagged(AppTokenExpiryInputs, "managed")
 IDENTIFIERS = flagged(AppTokenExpiryInputs, "identifier")
 
 
-def on_delete_field(v: object) -> object:
-    """A pydantic before-validator body for onDelete, shared by every adopting resource."""
-    if v is None:
-        return "retain"
-    if v not in ("retain", "restore"):
-        raise PydanticCustomError(
-            "idcs", '{value} is not an onDelete mode: use "retain" (leave the values) or "restore" (put back '
-            "the values found when it was adopted)", {"value": shown(v)})
-    return v
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-class Failure(BaseModel):
-    """One input problem, by wire property name (what the Pulumi CLI shows)."""
-
-    property: str
-    reason: str
-
-
-def validate_known(model: type[M], raw: Mapping[str, Any]) -> tuple[M | None, dict[str, Any], list[Failure]]:
-    """Validate what is known of a resource's raw inputs, the one way every resource checks them.
-
-    A value the engine does not know yet (preview) passes through untouched and is not judged, nor is its absence.
-    Returns the model (None when the failures leave too little to build one, so no cross-field rule runs), the
-    checked inputs (normalised; a property that failed keeps what the user wrote, so the engine can show it),
-    and one failure per wrong property.
-    """
-    unknown = {k for k, v in raw.items() if isinstance(v, Unknown)}
-    known = {k: v for k, v in raw.items() if k not in unknown}
-    failures: list[Failure] = []
-    parsed: M | None = None
-    try:
-        parsed = model.model_validate(known)
-    except ValidationError as e:
-        failures = [Failure(property=str(err["loc"][0]) if err["loc"] else "", reason=_reason(err))
-                    for err in e.errors() if not (err["type"] == "missing" and err["loc"] and err["loc"][0] in unknown)]
-        bad = {f.property for f in failures}
-        try:
-            parsed = model.model_validate({k: v for k, v in known.items() if k not in bad})
-        except ValidationError:
-            parsed = None
-    checked = parsed.model_dump(by_alias=True, exclude_none=True) if parsed is not None else dict(known)
-    checked.update({k: raw[k] for k in unknown})
-    checked.update({f.property: raw[f.property] for f in failures if f.property in raw})
-    return parsed, checked, failures
-
-
-def _reason(err: Any) -> str:
-    return "is required" if err["type"] == "missing" else str(err["msg"])
-
 
 def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
     """AppTokenExpiry's inputs checked: each property, then the rules across them (one identifier, something to
@@ -209,49 +154,3 @@ def check_inputs(news: Mapping[str, Any]) -> tuple[dict[str, Any], list[Failure]
         if f.property in raw:
             checked[f.property] = raw[f.property]
     return checked, failures
-
-
-class AppExpiries(Wire):
-    """The part of an IDCS App this package reads: identity, the two expiries, and the ETag for If-Match."""
-
-    id: str
-    name: str | None = None
-    display_name: str | None = None
-    access_token_expiry: int | None = None
-    refresh_token_expiry: int | None = None
-    active: bool | None = None
-    #: From the ETag response header (equal to meta.version by definition); not every domain sends one.
-    etag: str | None = Field(default=None, exclude=True)
-    etag_listed: bool = Field(default=False, exclude=True)  # the etag is a listing's meta.version, not a header
-    #: Who last changed the app and when: IDCS's idcsLastModifiedBy.display and meta.lastModified (docs/idcs-api.md);
-    #: None where a domain leaves them out.
-    last_modified_by: str | None = Field(default=None, exclude=True)
-    last_modified: str | None = Field(default=None, exclude=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _provenance(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        meta, by = data.get("meta"), data.get("idcsLastModifiedBy")
-        return {**data, "lastModified": meta.get("lastModified") if isinstance(meta, dict) else None,
-                "lastModifiedBy": (by.get("display") or by.get("value")) if isinstance(by, dict) else None}
-
-    def changed_by(self) -> str:
-        """' (last changed by X at T)' for a drift message, or '' when the domain does not say."""
-        if not self.last_modified_by:
-            return ""
-        return f" (last changed by {self.last_modified_by}" + (f" at {self.last_modified})" if self.last_modified
-                                                                else ")")
-
-    def value(self, wire: str) -> int | None:
-        return getattr(self, snake(wire))  # type: ignore[no-any-return]
-
-    def with_values(self, values: dict[str, int]) -> AppExpiries:
-        """The app as it would be after a PATCH of `values` (by wire name): what a preview shows."""
-        return self.model_copy(update={snake(a): v for a, v in values.items()})
-
-
-#: What every Apps GET and PATCH asks for (never a bare GET: it can return the client secret).
-APP_ATTRIBUTES = ",".join((*(wire for wire, _, field in properties(AppExpiries) if not field.exclude),
-                           "meta.lastModified", "idcsLastModifiedBy"))

@@ -24,11 +24,11 @@ from .context import Context
 from .definition import Wire, flagged, prop, snake
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
-from .models import NAME_KEY, Failure, on_delete_field, validate_known
 from .mosaic_client import MosaicClient
 from .ownership import OwnershipError
 from .spelling import shown
 from .type_tokens import original_of
+from .validation import NAME_KEY, Failure, on_delete_field, validate_known
 from .verdict import Verdict
 
 Props = Mapping[str, Any]

@@ -21,11 +21,11 @@ from pydantic_core import PydanticCustomError
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import IdcsError
-from .models import Failure
 from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
 from .spelling import shown
 from .type_tokens import original_of
+from .validation import Failure
 
 #: The inputs that can name the resource (give one).
 NAMED_BY = ("resourceId", "resourceUri")

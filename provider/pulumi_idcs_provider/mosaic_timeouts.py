@@ -18,11 +18,11 @@ from pydantic import field_validator
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, IdcsError
-from .models import Failure
 from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
 from .spelling import shown
 from .type_tokens import original_of
+from .validation import Failure
 
 
 class _Client(Wire):

@@ -28,12 +28,12 @@ from .definition import Wire, flagged, prop
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import ConfigurationError
-from .models import NAME_KEY, Failure, validate_known
 from .settings import endpoint_problem
 from .spelling import shown
 from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
 from .transport import Transport
+from .validation import NAME_KEY, Failure, validate_known
 from .verdict import Verdict
 
 FLAVORS = ("idcs", "mosaic", "oauth2")

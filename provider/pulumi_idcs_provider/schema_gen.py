@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .catalog import DEFINITIONS, FUNCTIONS, VARIABLES, Variable
-from .definition import Definition, FunctionDefinition, has_flag, properties
+from .definition import has_flag, properties
+from .resource import Definition, FunctionDefinition
 
 PACKAGE: dict[str, Any] = {
     "name": "idcs",

@@ -9,10 +9,11 @@ from typing import Any
 
 import pulumi
 from pulumi.dynamic import Resource, ResourceProvider
-from pulumi_idcs_provider.definition import Definition, flagged
+from pulumi_idcs_provider.definition import flagged
 from pulumi_idcs_provider.ignoring import IGNORE_KEY, top_level
-from pulumi_idcs_provider.models import NAME_KEY
 from pulumi_idcs_provider.ownership import owner_of
+from pulumi_idcs_provider.resource import Definition
+from pulumi_idcs_provider.validation import NAME_KEY
 
 #: Seconds, or a duration: "90s", "15m", "1h", "7d", "2w", "1h30m", "PT1H", "P7D", or a whole-second timedelta.
 Expiry = int | str | timedelta

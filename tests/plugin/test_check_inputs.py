@@ -10,7 +10,7 @@ from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
 from pulumi_idcs_provider import app_token_expiry
 from pulumi_idcs_provider.context import Context
-from pulumi_idcs_provider.models import NAME_KEY
+from pulumi_idcs_provider.validation import NAME_KEY
 
 # (inputs, failing property, words the reason must contain)
 BAD = [

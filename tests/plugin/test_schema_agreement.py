@@ -14,9 +14,9 @@ from pulumi import Output
 from pulumi_idcs import AppTokenExpiry, AppTokenExpiryArgs
 from pulumi_idcs_provider import schema_gen
 from pulumi_idcs_provider.definition import snake
-from pulumi_idcs_provider.models import NAME_KEY
 from pulumi_idcs_provider.refresh_grant_check import RefreshGrantCheckProvider
 from pulumi_idcs_provider.settings import KNOWN_KEYS
+from pulumi_idcs_provider.validation import NAME_KEY
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text())

@@ -15,7 +15,7 @@ import pulumi_idcs_native
 import pytest
 from engine import isolated_env, need
 from pulumi_idcs_provider.catalog import DEFINITIONS
-from pulumi_idcs_provider.definition import Definition
+from pulumi_idcs_provider.resource import Definition
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fake_clock import FakeClock
 from pulumi_idcs_provider.app_reads import MAX_AGE_SECONDS, AppReads
-from pulumi_idcs_provider.models import AppExpiries
+from pulumi_idcs_provider.apps import AppExpiries
 
 
 def app(app_id: str, access: int = 3600) -> AppExpiries:

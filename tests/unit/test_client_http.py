@@ -10,9 +10,9 @@ import pytest
 import requests
 import responses
 from fake_clock import EPOCH, FakeClock
+from pulumi_idcs_provider.apps import AppExpiries
 from pulumi_idcs_provider.client import ADMIN_SCOPE, IdcsClient
 from pulumi_idcs_provider.errors import AppNotFoundError, IdcsApiError, IdcsError, ReadAfterWriteError
-from pulumi_idcs_provider.models import AppExpiries
 from pulumi_idcs_provider.pacing import RetryPolicy
 from pulumi_idcs_provider.settings import from_config
 from pulumi_idcs_provider.transport import Transport

@@ -22,13 +22,14 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from .. import ignoring, spelling
 from ..catalog import BY_PLUGIN_TOKEN, FUNCTIONS
 from ..context import Context
-from ..definition import Definition, flagged
+from ..definition import flagged
 from ..errors import IdcsError
 from ..implementation import Implementation
-from ..models import NAME_KEY
 from ..ownership import owner_of
+from ..resource import Definition
 from ..settings import config_problems
 from ..stack_config import kept_keys
+from ..validation import NAME_KEY
 from ..verdict import Verdict
 from . import stack_owners, wire
 from .engine_log import warn
