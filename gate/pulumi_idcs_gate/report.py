@@ -8,14 +8,14 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pulumi_idcs_provider import app_token_expiry, mosaic_resource_timeouts, mosaic_timeouts, type_tokens
+from pulumi_idcs_provider import type_tokens
+from pulumi_idcs_provider.catalog import DEFINITIONS
 from pulumi_idcs_provider.type_tokens import original_of
 
 from .collect import Findings, Step, Violation
 
-#: The lifetimes each resource type manages, by wire name, under both front doors (from the resources themselves).
-ATTRIBUTES = {type_tokens.APP.name: app_token_expiry.MANAGED, type_tokens.MOSAIC.name: mosaic_timeouts.MANAGED,
-              type_tokens.MOSAIC_RESOURCE.name: mosaic_resource_timeouts.MANAGED}
+#: The lifetimes each adopting resource manages, by wire name, under both front doors (from the catalog).
+ATTRIBUTES = {token.name: d.implementation.MANAGED for token, d in DEFINITIONS.items() if d.adopts}
 CHECK = type_tokens.CHECK.name
 #: Steps of a replacement other than the "replace" itself: they would repeat its rows.
 REPLACEMENT_PARTS = {"create-replacement", "delete-replaced", "discard-replaced", "read-replacement",

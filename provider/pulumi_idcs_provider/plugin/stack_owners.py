@@ -16,11 +16,12 @@ import subprocess
 from typing import Any
 
 from .. import type_tokens
+from ..catalog import DEFINITIONS
 from ..settings import same_domain_url
 
-#: Both front doors' types of what an import adopts: an app, a Mosaic client (whose id is <appId>/<clientId>) or a
-#: Mosaic resource (imported by its id or its URI).
-APP_TYPES = type_tokens.APP.tokens | type_tokens.MOSAIC.tokens | type_tokens.MOSAIC_RESOURCE.tokens
+#: Both front doors' types of every resource that adopts a live object (an app, a Mosaic client, a Mosaic
+#: resource), from the catalog: what an import must not give two owners.
+APP_TYPES = frozenset().union(*(d.token.tokens for d in DEFINITIONS.values() if d.adopts))
 
 
 class StackUnreadable(Exception):

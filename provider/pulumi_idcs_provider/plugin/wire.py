@@ -8,7 +8,6 @@ answers wrapped: so every answer wraps what schema.json marks secret *and* every
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -20,6 +19,9 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, status_pb2
 
+from ..catalog import BY_PLUGIN_TOKEN, VARIABLES
+from ..definition import flagged
+
 Kind = provider_pb2.PropertyDiff.Kind
 
 
@@ -29,26 +31,21 @@ def schema_text() -> str:
     return resources.files("pulumi_idcs_provider").joinpath("schema.json").read_text()
 
 
-@cache
 def secret_outputs(type_token: str) -> frozenset[str]:
-    """The outputs schema.json marks secret."""
-    return _secret_keys(json.loads(schema_text())["resources"].get(type_token, {}).get("properties", {}))
+    """The outputs the resource's definition marks secret (what schema.json says, from the same definition)."""
+    found = BY_PLUGIN_TOKEN.get(type_token)
+    return frozenset(flagged(found.outputs, "secret")) if found else frozenset()
 
 
-@cache
 def secret_inputs(type_token: str) -> frozenset[str]:
-    """The inputs schema.json marks secret."""
-    return _secret_keys(json.loads(schema_text())["resources"].get(type_token, {}).get("inputProperties", {}))
+    """The inputs the resource's definition marks secret."""
+    found = BY_PLUGIN_TOKEN.get(type_token)
+    return frozenset(flagged(found.inputs, "secret")) if found else frozenset()
 
 
-@cache
 def secret_config() -> frozenset[str]:
-    """The provider configuration keys schema.json marks secret (without the `idcs:` namespace)."""
-    return _secret_keys(json.loads(schema_text())["config"]["variables"])
-
-
-def _secret_keys(properties: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(k for k, v in properties.items() if v.get("secret"))
+    """The provider configuration keys the catalog marks secret (without the `idcs:` namespace)."""
+    return frozenset(v.key[0].removeprefix("idcs:") for v in VARIABLES if v.secret)
 
 
 def props_in(struct: struct_pb2.Struct, keep_unknowns: bool = True) -> dict[str, Any]:
