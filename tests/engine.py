@@ -26,6 +26,9 @@ MIN_VERSION = re.search(r"^MIN_VERSION=(\S+)", (ROOT / "scripts" / "install-pulu
 COMPAT_BIN = ROOT / ".pulumi" / f"compat-v{MIN_VERSION}" / "bin"
 #: What each runtime needs set up beyond the CLI and its Python host (scripts/setup's parts).
 PARTS = {"python": (), "yaml": ("yaml",), "nodejs": ("nodejs",), "go": ("go",)}
+#: How a Go program is built in the tests: the module's go.sum as it is, no cgo, and -trimpath, whose build cache
+#: entries do not depend on where the module cache is (the artifacts test's own one reuses what these compiled).
+GO_ENV = {"GOFLAGS": "-mod=readonly -trimpath", "CGO_ENABLED": "0"}
 
 
 @functools.cache

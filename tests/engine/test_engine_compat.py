@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET
-from engine import COMPAT_BIN, MIN_VERSION, ROOT, example_copy, need, new_stack, runtime_of
+from engine import COMPAT_BIN, GO_ENV, MIN_VERSION, ROOT, example_copy, need, new_stack, runtime_of
 from idcs_emulator import EmulatorServer
 
 MOBILE, SCOPE = "7d1f9c0e2b4a46c8a0e3f5b7d9c1e3a5", "https://resource-owner.example.com/read offline_access"
@@ -47,7 +47,7 @@ def test_every_runtime_of_the_examples_is_in_the_lane() -> None:
 
 @pytest.mark.parametrize("example", sorted(CONFIG))
 def test_each_example_on_the_oldest_supported_cli(tmp_path: Path, emulator: EmulatorServer, example: str) -> None:
-    env = {"GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"} if example == "go" else None
+    env = GO_ENV if example == "go" else None
     stack = new_stack(tmp_path, example_copy(tmp_path, example), CONFIG[example](emulator), env, cli_bin=COMPAT_BIN)
     stack.up()
     stack.preview(expect_no_changes=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET
-from engine import ROOT, example_copy, need, new_stack
+from engine import GO_ENV, ROOT, example_copy, need, new_stack
 from idcs_emulator import EmulatorServer
 from idcs_emulator.domain import Domain
 from idcs_emulator.generate import demo_seed, with_mixed_apps
@@ -76,7 +76,7 @@ def test_discover_then_import_adopts_every_oauth_app_with_a_clean_preview(tmp_pa
             shutil.copy(module / name, work)
     stack = new_stack(tmp_path, work, {"idcs:domainUrl": (mixed.url, False), "idcs:clientId": (ADMIN_ID, False),
                                        "idcs:clientSecret": (ADMIN_SECRET, True)},
-                      {"GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"} if language == "go" else None)
+                      GO_ENV if language == "go" else None)
     mixed.clear_requests()
     done = subprocess.run(["pulumi", "import", "--file", str(tmp_path / "import.json"), "--yes", "--non-interactive",
                            "--out", str(tmp_path / "code"), "--stack", "test"], cwd=work,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE, RESOURCE_OWNER
-from engine import ROOT, exported_text, need, new_stack
+from engine import GO_ENV, ROOT, exported_text, need, new_stack
 from idcs_emulator import EmulatorServer
 
 PLUGIN = f"plugins:\n  providers:\n    - name: idcs\n      path: {ROOT / '.venv' / 'bin'}\n"
@@ -129,7 +129,7 @@ def test_two_explicit_providers_write_each_app_only_in_its_own_domain(tmp_path: 
         work = tmp_path / language
         project(work, language)
         trap = {"IDCS_DOMAIN_URL": domain_a.url, "IDCS_CLIENT_ID": ADMIN_ID, "IDCS_CLIENT_SECRET": ADMIN_SECRET,
-                **({"GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"} if language == "go" else {})}
+                **(GO_ENV if language == "go" else {})}
         stack = new_stack(tmp_path, work, {
             "urlA": (domain_a.url, False), "urlB": (domain_b.url, False), "adminSecret": (ADMIN_SECRET, True),
             "idcs:domainUrl": (domain_a.url, False), "idcs:clientId": (ADMIN_ID, False),

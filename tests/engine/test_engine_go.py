@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import ADMIN_ID, ADMIN_SECRET, RESOURCE_OWNER
-from engine import example_copy, new_stack
+from engine import GO_ENV, example_copy, new_stack
 from idcs_emulator import EmulatorServer
 
 
 def test_the_go_example_up_preview_drift_destroy(tmp_path: Path, emulator: EmulatorServer) -> None:
     config = {"idcs:domainUrl": (emulator.url, False), "idcs:clientId": (ADMIN_ID, False),
               "idcs:clientSecret": (ADMIN_SECRET, True)}
-    env = {"GOFLAGS": "-mod=readonly", "CGO_ENABLED": "0"}
+    env = GO_ENV
     stack = new_stack(tmp_path, example_copy(tmp_path, "go"), config, env)
     try:
         stack.up()

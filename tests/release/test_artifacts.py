@@ -189,7 +189,7 @@ def go_user(user: dict[str, str]) -> dict[str, str]:
                *(p for p in go_env("GOPROXY").split(",") if p not in ("", "off"))]
     return {**user, "PATH": f"{user['PATH']}{os.pathsep}{go_dir}", "GOMODCACHE": str(GO_MODULE_CACHE),
             "GOCACHE": str(Path.home() / ".cache" / "go-build"), "GOTOOLCHAIN": "local", "CGO_ENABLED": "0",
-            "GOPROXY": ",".join(proxies), "GONOSUMDB": GO_MODULE, "GOFLAGS": "-mod=mod"}
+            "GOPROXY": ",".join(proxies), "GONOSUMDB": GO_MODULE, "GOFLAGS": "-mod=mod -trimpath"}
 
 
 def test_a_go_program_with_the_module_from_the_proxy(user: dict[str, str], emulator_url: str,
