@@ -182,7 +182,7 @@ def preview_of_existing(emu: EmulatorServer, n: int, rate: float, stack_known: b
         ctx = Context(config(emu, rate), {})
         ctx.stack_apps = lambda _url: [x["appId"] for x in news]
         with ThreadPoolExecutor(4) as pool:
-            return measure(emu, lambda: list(pool.map(lambda c: app_token_expiry.verdict(ctx, c[0]["appId"], *c),
+            return measure(emu, lambda: list(pool.map(lambda c: app_token_expiry.diff(ctx, c[0]["appId"], *c),
                                                       zip(outs, news, strict=True))))
     with ProviderServer(config(emu, rate)) as server, ThreadPoolExecutor(4) as pool:
         return measure(emu, lambda: list(pool.map(lambda c: server.diff(c[0]["appId"], c[0], c[1]),

@@ -24,6 +24,7 @@ from . import adopting, ignoring
 from .apps import AppExpiries
 from .client import IdcsClient
 from .context import Context
+from .diff import Diff
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
@@ -33,7 +34,6 @@ from .settings import same_domain_url
 from .spelling import shown
 from .type_tokens import original_of
 from .validation import NAME_KEY, Failure
-from .verdict import Verdict
 
 ORIGINAL = {a: original_of(a) for a in EXPIRY_ATTRIBUTES}
 #: Where an identifier is kept in the outputs once resolved (appId, appName, appDisplayName), by wire name.
@@ -121,10 +121,10 @@ class AppTokenExpiryProvider(DynamicAdapter):
     """The dynamic door's CRUD for one adopted app's accessTokenExpiry / refreshTokenExpiry."""
 
 
-def verdict(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+def diff(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     """Compare the program with the state and the live app (one read, by id: the handle)."""
     if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
-        return Verdict(unknown=True)
+        return Diff(unknown=True)
     inputs = _inputs(news)
     client = current_client(ctx, news)
     if olds.get("domainUrl") and not same_domain_url(olds["domainUrl"], client.settings.domain_url):
@@ -142,12 +142,12 @@ def verdict(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, 
         raise IdcsError(f"{problem.property}: {problem.reason}")
     drift, ignored = ignoring.split_drift(
         {a: (app.value(a), v) for a, v in inputs.desired().items() if app.value(a) != v}, news)
-    return Verdict(inputs_changed=_inputs_changed(inputs, olds, news), drift=drift, changed_by=app.changed_by(),
-                   restamp=olds.get("domainUrl") != client.settings.domain_url,
+    return Diff(inputs_changed=_inputs_changed(inputs, olds, news), drift=drift, changed_by=app.changed_by(),
+                   domain_url_respelt=olds.get("domainUrl") != client.settings.domain_url,
                    warnings=(*_rename_warning(news, _as_written(*inputs.identifier(), app).get(RENAMED)), *ignored))
 
 
-def planned(ctx: Context, olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def preview(ctx: Context, olds: Mapping[str, Any], props: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
     inputs = _inputs(props)
     client = current_client(ctx, props)
@@ -160,7 +160,7 @@ def planned(ctx: Context, olds: Mapping[str, Any], props: Mapping[str, Any]) -> 
     return app.id, _outputs(inputs, app.with_values(inputs.desired()), originals, client, props)
 
 
-def imported(ctx: Context, app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def import_(ctx: Context, app_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(outputs, inputs) of an app adopted as it is, from its id alone (`pulumi import`): both expiries managed
     at their live values, "retain" on delete; None when no such app exists."""
     client = current_client(ctx, {})
@@ -210,7 +210,7 @@ def _ordering_problem(inputs: AppTokenExpiryInputs, app: AppExpiries) -> Failure
 
 
 def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any],
-              app: AppExpiries) -> Verdict | None:
+              app: AppExpiries) -> Diff | None:
     """A replace when the program's identifier now names another app; None when it still names this one."""
     wire, value = inputs.identifier()
     if wire == olds.get("identifiedBy") and _same_identifier(wire, value, olds.get(wire)):
@@ -222,16 +222,16 @@ def _retarget(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[st
     except AppNotFoundError as e:
         raise AppNotFoundError(f"{wire}: {e}. The app this resource manages (id {app.id}) is called "
                                f"{shown(app.display_name)} now") from None
-    return None if target.id == app.id else Verdict(replaces=(wire,))
+    return None if target.id == app.id else Diff(replaces=(wire,))
 
 
-def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any], handle: str) -> Verdict:
+def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, Any], handle: str) -> Diff:
     """The managed app no longer exists: a replace when another app carries the identifier now, else an error."""
     wire, value = inputs.identifier()
     if wire != "appId" or value != handle:
         try:
             _resolve(client, inputs)
-            return Verdict(replaces=(wire,))  # the new app is adopted; the old one is gone
+            return Diff(replaces=(wire,))  # the new app is adopted; the old one is gone
         except AppNotFoundError:
             pass
     raise AppNotFoundError(
@@ -239,12 +239,12 @@ def _gone(client: IdcsClient, inputs: AppTokenExpiryInputs, olds: Mapping[str, A
         f"run `pulumi refresh` to drop it from the stack, or point {wire} at another app")
 
 
-def _move(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+def _move(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     """Another domain: a replace. Its delete must be able to restore, so that is proven now, during preview."""
     if olds.get("onDelete") == "restore" and not ctx.settings.skip_restore:
         _restore_client(ctx, olds)
     moved_by = "connection" if (news.get("connection") or None) != (olds.get("connection") or None) else "domainUrl"
-    return Verdict(replaces=(moved_by,))
+    return Diff(replaces=(moved_by,))
 
 
 def _restore_client(ctx: Context, props: Mapping[str, Any]) -> IdcsClient:

@@ -113,10 +113,10 @@ class DynamicAdapter(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with _our_message_alone():
-            verdict = self.implementation.verdict(_CONTEXT, id_, olds, news)
-        for message in (*verdict.drift_warnings(olds), *verdict.warnings):  # the drifted property, named
+            diff = self.implementation.diff(_CONTEXT, id_, olds, news)
+        for message in (*diff.drift_warnings(olds), *diff.warnings):  # the drifted property, named
             _warn(f"warning: {news.get(NAME_KEY) or id_}: {message}")
-        result = verdict.as_dynamic()
+        result = diff.as_dynamic()
         if result.changes is False and ignoring.record_changes(olds, news):
             return DiffResult(changes=True)  # only ignore_changes changed: the state must learn it, for the delete
         return result

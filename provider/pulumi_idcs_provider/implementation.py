@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 
 from .context import Context
-from .verdict import Verdict
+from .diff import Diff
 
 Props = Mapping[str, Any]
 
@@ -26,13 +26,13 @@ class Implementation(Protocol):
     def check(self, ctx: Context, olds: Props, news: Props) -> CheckResult:
         """The inputs checked; for a new resource, what create would refuse, refused now."""
 
-    def verdict(self, ctx: Context, id_: str, olds: Props, news: Props) -> Verdict:
+    def diff(self, ctx: Context, id_: str, olds: Props, news: Props) -> Diff:
         """The program against the state and the live object: what a diff shows."""
 
-    def planned(self, ctx: Context, olds: Props, news: Props) -> tuple[str, dict[str, Any]]:
+    def preview(self, ctx: Context, olds: Props, news: Props) -> tuple[str, dict[str, Any]]:
         """(id, outputs) create (no olds) or update would store, written nowhere: what a preview shows."""
 
-    def imported(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def import_(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(outputs, inputs) of the live object with this id, adopted as it is; None when it cannot be."""
 
     def create(self, ctx: Context, props: Props) -> CreateResult: ...

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from . import adopting, ignoring
 from .context import Context
 from .definition import Wire, flagged, prop, snake
+from .diff import Diff
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
 from .mosaic_client import MosaicClient
@@ -29,7 +30,6 @@ from .ownership import OwnershipError
 from .spelling import shown
 from .type_tokens import original_of
 from .validation import NAME_KEY, Failure, on_delete_field, validate_known
-from .verdict import Verdict
 
 Props = Mapping[str, Any]
 
@@ -147,8 +147,8 @@ class Adoption:
         self.original = {w: original_of(w) for w in self.managed}
 
     def operations(self) -> tuple[Callable[..., Any], ...]:
-        """check, verdict, planned, imported, create, read, update, delete: what a resource module exports."""
-        return (self.check, self.verdict, self.planned, self.imported, self.create, self.read, self.update,
+        """check, diff, preview, import_, create, read, update, delete: what a resource module exports."""
+        return (self.check, self.diff, self.preview, self.import_, self.create, self.read, self.update,
                 self.delete)
 
     # --- inputs -------------------------------------------------------------------------------------------------
@@ -319,18 +319,18 @@ class Adoption:
         if live is not None:
             self._put(api, inputs, live, originals)
 
-    def verdict(self, ctx: Context, _id: str, olds: Props, news: Props) -> Verdict:
+    def diff(self, ctx: Context, _id: str, olds: Props, news: Props) -> Diff:
         """Compare the program with the state and the live object (one read)."""
         if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
-            return Verdict(unknown=True)
+            return Diff(unknown=True)
         inputs, api = self._inputs(news), ctx.mosaic()
         if olds.get("baseUrl", api.settings.base_url) != api.settings.base_url:
-            return Verdict(replaces=("baseUrl",))  # another tenant: adopt the object there instead
+            return Diff(replaces=("baseUrl",))  # another tenant: adopt the object there instead
         found = self._read(api, inputs, managed=True)
         identity = self.target.identity(inputs, found)
         if self.target.key(identity) != self.target.key(olds):  # another object: adopt it instead
             named = self.target.identity_inputs(identity)
-            return Verdict(replaces=tuple(k for k in named if olds.get(k) != named[k]) or (self.target.naming,))
+            return Diff(replaces=tuple(k for k in named if olds.get(k) != named[k]) or (self.target.naming,))
         live = self.target.live_values(found)
         self._claim(ctx, api, inputs, found, news)
         problem = self._rotation_problem(inputs, live)
@@ -340,11 +340,11 @@ class Adoption:
         drift, ignored = ignoring.split_drift(
             {w: (live.get(w), v) for w, v in inputs.desired().items() if live.get(w) != v}, news)
         changed = ignoring.writable(inputs.desired(), news) != ignoring.writable(managed, news)
-        return Verdict(inputs_changed=changed or inputs.on_delete != olds.get("onDelete", "retain")
+        return Diff(inputs_changed=changed or inputs.on_delete != olds.get("onDelete", "retain")
                        or any(olds.get(k) != v for k, v in self.target.identity_inputs(identity).items()),
                        drift=drift, warnings=ignored, where="in Mosaic")
 
-    def planned(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
+    def preview(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
         """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
         inputs, api = self._inputs(props), ctx.mosaic()
         live = self._read(api, inputs, managed=bool(olds))
@@ -352,7 +352,7 @@ class Adoption:
         outs = {**self._outputs(inputs, live, originals, api, props), **inputs.desired()}
         return self.target.key(outs), outs
 
-    def imported(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def import_(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(outputs, inputs) of an object adopted as it is (`pulumi import`): every lifetime it has managed at its
         live value, "retain" on delete; None when there is no such object."""
         api = ctx.mosaic()

@@ -144,7 +144,7 @@ class ResourceTarget(Target):
 
 
 _ADOPTION = Adoption(ResourceTarget())
-check, verdict, planned, imported, create, read, update, delete = _ADOPTION.operations()
+check, diff, preview, import_, create, read, update, delete = _ADOPTION.operations()
 check_inputs = _ADOPTION.check_inputs
 
 

@@ -131,7 +131,7 @@ class ClientTarget(Target):
 
 
 _ADOPTION = Adoption(ClientTarget())
-check, verdict, planned, imported, create, read, update, delete = _ADOPTION.operations()
+check, diff, preview, import_, create, read, update, delete = _ADOPTION.operations()
 check_inputs = _ADOPTION.check_inputs
 
 

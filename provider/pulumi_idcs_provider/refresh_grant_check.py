@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from .context import Context
 from .definition import Wire, flagged, prop
+from .diff import Diff
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import ConfigurationError
@@ -34,7 +35,6 @@ from .stack_config import FLAVOR_HOSTS, StackSettings
 from .token_exchange import Exchange, TokenAnswer, exchange
 from .transport import Transport
 from .validation import NAME_KEY, Failure, validate_known
-from .verdict import Verdict
 
 FLAVORS = ("idcs", "mosaic", "oauth2")
 BASE_URL = ("Domain or Mosaic base URL; defaults to idcs:domainUrl (idcs) or idcs:mosaicBaseUrl (mosaic), else "
@@ -226,23 +226,23 @@ def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> Ch
     return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
 
 
-def verdict(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Verdict:
+def diff(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
     """Changed inputs (the engine's diff names them), or the exchange due again: after a failed check, or when the
     last success is older than recheckAfter. Nothing is read: the check's state says it all."""
     if any(isinstance(v, Unknown) for k, v in news.items() if not k.startswith("__")):
-        return Verdict(unknown=True)
+        return Diff(unknown=True)
     inputs = RefreshGrantCheckInputs.model_validate(news)
     if _plain(inputs) != olds.get("checkedInputs") or fingerprints(news) != olds.get("inputFingerprints"):
-        return Verdict(inputs_changed=True)
+        return Diff(inputs_changed=True)
     if olds.get("failure"):
-        return Verdict(reruns=("checkedAt",), warnings=("the last check failed: the exchange runs again",))
+        return Diff(reruns=("checkedAt",), warnings=("the last check failed: the exchange runs again",))
     if _due(olds):
-        return Verdict(reruns=("checkedAt",), warnings=(
+        return Diff(reruns=("checkedAt",), warnings=(
             f"the last success ({olds.get('checkedAt')}) is older than recheckAfter: the exchange runs again",))
-    return Verdict()
+    return Diff()
 
 
-def planned(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+def preview(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """What an exchange would store, known before it runs: the inputs, the endpoint and the fingerprints; what the
     token server answers is unknown until then."""
     inputs = RefreshGrantCheckInputs.model_validate(news)
@@ -253,7 +253,7 @@ def planned(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> t
     return "", outs
 
 
-def imported(ctx: Context, _id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def import_(ctx: Context, _id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """Nothing to import: a check is an exchange to run, not a live object."""
     return None
 

@@ -90,10 +90,10 @@ def test_drift_is_the_domain_and_update_puts_it_back(emulator: EmulatorServer) -
     ctx = context(emulator)
     id_, outs = up(ctx, {"resourceId": PAYMENTS, "accessTokenTtl": "15m"})
     news = {"resourceId": PAYMENTS, "accessTokenTtl": 900}
-    assert impl.verdict(ctx, id_, outs, news).drift == {}
+    assert impl.diff(ctx, id_, outs, news).drift == {}
     emulator.mosaic.change_resource(PAYMENTS, {"access_token_ttl": 60})
-    verdict = impl.verdict(ctx, id_, outs, news)
-    assert verdict.drift == {"accessTokenTtl": (60, 900)} and not verdict.inputs_changed
+    diff = impl.diff(ctx, id_, outs, news)
+    assert diff.drift == {"accessTokenTtl": (60, 900)} and not diff.inputs_changed
     refreshed = impl.read(ctx, id_, outs)
     assert refreshed.outs is not None and refreshed.outs["accessTokenTtl"] == 60
     assert refreshed.inputs == {"resourceId": PAYMENTS, "onDelete": "retain", "accessTokenTtl": 60}
@@ -135,8 +135,8 @@ def test_another_resource_is_a_replace_and_one_owner_per_resource(emulator: Emul
     ctx = context(emulator)
     id_, outs = up(ctx, {"resourceId": PAYMENTS, "accessTokenTtl": "15m", "__name": "first"})
     other = {"resourceUri": "https://reports.example.com/api", "accessTokenTtl": "15m"}
-    assert impl.verdict(ctx, id_, outs, other).replaces == ("resourceUri",)
-    same_by_uri = impl.verdict(ctx, id_, outs, {"resourceUri": PAYMENTS_URI, "accessTokenTtl": 900})
+    assert impl.diff(ctx, id_, outs, other).replaces == ("resourceUri",)
+    same_by_uri = impl.diff(ctx, id_, outs, {"resourceUri": PAYMENTS_URI, "accessTokenTtl": 900})
     assert not same_by_uri.replaces and not same_by_uri.drift
     second = impl.check(ctx, {}, {"resourceUri": PAYMENTS_URI, "accessTokenTtl": 900, "__name": "second"})
     assert [f.property for f in second.failures] == ["resourceUri"]  # what the program wrote
@@ -145,13 +145,13 @@ def test_another_resource_is_a_replace_and_one_owner_per_resource(emulator: Emul
 
 @pytest.mark.parametrize("id_", [REPORTS, "https://reports.example.com/api"])
 def test_import_adopts_every_lifetime_as_it_is(emulator: EmulatorServer, id_: str) -> None:
-    found = impl.imported(context(emulator), id_)
+    found = impl.import_(context(emulator), id_)
     assert found is not None
     outs, inputs = found
     assert inputs == {("resourceUri" if "://" in id_ else "resourceId"): id_, "onDelete": "retain",
                       "accessTokenTtl": 900, "refreshTokenTtl": 86400, "maxRefreshRotate": 604800}
     assert outs["resourceId"] == REPORTS and outs["originalMaxRefreshRotate"] == 604800
-    assert impl.imported(context(emulator), "nothing-here") is None
+    assert impl.import_(context(emulator), "nothing-here") is None
     assert puts(emulator) == []
 
 

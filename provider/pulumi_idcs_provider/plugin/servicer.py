@@ -23,6 +23,7 @@ from .. import ignoring, spelling
 from ..catalog import BY_PLUGIN_TOKEN, FUNCTIONS
 from ..context import Context
 from ..definition import flagged
+from ..diff import Diff
 from ..errors import IdcsError
 from ..implementation import Implementation
 from ..ownership import owner_of
@@ -30,7 +31,6 @@ from ..resource import Definition
 from ..settings import config_problems
 from ..stack_config import kept_keys
 from ..validation import NAME_KEY
-from ..verdict import Verdict
 from . import stack_owners, wire
 from .engine_log import warn
 
@@ -157,7 +157,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
             warn(request.urn, "retainOnDelete is set, so the engine never asks this provider to delete the "
                  "resource: onDelete restore will not put the original values back. Drop retainOnDelete to have "
                  "them restored, or write onDelete: retain to say that the live values stay")
-        return _detailed_diff(request.urn, impl, impl.verdict(self.ctx, request.id, olds, news), olds, old_inputs,
+        return _detailed_diff(request.urn, impl, impl.diff(self.ctx, request.id, olds, news), olds, old_inputs,
                               news)
 
     @errors_as_status
@@ -165,7 +165,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         token, props = type_of(request.urn), _with_owner(wire.props_in(request.properties), request.urn)
         secrets = _secret_outputs(token, request.properties)
         if request.preview:  # never write during a preview: show what create would store
-            id_, planned = _impl(request.urn).planned(self.ctx, {}, props)
+            id_, planned = _impl(request.urn).preview(self.ctx, {}, props)
             return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(planned, secrets))
         result = _impl(request.urn).create(self.ctx, props)
         outs = wire.props_out(result.outs or {}, secrets)
@@ -179,7 +179,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         news = _with_owner(wire.props_in(request.news), request.urn, request.ignoreChanges)
         secrets = _secret_outputs(token, request.news, request.olds)
         if request.preview:
-            planned = _impl(request.urn).planned(self.ctx, olds, news)[1]
+            planned = _impl(request.urn).preview(self.ctx, olds, news)[1]
             return provider_pb2.UpdateResponse(properties=wire.props_out(planned, secrets))
         result = _impl(request.urn).update(self.ctx, request.id, olds, news)
         outs = wire.props_out(result.outs or {}, secrets)
@@ -194,7 +194,7 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)
         if not props:  # a `get`, or an import (`pulumi import`, `opts.import_`): nothing but the id either way
             self.imports[request.urn] = _second_owner(request.urn, request.id)
-            found = _impl(request.urn).imported(self.ctx, request.id)
+            found = _impl(request.urn).import_(self.ctx, request.id)
             if found is None:
                 return provider_pb2.ReadResponse(id="")
             outs, inputs = found
@@ -217,22 +217,22 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         return empty_pb2.Empty()
 
 
-def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mapping[str, Any],
+def _detailed_diff(urn: str, impl: Implementation, diff: Diff, olds: Mapping[str, Any],
                    old_inputs: Mapping[str, Any], news: Mapping[str, Any]) -> provider_pb2.DiffResponse:
     """A detailed diff: the program's changes as the engine shows them, and drift found without --refresh
     reported per property, with the live value in a diagnostic."""
-    if verdict.unknown:
+    if diff.unknown:
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_UNKNOWN)
-    detailed = wire.input_changes(old_inputs, news, verdict.replaces)
-    if verdict.inputs_changed and not detailed:  # changed in a way the inputs do not show: the engine compares
+    detailed = wire.input_changes(old_inputs, news, diff.replaces)
+    if diff.inputs_changed and not detailed:  # changed in a way the inputs do not show: the engine compares
         return provider_pb2.DiffResponse(changes=provider_pb2.DiffResponse.DIFF_UNKNOWN)
-    for prop in verdict.reruns:
+    for prop in diff.reruns:
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
-    for prop in verdict.replaces:
+    for prop in diff.replaces:
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE_REPLACE, input_diff=False))
-    for prop in verdict.drift:
+    for prop in diff.drift:
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
-    for message in (*verdict.drift_warnings(olds), *verdict.warnings):
+    for message in (*diff.drift_warnings(olds), *diff.warnings):
         warn(urn, message)
     for prop in impl.MANAGED:
         original = olds.get(impl.ORIGINAL[prop])
@@ -241,10 +241,10 @@ def _detailed_diff(urn: str, impl: Implementation, verdict: Verdict, olds: Mappi
                 if news.get("onDelete") == "restore" \
                 else "its live value is left as it is (onDelete retain)"
             warn(urn, f"{prop} is no longer managed: {fate}")
-    if verdict.restamp:
+    if diff.domain_url_respelt:
         detailed.setdefault("domainUrl", wire.property_diff(wire.Kind.UPDATE, input_diff=False))
     some = provider_pb2.DiffResponse.DIFF_SOME if detailed else provider_pb2.DiffResponse.DIFF_NONE
-    return provider_pb2.DiffResponse(changes=some, replaces=list(verdict.replaces), detailedDiff=detailed,
+    return provider_pb2.DiffResponse(changes=some, replaces=list(diff.replaces), detailedDiff=detailed,
                                      hasDetailedDiff=True, diffs=sorted(detailed))
 
 

@@ -13,14 +13,14 @@ from .spelling import shown
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Diff:
     """One resource's diff: the program against the state and the live values."""
 
     unknown: bool = False              # inputs not known yet (preview): the engine compares what it can
     replaces: tuple[str, ...] = ()     # the properties that make this another app (or client)
     inputs_changed: bool = False       # the program changed: the engine's input diff shows each property
     drift: dict[str, tuple[int | None, int]] = field(default_factory=dict)  # property -> (live, wanted)
-    restamp: bool = False              # only the stored spelling of the domain URL changes
+    domain_url_respelt: bool = False              # only the stored spelling of the domain URL changes
     warnings: tuple[str, ...] = ()     # what else the user should read (an app renamed in the console)
     reruns: tuple[str, ...] = ()       # outputs that change with no input changed (a check due again)
     changed_by: str = ""               # " (last changed by X at T)": who the domain says made the drift
@@ -28,7 +28,7 @@ class Verdict:
 
     @property
     def changes(self) -> bool:
-        return bool(self.replaces or self.inputs_changed or self.drift or self.restamp or self.reruns)
+        return bool(self.replaces or self.inputs_changed or self.drift or self.domain_url_respelt or self.reruns)
 
     def drift_warnings(self, olds: Mapping[str, Any]) -> tuple[str, ...]:
         """One line per drifted property, the same through both doors: what the domain holds, what the last up
