@@ -27,7 +27,7 @@ def imports_of(package: str, base: Path) -> dict[str, set[str]]:
         for node in ast.parse(file.read_text()).body:
             for imp in ast.walk(node) if isinstance(node, (ast.If, ast.Try, ast.ImportFrom, ast.Import)) else ():
                 if isinstance(imp, ast.ImportFrom):
-                    target = ".".join(here[:len(here) - imp.level + 1] + [imp.module or ""]).strip(".") \
+                    target = ".".join([*here[:len(here) - imp.level + 1], imp.module or ""]).strip(".") \
                         if imp.level else (imp.module or "")
                     subs = {f"{target}.{a.name}" for a in imp.names} & modules.keys()
                     deps |= subs or ({target} & modules.keys())
