@@ -95,6 +95,17 @@ def test_search_takes_the_query_in_the_body(sdk: IdentityDomainsClient) -> None:
     assert [(a.id, a.access_token_expiry, a.refresh_token_expiry) for a in found.resources] == [(MOBILE, 3600, None)]
 
 
+def test_a_search_for_the_stacks_apps_by_id_as_the_client_sends_it(sdk: IdentityDomainsClient) -> None:
+    """The client's batched read (IdcsClient._search_ids): `id eq` terms joined by `or`, the listing's attributes,
+    `count` the number of ids; an id that names no app is simply not in the answer."""
+    ids = [MOBILE, PARTNER, "0000000000000000000000000000dead"]
+    body = AppSearchRequest(schemas=[SEARCH_SCHEMA], filter=" or ".join(f'id eq "{i}"' for i in ids),
+                            attributes=[*EXPIRIES.split(","), "meta.version"], count=len(ids), start_index=1)
+    found = sdk.search_apps(app_search_request=body).data
+    assert sorted(a.id for a in found.resources) == sorted(ids[:2]) and found.total_results == 2
+    assert all(a.meta.version and a.access_token_expiry for a in found.resources)
+
+
 def test_patch_with_if_match_and_a_stale_etag(sdk: IdentityDomainsClient, emulator: EmulatorServer) -> None:
     etag = sdk.get_app(MOBILE, attributes="accessTokenExpiry").headers["ETag"]
     patch = PatchOp(schemas=[PATCH_SCHEMA], operations=[Operations(op="REPLACE", path="accessTokenExpiry",
