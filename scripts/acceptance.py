@@ -7,6 +7,7 @@ domain the environment names, as Terraform's TF_ACC=1 tests run against the real
                                                          a client and one seed refresh token (the check spends it)
   MOSAIC_BASE_URL, MOSAIC_CLIENT_ID, MOSAIC_CLIENT_SECRET, MOSAIC_ACCEPTANCE_CLIENT (<appId>/<clientId>)
                                                          a Mosaic tenant and the OIDC client the lane may change
+                                                         (adopt, change, drift, un-manage with restore)
 
 What it writes: the two lifetimes of IDCS_ACCEPTANCE_APP (and of the Mosaic client), always put back to what they
 were at the start, even after a failure; the seed refresh token is spent. Nothing else. Exit 0 every scenario run
@@ -23,10 +24,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pulumi_idcs_provider import mosaic_timeouts
 from pulumi_idcs_provider.apps import AppExpiries
 from pulumi_idcs_provider.client import IdcsClient
 from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import AppNotFoundError, IdcsError
+from pulumi_idcs_provider.mosaic_client import MosaicClient
 
 ROOT = Path(__file__).resolve().parents[1]
 REFRESH = ("IDCS_ACCEPTANCE_REFRESH_CLIENT", "IDCS_ACCEPTANCE_REFRESH_TOKEN", "IDCS_ACCEPTANCE_REFRESH_SCOPE")
@@ -142,6 +145,83 @@ def refresh_check(stack: Stack) -> None:
     stack.run("destroy", "--yes", "--skip-preview")
 
 
+def mosaic_scenarios(stack: Stack, api: MosaicClient, app_id: str, client_id: str,
+                     original: int) -> list[tuple[str, Callable[[], None]]]:
+    """adopt, change, drift (a portal edit), un-manage with restore: a ClientTokenTimeouts on the client."""
+    first, second = original + 60, original + 120
+
+    def program(ttl: int) -> None:
+        stack.program(f"  client:\n    type: idcs:mosaic:ClientTokenTimeouts\n    properties:\n      appId: {app_id}\n"
+                      f"      clientId: {client_id}\n      accessTokenTtl: {ttl}\n      onDelete: restore\n")
+
+    def ttl() -> int | None:
+        return mosaic_timeouts.live_values(api.get_client(app_id, client_id) or {})["accessTokenTtl"]
+
+    def adopt() -> None:
+        program(first)
+        stack.run("up", "--yes", "--skip-preview")
+        assert ttl() == first
+        stack.run("preview", "--expect-no-changes")
+
+    def change() -> None:
+        program(second)
+        stack.run("up", "--yes", "--skip-preview")
+        assert ttl() == second
+
+    def drift() -> None:
+        live = api.get_client(app_id, client_id) or {}
+        api.put_client(app_id, client_id, {"token_expiration": {**(live.get("token_expiration") or {}),
+                                                                "access_token_ttl": first}})
+        shown = stack.run("preview", "--diff")
+        assert "accessTokenTtl" in shown, shown
+        stack.run("up", "--yes", "--skip-preview")
+        assert ttl() == second
+
+    def unmanage() -> None:
+        stack.run("destroy", "--yes", "--skip-preview")
+        assert ttl() == original, "the original accessTokenTtl was not put back"
+
+    return [("Mosaic adopt", adopt), ("Mosaic change", change), ("Mosaic drift", drift),
+            ("Mosaic un-manage with restore", unmanage)]
+
+
+def run(scenarios: list[tuple[str, Callable[[], None]]]) -> int:
+    """Each scenario in order, one line each; the first failure ends the list (later ones build on its state)."""
+    for name, scenario in scenarios:
+        try:
+            scenario()
+            print(f"ok    {name}")
+        except (AssertionError, IdcsError) as e:
+            print(f"FAIL  {name}: {e}")
+            return 1
+    return 0
+
+
+def mosaic_lane(ctx: Context) -> int:
+    """The Mosaic scenarios in a stack of their own; the client's lifetimes put back whatever happens."""
+    api = ctx.mosaic()
+    app_id, _, client_id = os.environ["MOSAIC_ACCEPTANCE_CLIENT"].partition("/")
+    live = api.get_client(app_id, client_id)
+    if live is None:
+        print(f"FAIL  Mosaic: MOSAIC_ACCEPTANCE_CLIENT names no client ({app_id}/{client_id}): write "
+              "<appId>/<clientId>")
+        return 1
+    before = dict(live.get("token_expiration") or {})
+    print(f"acceptance: {api.settings.base_url}, client {client_id} of {app_id}: {before}")
+    with tempfile.TemporaryDirectory(prefix="idcs-acceptance-mosaic-") as tmp:
+        stack = Stack(Path(tmp))
+        stack.program("")
+        stack.run("stack", "init", "acceptance")
+        try:
+            return run(mosaic_scenarios(stack, api, app_id, client_id, int(before.get("access_token_ttl") or 3600)))
+        finally:
+            stack.run("stack", "rm", "--force", "--yes")
+            now = api.get_client(app_id, client_id) or {}
+            if (now.get("token_expiration") or {}) != before:
+                api.put_client(app_id, client_id, {"token_expiration": before})
+            print(f"acceptance: client {client_id} put back to {before}")
+
+
 def main() -> int:
     """Run by scripts/acceptance, which has checked that the domain's variables are set."""
     ctx = Context({}, os.environ)
@@ -159,17 +239,8 @@ def main() -> int:
             scenarios.append(("refresh-grant check", lambda: refresh_check(stack)))
         else:
             print(f"skip  refresh-grant check: needs {', '.join(REFRESH)}")
-        if not all(os.environ.get(v) for v in MOSAIC):
-            print(f"skip  Mosaic scenarios: need {', '.join(MOSAIC)}")
         try:
-            for name, scenario in scenarios:
-                try:
-                    scenario()
-                    print(f"ok    {name}")
-                except (AssertionError, IdcsError) as e:
-                    failed += 1
-                    print(f"FAIL  {name}: {e}")
-                    break  # later scenarios build on this one's state
+            failed += run(scenarios)
         finally:
             stack.run("stack", "rm", "--force", "--yes")
             client.reads.forget(app.id)
@@ -178,6 +249,10 @@ def main() -> int:
             if now is not None and put_back:
                 client.patch_app(now, put_back, "(putting back the acceptance app)")
             print(f"acceptance: app {app.id} put back to {before}")
+    if all(os.environ.get(v) for v in MOSAIC):
+        failed += mosaic_lane(ctx)
+    else:
+        print(f"skip  Mosaic scenarios: need {', '.join(MOSAIC)}")
     return 1 if failed else 0
 
 
