@@ -11,7 +11,7 @@ Four views of each size N (a domain of max(N, 600) apps):
             engine drives it), so engine overhead and ours are told apart.
   whole-app a client doing what whole-app providers do: preview = full GET of each app; update = full GET + PUT.
 Results go to stdout as a Markdown table and to bench/results.json. `--domain-axis` measures instead the preview's
-cost by domain size (M = 600, 10,000, 100,000) and stack size (N = 1, 100, 1,000): the dynamic door (which cannot
+cost by domain size (M = 2,000, 10,000, 100,000) and stack size (N = 1, 100, 1,000): the dynamic door (which cannot
 know the stack's apps: the read rule lists the domain), the plugin (which reads its checkpoint: the stack's apps
 in batched searches), the N apps read alone (one GET each: the byte bound's yardstick), and the whole-app approach.
 """
@@ -67,6 +67,7 @@ def measure(emu: EmulatorServer, action: Callable[[], Any]) -> dict[str, Any]:
     kinds = Counter(r["kind"] for r in log)
     return {"wall_s": round(wall, 2), "requests": len(log), "by_kind": dict(kinds),
             "bytes": sum(r["bytesIn"] + r["bytesOut"] for r in log),
+            "read_bytes": sum(r["bytesIn"] + r["bytesOut"] for r in log if r["kind"] != "token"),
             "largest_read_bytes": max((r["bytesOut"] for r in log if r["kind"] == "get"), default=0),
             "status_429": sum(1 for r in log if r.get("status") == 429)}
 
@@ -156,7 +157,7 @@ def domain_axis(latency_ms: int, rate: float, out: Path) -> None:
     """Preview cost by domain size M and stack size N: both doors, the apps read alone, the whole-app approach,
     in one run."""
     table: dict[str, Any] = {"latency_ms": latency_ms, "domain_rate": rate, "cells": []}
-    for m in (600, 10_000, 100_000):
+    for m in (2_000, 10_000, 100_000):
         seed = with_generated_apps(demo_seed(), m - len(demo_seed()["apps"]))
         for n in (1, 100, 1_000):
             cell: dict[str, Any] = {"M": m, "N": n, "fewest": min(n, -(-m // 1000)) + 1}
@@ -199,7 +200,7 @@ def main() -> None:
                         help="which views to run, comma-separated")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--domain-axis", action="store_true",
-                        help="preview cost for M = 600, 10,000, 50,000 and N = 1, 3, 100, 500 (to --out)")
+                        help="preview cost for M = 2,000, 10,000, 100,000 and N = 1, 100, 1,000 (to --out)")
     args = parser.parse_args()
     if args.domain_axis:
         domain_axis(args.latency_ms, args.domain_rate, Path(args.out))
