@@ -2,9 +2,9 @@
 
 One deployment reads an app several times (check then create, refresh then diff, diff then update): the first read
 of a run answers the others, and our own PATCH answers replace it. Names resolved once stay resolved. And the
-online rule of `listing` keeps a run's requests bounded by the stack, never by the domain
-(docs/performance.md, "The read bound and the byte bound"); when the front door knows which apps the stack manages (the plugin reads
-the stack's checkpoint), they are read in batches of just those, which bounds the bytes too.
+online rule of `listing` keeps a run's requests bounded by the stack, never by the domain (docs/performance.md,
+"The read bound and the byte bound"); when the front door knows which apps the stack manages (the plugin reads the
+stack's checkpoint), they are read in batches of just those, which bounds the bytes too.
 No HTTP here: the client hands in how to count, list and search.
 """
 
