@@ -40,8 +40,9 @@ def context(emu: EmulatorServer) -> Context:
 
 
 def test_the_checker_sees_what_is_wrong() -> None:
-    assert problems({"token_expiration": {"access_token_ttl": "1h"}, "colour": 1}, SCHEMAS["ApiUpdateOidcClientInput"]) \
-        == ["$.colour is not a documented field", "$.token_expiration.access_token_ttl is str, not number"]
+    wrong = {"token_expiration": {"access_token_ttl": "1h"}, "colour": 1}
+    assert problems(wrong, SCHEMAS["ApiUpdateOidcClientInput"]) == [
+        "$.colour is not a documented field", "$.token_expiration.access_token_ttl is str, not number"]
 
 
 def test_client_updates_and_answers_are_as_documented(emulator: EmulatorServer) -> None:
