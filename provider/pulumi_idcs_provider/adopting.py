@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pulumi.dynamic import CheckFailure, CheckResult
 from pulumi.output import Unknown
 
 from .ignoring import IGNORE_KEY
+from .implementation import Checked
 from .validation import NAME_KEY, Failure
 
 Inputs = dict[str, Any]
@@ -17,7 +17,7 @@ Inputs = dict[str, Any]
 
 def check(olds: Mapping[str, Any], news: Mapping[str, Any],
           inputs_of: Callable[[Mapping[str, Any]], tuple[Inputs, list[Failure]]],
-          preflight: Callable[[Inputs], list[Failure]]) -> CheckResult:
+          preflight: Callable[[Inputs], list[Failure]]) -> Checked:
     checked, failures = inputs_of(news)
     for hidden in (NAME_KEY, IGNORE_KEY):  # passed by the SDK, kept for the operations
         if news.get(hidden) is not None:
@@ -25,4 +25,4 @@ def check(olds: Mapping[str, Any], news: Mapping[str, Any],
     is_new = not any(not k.startswith("__") for k in olds)
     if is_new and not failures and not any(isinstance(v, Unknown) for v in checked.values()):
         failures = preflight(checked)  # a new resource: what create would refuse, refused at preview
-    return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
+    return Checked(checked, list(failures))

@@ -17,7 +17,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 
 from . import adopting, ignoring
@@ -28,6 +27,7 @@ from .diff import Diff
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
+from .implementation import Checked, Created, Read, Updated
 from .models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppTokenExpiryInputs, check_inputs
 from .ownership import OwnershipError
 from .settings import same_domain_url
@@ -49,21 +49,21 @@ def current_client(ctx: Context, props: Mapping[str, Any]) -> IdcsClient:
     return ctx.idcs(props.get("connection") or None)
 
 
-def check(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+def check(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
     return adopting.check(olds, news, check_inputs, lambda checked: _preflight(ctx, checked))
 
 
-def create(ctx: Context, props: Mapping[str, Any]) -> CreateResult:
+def create(ctx: Context, props: Mapping[str, Any]) -> Created:
     inputs = _inputs(props)
     client = current_client(ctx, props)
     app = _resolve(client, inputs)
     ctx.owners.adopt(client.settings.domain_url, app.id, _owner(props), _label_app(app))
     originals = {a: app.value(a) for a in inputs.desired()}
     live = _apply(client, app, inputs.desired())
-    return CreateResult(app.id, _outputs(inputs, live, originals, client, props))
+    return Created(app.id, _outputs(inputs, live, originals, client, props))
 
 
-def update(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+def update(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Updated:
     inputs = _inputs(news)
     client = current_client(ctx, news)
     app = client.get_app(str(olds.get("appId") or id_), _label(olds))
@@ -77,13 +77,13 @@ def update(ctx: Context, id_: str, olds: Mapping[str, Any], news: Mapping[str, A
     released = {a: originals[a] for a in _managed(olds) if a not in inputs.desired()
                 and inputs.on_delete == "restore" and originals.get(a) is not None}
     live = _apply(client, app, ignoring.writable({**inputs.desired(), **released}, news))
-    return UpdateResult(_outputs(inputs, live, originals, client, news))
+    return Updated(_outputs(inputs, live, originals, client, news))
 
 
-def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
+def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> Read:
     app = current_client(ctx, props).get_app(id_, _label(props) if props.get("appId") else shown(id_))
     if app is None:
-        return ReadResult("", {})
+        return Read("", {})
     identified_by = props.get("identifiedBy") or next((w for w in IDENTIFIERS if props.get(w)), "appId")
     managed = [a for a in EXPIRY_ATTRIBUTES if props.get(a) is not None]
     outs = {k: v for k, v in props.items() if not k.startswith("__") and k not in (*IDENTIFIERS, RENAMED)}
@@ -99,7 +99,7 @@ def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
     for key in ("connection", NAME_KEY, ignoring.IGNORE_KEY):
         if props.get(key):
             inputs[key] = outs[key] = props[key]
-    return ReadResult(app.id, outs, inputs)
+    return Read(app.id, outs, inputs)
 
 
 def delete(ctx: Context, id_: str, props: Mapping[str, Any]) -> None:

@@ -1,13 +1,11 @@
 """What a diff found, for each front door to present in its own way: the dynamic door as a DiffResult, the
-plugin as a detailed diff with drift named and warnings shown under the resource."""
+plugin as a detailed diff with drift named and warnings shown under the resource (each converts it)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from pulumi.dynamic import DiffResult
 
 from .spelling import shown
 
@@ -42,10 +40,3 @@ class Diff:
                 lines.append(f"{prop} is {shown(live)} {self.where}{also}, the program wants {shown(wanted)}"
                              f"{self.changed_by}")
         return tuple(lines)
-
-    def as_dynamic(self) -> DiffResult:
-        if self.replaces:
-            return DiffResult(changes=True, replaces=list(self.replaces))
-        if self.unknown or self.inputs_changed:
-            return DiffResult(changes=None)  # the engine diffs old and new inputs, which shows each property
-        return DiffResult(changes=self.changes)

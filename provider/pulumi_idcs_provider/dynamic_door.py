@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
+    CheckFailure,
     CheckResult,
     ConfigureRequest,
     CreateResult,
@@ -26,6 +27,7 @@ from pulumi.dynamic import (
 
 from . import ignoring
 from .context import Context
+from .diff import Diff
 from .errors import IdcsError
 from .stack_config import config_of
 from .validation import NAME_KEY
@@ -109,30 +111,43 @@ class DynamicAdapter(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         with _our_message_alone():
-            return self.implementation.check(_CONTEXT, olds, news)
+            checked = self.implementation.check(_CONTEXT, olds, news)
+        return CheckResult(checked.inputs, [CheckFailure(f.property, f.reason) for f in checked.failures])
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         with _our_message_alone():
             diff = self.implementation.diff(_CONTEXT, id_, olds, news)
         for message in (*diff.drift_warnings(olds), *diff.warnings):  # the drifted property, named
             _warn(f"warning: {news.get(NAME_KEY) or id_}: {message}")
-        result = diff.as_dynamic()
+        result = _as_dynamic(diff)
         if result.changes is False and ignoring.record_changes(olds, news):
             return DiffResult(changes=True)  # only ignore_changes changed: the state must learn it, for the delete
         return result
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         with _our_message_alone():
-            return self.implementation.create(_CONTEXT, props)
+            created = self.implementation.create(_CONTEXT, props)
+        return CreateResult(created.id, created.outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         with _our_message_alone():
-            return self.implementation.read(_CONTEXT, id_, props)
+            found = self.implementation.read(_CONTEXT, id_, props)
+        return ReadResult(found.id, found.outs, found.inputs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         with _our_message_alone():
-            return self.implementation.update(_CONTEXT, id_, olds, news)
+            return UpdateResult(self.implementation.update(_CONTEXT, id_, olds, news).outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with _our_message_alone():
             self.implementation.delete(_CONTEXT, id_, props)
+
+
+def _as_dynamic(diff: Diff) -> DiffResult:
+    """A diff as the dynamic protocol carries it: replaces, or whether anything changes (None: the engine diffs
+    the old and new inputs itself, which shows each property the program changed)."""
+    if diff.replaces:
+        return DiffResult(changes=True, replaces=list(diff.replaces))
+    if diff.unknown or diff.inputs_changed:
+        return DiffResult(changes=None)
+    return DiffResult(changes=diff.changes)

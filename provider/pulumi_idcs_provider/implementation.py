@@ -1,17 +1,49 @@
 """What a resource's implementation offers both front doors: one function per operation, each run against an
-explicit context. A resource module is one (mypy checks it structurally); the catalog names each resource's."""
+explicit context, answering with the result types below (each door turns them into its own: the dynamic door into
+`pulumi.dynamic`'s, the plugin into gRPC responses). A resource module is one (mypy checks it structurally); the
+catalog names each resource's."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
-
-from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 
 from .context import Context
 from .diff import Diff
+from .validation import Failure
 
 Props = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The inputs as checked, and one failure per wrong property (none: the inputs are usable)."""
+
+    inputs: dict[str, Any]
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Created:
+    """The new resource's id and outputs."""
+
+    id: str
+    outs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Updated:
+    outs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Read:
+    """The live object's id ("" when it is gone), outputs and, where a refresh rewrites them, inputs."""
+
+    id: str
+    outs: dict[str, Any]
+    inputs: dict[str, Any] | None = None
 
 
 class Implementation(Protocol):
@@ -23,7 +55,7 @@ class Implementation(Protocol):
     def ORIGINAL(self) -> Mapping[str, str]:
         """Each managed lifetime's output holding its value found at adoption."""
 
-    def check(self, ctx: Context, olds: Props, news: Props) -> CheckResult:
+    def check(self, ctx: Context, olds: Props, news: Props) -> Checked:
         """The inputs checked; for a new resource, what create would refuse, refused now."""
 
     def diff(self, ctx: Context, id_: str, olds: Props, news: Props) -> Diff:
@@ -35,10 +67,10 @@ class Implementation(Protocol):
     def import_(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(outputs, inputs) of the live object with this id, adopted as it is; None when it cannot be."""
 
-    def create(self, ctx: Context, props: Props) -> CreateResult: ...
+    def create(self, ctx: Context, props: Props) -> Created: ...
 
-    def read(self, ctx: Context, id_: str, props: Props) -> ReadResult: ...
+    def read(self, ctx: Context, id_: str, props: Props) -> Read: ...
 
-    def update(self, ctx: Context, id_: str, olds: Props, news: Props) -> UpdateResult: ...
+    def update(self, ctx: Context, id_: str, olds: Props, news: Props) -> Updated: ...
 
     def delete(self, ctx: Context, id_: str, props: Props) -> None: ...

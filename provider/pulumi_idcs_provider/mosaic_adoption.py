@@ -14,7 +14,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from pulumi.dynamic import CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
@@ -25,6 +24,7 @@ from .definition import Wire, flagged, prop, snake
 from .diff import Diff
 from .durations import describe
 from .errors import AppNotFoundError, ConfigurationError, IdcsError
+from .implementation import Checked, Created, Read, Updated
 from .mosaic_client import MosaicClient
 from .ownership import OwnershipError
 from .spelling import shown
@@ -256,19 +256,19 @@ class Adoption:
 
     # --- operations ---------------------------------------------------------------------------------------------
 
-    def check(self, ctx: Context, olds: Props, news: Props) -> CheckResult:
+    def check(self, ctx: Context, olds: Props, news: Props) -> Checked:
         return adopting.check(olds, news, self.check_inputs, lambda checked: self._preflight(ctx, checked))
 
-    def create(self, ctx: Context, props: Props) -> CreateResult:
+    def create(self, ctx: Context, props: Props) -> Created:
         inputs, api = self._inputs(props), ctx.mosaic()
         live = self._read(api, inputs)
         self._claim(ctx, api, inputs, live, props, adopt=True)
         originals = {w: self.target.live_values(live)[w] for w in inputs.desired()}
         answer = self._put(api, inputs, live, inputs.desired())
         outs = self._outputs(inputs, answer, originals, api, props)
-        return CreateResult(self.target.key(outs), outs)
+        return Created(self.target.key(outs), outs)
 
-    def update(self, ctx: Context, _id: str, olds: Props, news: Props) -> UpdateResult:
+    def update(self, ctx: Context, _id: str, olds: Props, news: Props) -> Updated:
         inputs, api = self._inputs(news), ctx.mosaic()
         live = self._read(api, inputs, managed=True)
         self._claim(ctx, api, inputs, live, news, adopt=True)
@@ -276,7 +276,7 @@ class Adoption:
         released = {w: originals[w] for w in self.managed if olds.get(w) is not None and w not in inputs.desired()
                     and inputs.on_delete == "restore" and originals.get(w) is not None}
         answer = self._put(api, inputs, live, ignoring.writable({**inputs.desired(), **released}, news))
-        return UpdateResult(self._outputs(inputs, answer, originals, api, news))
+        return Updated(self._outputs(inputs, answer, originals, api, news))
 
     def _originals(self, olds: Props, inputs: MosaicLifetimes, live: Mapping[str, Any]) -> dict[str, Any]:
         """The values found at adoption: the state's, and the live ones of lifetimes managed from now on."""
@@ -286,11 +286,11 @@ class Adoption:
             originals.setdefault(w, self.target.live_values(live)[w])
         return originals
 
-    def read(self, ctx: Context, id_: str, props: Props) -> ReadResult:
+    def read(self, ctx: Context, id_: str, props: Props) -> Read:
         inputs, api = self._inputs(props), ctx.mosaic()
         live = self.target.find(api, inputs)
         if live is None:
-            return ReadResult("", {})
+            return Read("", {})
         values = self.target.live_values(live)
         managed = [w for w in self.managed if props.get(w) is not None]
         outs = {k: v for k, v in props.items() if not k.startswith("__")}
@@ -300,7 +300,7 @@ class Adoption:
         for key in (NAME_KEY, ignoring.IGNORE_KEY):
             if props.get(key):
                 fresh[key] = outs[key] = props[key]
-        return ReadResult(id_, outs, fresh)
+        return Read(id_, outs, fresh)
 
     def delete(self, ctx: Context, _id: str, props: Props) -> None:
         if props.get("onDelete") != "restore" or ctx.settings.skip_restore:

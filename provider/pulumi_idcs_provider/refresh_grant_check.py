@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, ReadResult, UpdateResult
 from pulumi.output import Unknown
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
@@ -29,6 +28,7 @@ from .diff import Diff
 from .durations import describe
 from .dynamic_door import DynamicAdapter
 from .errors import ConfigurationError
+from .implementation import Checked, Created, Read, Updated
 from .settings import endpoint_problem
 from .spelling import shown
 from .stack_config import FLAVOR_HOSTS, StackSettings
@@ -211,7 +211,7 @@ MANAGED: tuple[str, ...] = ()
 ORIGINAL: dict[str, str] = {}
 
 
-def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> CheckResult:
+def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
     checked, failures = _check(news, ctx.settings)
     seed, name = news.get("refreshToken"), str(news.get(NAME_KEY) or "")
     if isinstance(seed, str) and seed and (other := ctx.owners.share(("refresh seed", fingerprints(news)[
@@ -223,7 +223,7 @@ def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> Ch
             "seed of its own, from its own login")))
     if name:
         checked[NAME_KEY] = name  # so that the other operations' messages name the check
-    return CheckResult(checked, [CheckFailure(f.property, f.reason) for f in failures])
+    return Checked(checked, list(failures))
 
 
 def diff(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
@@ -258,23 +258,23 @@ def import_(ctx: Context, _id: str) -> tuple[dict[str, Any], dict[str, Any]] | N
     return None
 
 
-def create(ctx: Context, props: Mapping[str, Any]) -> CreateResult:
+def create(ctx: Context, props: Mapping[str, Any]) -> Created:
     inputs = RefreshGrantCheckInputs.model_validate(props)
     outs = _run(ctx, inputs, inputs.refresh_token)
-    return CreateResult(uuid.uuid4().hex, {**outs, "inputFingerprints": fingerprints(props)})
+    return Created(uuid.uuid4().hex, {**outs, "inputFingerprints": fingerprints(props)})
 
 
-def update(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> UpdateResult:
+def update(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Updated:
     inputs = RefreshGrantCheckInputs.model_validate(news)
     seed_changed = fingerprints(news)["refreshToken"] != (olds.get("inputFingerprints") or {}).get("refreshToken")
     token = inputs.refresh_token if seed_changed or not olds.get("refreshToken") else str(olds["refreshToken"])
     outs = _run(ctx, inputs, token)
-    return UpdateResult({**outs, "inputFingerprints": fingerprints(news)})
+    return Updated({**outs, "inputFingerprints": fingerprints(news)})
 
 
-def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> ReadResult:
+def read(ctx: Context, id_: str, props: Mapping[str, Any]) -> Read:
     """A refresh reads nothing: running the exchange would spend the token outside an update."""
-    return ReadResult(id_, dict(props))
+    return Read(id_, dict(props))
 
 
 def delete(ctx: Context, _id: str, _props: Mapping[str, Any]) -> None:
