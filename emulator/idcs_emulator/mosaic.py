@@ -1,7 +1,7 @@
 """Transmit Security Mosaic: the token endpoints and the client management API, as documented in docs/mosaic-api.md.
 
 - `POST /oidc/token` (client_credentials, form): a client access token for an OIDC client, or a management token
-  for a management app (allowed apps:read and apps:edit).
+  for a management app (allowed what mosaic_operations.json lists for each operation).
 - `POST /cis/v1/auth/token/refresh` (Bearer client token, `{"refresh_token": ...}`): rotates the refresh token.
   The new access token lives the client's `token_expiration.access_token_ttl`; the new refresh token
   `refresh_token_ttl`, but never past `max_refresh_rotate` after the login that started the chain.

@@ -130,8 +130,8 @@ VARIABLES = (
         "https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; "
         "the plugin sees only `idcs:` keys.)")),
     Variable(MOSAIC_KEYS["client_id"], (
-        "Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and "
-        "resources:read and resources:edit (ResourceTokenTimeouts).")),
+        "Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), "
+        "and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.")),
     Variable(MOSAIC_KEYS["client_secret"], "Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.",
              secret=True),
     Variable(MOSAIC_CA_BUNDLE, (

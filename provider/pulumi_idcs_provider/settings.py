@@ -192,8 +192,8 @@ def mosaic_settings(config: Mapping[str, Any], environ: Mapping[str, str] | None
         wanted += _typo_hint(config, [MOSAIC_KEYS[f][0] for f in missing])
         raise ConfigurationError(
             f"missing Transmit Mosaic settings: {wanted}: the API host (e.g. https://api.transmitsecurity.io) and a "
-            "management app allowed apps:read and apps:edit (`pulumi config set --secret idcs:mosaicClientSecret "
-            "...`)", key=MOSAIC_KEYS[missing[0]][0])
+            "management app allowed apps:read, apps:edit and apps:create (`pulumi config set --secret "
+            "idcs:mosaicClientSecret ...`)", key=MOSAIC_KEYS[missing[0]][0])
     problem = endpoint_problem(found["base_url"], "https://api.transmitsecurity.io")
     if problem:
         raise ConfigurationError(f"{MOSAIC_KEYS['base_url'][0]} {problem}", key=MOSAIC_KEYS["base_url"][0])

@@ -96,7 +96,7 @@ export interface ProviderArgs {
      */
     mosaicCaBundle?: pulumi.Input<string | undefined>;
     /**
-     * Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+     * Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.
      */
     mosaicClientId?: pulumi.Input<string | undefined>;
     /**

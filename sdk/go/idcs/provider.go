@@ -69,7 +69,7 @@ type providerArgs struct {
 	MosaicBaseUrl *string `pulumi:"mosaicBaseUrl"`
 	// Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
 	MosaicCaBundle *string `pulumi:"mosaicCaBundle"`
-	// Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+	// Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.
 	MosaicClientId *string `pulumi:"mosaicClientId"`
 	// Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
 	MosaicClientSecret *string `pulumi:"mosaicClientSecret"`
@@ -103,7 +103,7 @@ type ProviderArgs struct {
 	MosaicBaseUrl pulumi.StringPtrInput
 	// Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
 	MosaicCaBundle pulumi.StringPtrInput
-	// Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+	// Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.
 	MosaicClientId pulumi.StringPtrInput
 	// Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
 	MosaicClientSecret pulumi.StringPtrInput

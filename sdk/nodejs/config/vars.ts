@@ -107,7 +107,7 @@ Object.defineProperty(exports, "mosaicCaBundle", {
 });
 
 /**
- * Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
+ * Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them. Environment: MOSAIC_CLIENT_ID.
  */
 export declare const mosaicClientId: string | undefined;
 Object.defineProperty(exports, "mosaicClientId", {

@@ -46,7 +46,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.float] max_requests_per_second: Client-side limit on requests per second to the domain, shared by every resource of a run.
         :param pulumi.Input[_builtins.str] mosaic_base_url: Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
         :param pulumi.Input[_builtins.str] mosaic_ca_bundle: Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
-        :param pulumi.Input[_builtins.str] mosaic_client_id: Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+        :param pulumi.Input[_builtins.str] mosaic_client_id: Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.
         :param pulumi.Input[_builtins.str] mosaic_client_secret: Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
         :param pulumi.Input[_builtins.str] oci_config_file: OCI config file for authMethod oci-api-key and oci-session-token.
         :param pulumi.Input[_builtins.str] oci_federation_token_file: For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.
@@ -204,7 +204,7 @@ class ProviderArgs:
     @pulumi.getter(name="mosaicClientId")
     def mosaic_client_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+        Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.
         """
         return pulumi.get(self, "mosaic_client_id")
 
@@ -309,7 +309,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.float] max_requests_per_second: Client-side limit on requests per second to the domain, shared by every resource of a run.
         :param pulumi.Input[_builtins.str] mosaic_base_url: Default base URL of RefreshGrantCheck(flavor="mosaic") and the host of ClientTokenTimeouts and ResourceTokenTimeouts, e.g. https://api.transmitsecurity.io. (Programs on the dynamic door may still use the older `mosaic:baseUrl`; the plugin sees only `idcs:` keys.)
         :param pulumi.Input[_builtins.str] mosaic_ca_bundle: Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and RefreshGrantCheck(flavor="mosaic")) instead of the system roots; idcs:caBundle is never used for Mosaic.
-        :param pulumi.Input[_builtins.str] mosaic_client_id: Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts).
+        :param pulumi.Input[_builtins.str] mosaic_client_id: Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them.
         :param pulumi.Input[_builtins.str] mosaic_client_secret: Its secret: `pulumi config set --secret idcs:mosaicClientSecret ...`.
         :param pulumi.Input[_builtins.str] oci_config_file: OCI config file for authMethod oci-api-key and oci-session-token.
         :param pulumi.Input[_builtins.str] oci_federation_token_file: For authMethod oci-workload-identity-federation: the file the CI job writes its OIDC token (a JWT) to; read again at each exchange.

@@ -68,7 +68,7 @@ func GetMosaicCaBundle(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicCaBundle")
 }
 
-// Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
+// Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them. Environment: MOSAIC_CLIENT_ID.
 func GetMosaicClientId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "idcs:mosaicClientId")
 }

@@ -61,7 +61,7 @@ Path of a PEM CA bundle to trust for the Mosaic host (ClientTokenTimeouts and Re
 
 mosaicClientId: Optional[str]
 """
-Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
+Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them. Environment: MOSAIC_CLIENT_ID.
 """
 
 mosaicClientSecret: Optional[str]

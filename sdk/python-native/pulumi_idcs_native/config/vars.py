@@ -86,7 +86,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def mosaic_client_id(self) -> Optional[str]:
         """
-        Client id of a Mosaic management app allowed apps:read and apps:edit (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts). Environment: MOSAIC_CLIENT_ID.
+        Client id of a Mosaic management app allowed apps:read, apps:edit and apps:create (ClientTokenTimeouts), and resources:read and resources:edit (ResourceTokenTimeouts): every permission Transmit lists for them. Environment: MOSAIC_CLIENT_ID.
         """
         return __config__.get('mosaicClientId')
 
