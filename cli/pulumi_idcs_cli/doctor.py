@@ -78,10 +78,12 @@ def idcs_findings(client: IdcsClient, now: Callable[[], float] = time.time) -> I
     if not listed.ok:
         yield found("apps", FAIL, f"HTTP {listed.status_code} listing Apps")
         return
-    body = listed.json() if listed.content else {}
-    total = int(body.get("totalResults") or 0)
-    yield found("apps", OK, f"may read Apps ({total} in the domain)")
-    yield from _one_app(client, found, (body.get("Resources") or [{}])[0].get("id"))
+    body = _json(listed)
+    total = body.get("totalResults")
+    yield found("apps", OK, f"may read Apps ({total if isinstance(total, int) else 'an unknown number'} in the "
+                            "domain)")
+    first = (body.get("Resources") or [{}])[0]
+    yield from _one_app(client, found, first.get("id") if isinstance(first, dict) else None)
     yield _rate_headers(found, listed, settings.max_requests_per_second)
     yield _clock(found, listed, now())
 
@@ -97,14 +99,14 @@ def _one_app(client: IdcsClient, found: Callable[[str, str, str], Finding], app_
         yield found("attributes", FAIL, f"HTTP {resp.status_code if not resp.ok else whole.status_code} reading app "
                                         f"{app_id}: give the client a role that may read Apps")
         return
-    asked = set(APP_ATTRIBUTES.split(",")) & set(whole.json())
-    lost = sorted(asked - set(resp.json()))
+    asked = set(APP_ATTRIBUTES.split(",")) & set(_json(whole))
+    lost = sorted(asked - set(_json(resp)))
     honoured = len(resp.content) < len(whole.content) and not lost
     yield found("attributes", OK if honoured else WARN,
                 f"honoured: an app read is {len(resp.content)} bytes, not {len(whole.content)}" if honoured else
                 f"not honoured (an app read is {len(resp.content)} bytes, the whole app {len(whole.content)}"
                 + (f"; {', '.join(lost)} missing" if lost else "") + "): reads cost more bytes, nothing else changes")
-    etag, version = resp.headers.get("ETag"), (resp.json().get("meta") or {}).get("version")
+    etag, version = resp.headers.get("ETag"), (_json(resp).get("meta") or {}).get("version")
     if not etag:
         yield found("etag", WARN, "no ETag on an app: updates go without If-Match, so a console edit made during a "
                                   "run can be overwritten (run `pulumi refresh` before `pulumi up`)")
@@ -113,6 +115,15 @@ def _one_app(client: IdcsClient, found: Callable[[str, str, str], Finding], app_
                                 "read from a listing are updated after one re-read")
     else:
         yield found("etag", OK, f"ETag {etag} guards updates (If-Match)")
+
+
+def _json(resp: requests.Response) -> dict[str, Any]:
+    """An answer's JSON object, or {} for anything else (a proxy's HTML page, an empty body): never a traceback."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def _rate_headers(found: Callable[[str, str, str], Finding], resp: requests.Response, pace: float) -> Finding:
@@ -127,7 +138,11 @@ def _clock(found: Callable[[str, str, str], Finding], resp: requests.Response, n
     date = resp.headers.get("Date")
     if not date:
         return found("clock", WARN, "the answer has no Date header: the clocks cannot be compared")
-    skew = email.utils.parsedate_to_datetime(date).timestamp() - now
+    try:
+        skew = email.utils.parsedate_to_datetime(date).timestamp() - now
+    except (TypeError, ValueError):
+        return found("clock", WARN, f"the answer's Date header {date!r} is not an HTTP date: the clocks cannot be "
+                                    "compared")
     if abs(skew) > CLOCK_SKEW_SECONDS:
         return found("clock", FAIL, f"this machine's clock is {abs(skew):.0f} s {'behind' if skew > 0 else 'ahead of'}"
                                     " the domain's: signed requests and token expiry go wrong; sync it (NTP)")

@@ -87,3 +87,13 @@ def test_a_skewed_clock_fails_with_the_fix(emulator: EmulatorServer, stack_confi
     findings = list(doctor.idcs_findings(Context(stack_config, {}).idcs(), now=lambda: later))
     clock = next(f for f in findings if f.check == "clock")
     assert clock.status == doctor.FAIL and "ahead of the domain's" in clock.detail and "NTP" in clock.detail
+
+
+def test_an_odd_answer_is_noted_never_a_traceback() -> None:
+    """A proxy's page where JSON was expected, a Date that is no HTTP date: a line each, no exception."""
+    import requests
+    odd = requests.Response()
+    odd.status_code, odd._content, odd.headers["Date"] = 200, b"<html>maintenance</html>", "yesterday"
+    assert doctor._json(odd) == {}
+    clock = doctor._clock(lambda check, status, detail: doctor.Finding("d", check, status, detail), odd, time.time())
+    assert clock.status == doctor.WARN and "'yesterday' is not an HTTP date" in clock.detail
