@@ -20,6 +20,7 @@ from pulumi_idcs_provider.client import CA_HINT, IdcsClient
 from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import IdcsError
 from pulumi_idcs_provider.mosaic_client import MosaicClient
+from pulumi_idcs_provider.scim import json_object
 from pulumi_idcs_provider.transport import TransportError
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
@@ -78,7 +79,7 @@ def idcs_findings(client: IdcsClient, now: Callable[[], float] = time.time) -> I
     if not listed.ok:
         yield found("apps", FAIL, f"HTTP {listed.status_code} listing Apps")
         return
-    body = _json(listed)
+    body = json_object(listed)
     total = body.get("totalResults")
     yield found("apps", OK, f"may read Apps ({total if isinstance(total, int) else 'an unknown number'} in the "
                             "domain)")
@@ -99,14 +100,14 @@ def _one_app(client: IdcsClient, found: Callable[[str, str, str], Finding], app_
         yield found("attributes", FAIL, f"HTTP {resp.status_code if not resp.ok else whole.status_code} reading app "
                                         f"{app_id}: give the client a role that may read Apps")
         return
-    asked = set(APP_ATTRIBUTES.split(",")) & set(_json(whole))
-    lost = sorted(asked - set(_json(resp)))
+    asked = set(APP_ATTRIBUTES.split(",")) & set(json_object(whole))
+    lost = sorted(asked - set(json_object(resp)))
     honoured = len(resp.content) < len(whole.content) and not lost
     yield found("attributes", OK if honoured else WARN,
                 f"honoured: an app read is {len(resp.content)} bytes, not {len(whole.content)}" if honoured else
                 f"not honoured (an app read is {len(resp.content)} bytes, the whole app {len(whole.content)}"
                 + (f"; {', '.join(lost)} missing" if lost else "") + "): reads cost more bytes, nothing else changes")
-    etag, version = resp.headers.get("ETag"), (_json(resp).get("meta") or {}).get("version")
+    etag, version = resp.headers.get("ETag"), (json_object(resp).get("meta") or {}).get("version")
     if not etag:
         yield found("etag", WARN, "no ETag on an app: updates go without If-Match, so a console edit made during a "
                                   "run can be overwritten (run `pulumi refresh` before `pulumi up`)")
@@ -117,13 +118,6 @@ def _one_app(client: IdcsClient, found: Callable[[str, str, str], Finding], app_
         yield found("etag", OK, f"ETag {etag} guards updates (If-Match)")
 
 
-def _json(resp: requests.Response) -> dict[str, Any]:
-    """An answer's JSON object, or {} for anything else (a proxy's HTML page, an empty body): never a traceback."""
-    try:
-        body = resp.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _rate_headers(found: Callable[[str, str, str], Finding], resp: requests.Response, pace: float) -> Finding:

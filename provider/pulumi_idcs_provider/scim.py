@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import requests
+
 PATCH_OP_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error"
 ORACLE_ERROR_EXTENSION = "urn:ietf:params:scim:api:oracle:idcs:extension:messages:Error"
@@ -38,3 +40,12 @@ def error_fields(body: object) -> tuple[str | None, str | None]:
     message_id = ext.get("messageId") if isinstance(ext, dict) else None
     detail = body.get("detail")
     return (str(message_id) if message_id else None), (str(detail) if detail else None)
+
+
+def json_object(resp: requests.Response) -> dict[str, Any]:
+    """An answer's JSON object, or {} for anything else (a proxy's HTML page, an empty body): never a traceback."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -17,6 +17,7 @@ import requests
 
 from . import scim
 from .errors import IdcsError
+from .scim import json_object
 from .spelling import shown
 from .transport import ThrottledError, Transport, TransportError
 
@@ -79,7 +80,7 @@ def _mosaic(ex: Exchange) -> TokenAnswer:
                                                   "client_secret": ex.client_secret or ""}, replay_safe=True)
     if not resp.ok:
         raise _error(ex, resp, "get a client access token")
-    client_token = str(_json(resp).get("access_token") or "")
+    client_token = str(json_object(resp).get("access_token") or "")
     resp = _post(ex, f"{base}/cis/v1/auth/token/refresh", json={"refresh_token": ex.refresh_token},
                  headers={"Authorization": f"Bearer {client_token}", "Accept": "application/json"})
     return _answer(ex, resp, "refresh")
@@ -117,7 +118,7 @@ CA_HINTS = {
 def _answer(ex: Exchange, resp: requests.Response, action: str) -> TokenAnswer:
     if not resp.ok:
         raise _error(ex, resp, action)
-    body = _json(resp)
+    body = json_object(resp)
     if not body.get("access_token"):
         kind = resp.headers.get("Content-Type", "no content type").split(";")[0]
         hint = "" if "json" in kind else (f": the answer is {kind}, not JSON. Is the URL the token endpoint (for "
@@ -138,7 +139,7 @@ def _whole(value: object) -> int | None:
 
 
 def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
-    body = _json(resp)
+    body = json_object(resp)
     if "error" in body:   # RFC 6749 §5.2
         reason = str(body["error"]) + (f": {body['error_description']}" if body.get("error_description") else "")
     elif "message" in body:  # Mosaic
@@ -156,11 +157,3 @@ def _error(ex: Exchange, resp: requests.Response, action: str) -> ExchangeError:
 
 def _who(ex: Exchange) -> str:
     return f"refresh grant check for client {shown(ex.client_id)} ({ex.flavor})"
-
-
-def _json(resp: requests.Response) -> dict[str, Any]:
-    try:
-        body = resp.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}

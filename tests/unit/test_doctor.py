@@ -94,6 +94,6 @@ def test_an_odd_answer_is_noted_never_a_traceback() -> None:
     import requests
     odd = requests.Response()
     odd.status_code, odd._content, odd.headers["Date"] = 200, b"<html>maintenance</html>", "yesterday"
-    assert doctor._json(odd) == {}
+    assert doctor.json_object(odd) == {}
     clock = doctor._clock(lambda check, status, detail: doctor.Finding("d", check, status, detail), odd, time.time())
     assert clock.status == doctor.WARN and "'yesterday' is not an HTTP date" in clock.detail
