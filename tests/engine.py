@@ -13,16 +13,20 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pulumi import automation as auto
+from pulumi.automation._stack import ImportResult, StackInitMode
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_BIN = Path(os.environ.get("PULUMI_IDCS_CLI_BIN") or ROOT / ".pulumi" / "bin")
 PASSPHRASE = "test-passphrase"
-MIN_VERSION = re.search(r"^MIN_VERSION=(\S+)", (ROOT / "scripts" / "install-pulumi-cli").read_text(), re.M)[1]
+MIN_VERSION = re.search(r"^MIN_VERSION=(\S+)", (ROOT / "scripts" / "install-pulumi-cli").read_text(), re.M)[1]  # type: ignore[index]
 COMPAT_BIN = ROOT / ".pulumi" / f"compat-v{MIN_VERSION}" / "bin"
 #: What each runtime needs set up beyond the CLI and its Python host (scripts/setup's parts).
 PARTS = {"python": (), "yaml": ("yaml",), "nodejs": ("nodejs",), "go": ("go",)}
@@ -89,9 +93,83 @@ def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
     need(*PARTS[runtime_of(work)], *(("compat",) if cli_bin == COMPAT_BIN else ()))
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(cli_bin),
                              env_vars={**isolated_env(tmp, cli_bin), **(env or {})})
-    stack = auto.Stack.create("test", ws)
+    stack = Stack("test", ws, StackInitMode.CREATE)
     stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
     return stack
+
+
+class Deferred:
+    """A value an operation's result carries, read from the CLI when a test first looks at it. It must be the value
+    of that operation: read after the stack's next operation, it fails rather than answer for the wrong one."""
+
+    def __init__(self, stack: Stack, read: Callable[[], Any]) -> None:
+        self._stack, self._operation, self._read = stack, stack.operations, read
+
+    @functools.cached_property
+    def value(self) -> Any:
+        if self._stack.operations != self._operation:
+            raise AssertionError("an operation's outputs or summary read after the stack's next operation: "
+                                 "read them before running another")
+        return self._read()
+
+
+class DeferredSummary(Deferred):
+    """The operation's UpdateSummary (`pulumi stack history`), attribute by attribute."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.value, name)
+
+
+class DeferredOutputs(Deferred, Mapping[str, auto.OutputValue]):
+    """The stack's outputs after the operation (`pulumi stack output`, twice)."""
+
+    def __getitem__(self, key: str) -> auto.OutputValue:
+        return self.value[key]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.value)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
+class Stack(auto.Stack):
+    """auto.Stack, except that up, refresh, destroy and import read the stack's outputs and summary only when a test
+    looks at them: the Automation API reads both after every operation, three more CLI runs that each derive the
+    passphrase's key (about 0.7 s an up), which most tests never look at."""
+
+    operations = 0
+    _deferring = False
+
+    def _operation(self, run: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.operations += 1
+        self._deferring = True
+        try:
+            return run(*args, **kwargs)
+        finally:
+            self._deferring = False
+
+    def up(self, *args: Any, **kwargs: Any) -> auto.UpResult:
+        return self._operation(super().up, *args, **kwargs)
+
+    def refresh(self, *args: Any, **kwargs: Any) -> auto.RefreshResult:
+        return self._operation(super().refresh, *args, **kwargs)
+
+    def destroy(self, *args: Any, **kwargs: Any) -> auto.DestroyResult:
+        return self._operation(super().destroy, *args, **kwargs)
+
+    def import_resources(self, *args: Any, **kwargs: Any) -> ImportResult:
+        return self._operation(super().import_resources, *args, **kwargs)
+
+    def outputs(self) -> auto.OutputMap:
+        if self._deferring:
+            return DeferredOutputs(self, super().outputs)  # type: ignore[return-value]
+        return super().outputs()
+
+    def info(self, show_secrets: bool = True) -> auto.UpdateSummary | None:
+        if self._deferring:
+            return DeferredSummary(self, lambda: super(Stack, self).info(show_secrets))  # type: ignore[return-value]
+        return super().info(show_secrets)
 
 
 def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, str] | None = None,
