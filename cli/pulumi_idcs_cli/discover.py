@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pulumi_idcs_provider import models, mosaic_resource_timeouts, mosaic_timeouts
-from pulumi_idcs_provider.type_tokens import APP, MOSAIC, MOSAIC_RESOURCE
+from pulumi_idcs_provider.adoption import Adoption
+from pulumi_idcs_provider.catalog import DEFINITIONS
+from pulumi_idcs_provider.type_tokens import MOSAIC, MOSAIC_RESOURCE
 from pulumi_idcs_provider.validation import Failure
 
 from .scan import Found
@@ -41,8 +42,8 @@ def excluded(app: Found, patterns: Iterable[str]) -> bool:
 #: How each adopting resource checks what an import would give it: the app's id (or ids) and every lifetime it
 #: holds, as the plugin's import adopts it.
 _CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[Failure]]]] = {
-    APP.plugin: models.check_inputs, MOSAIC.plugin: mosaic_timeouts.check_inputs,
-    MOSAIC_RESOURCE.plugin: mosaic_resource_timeouts.check_inputs}
+    token.plugin: d.implementation.target.check_inputs for token, d in DEFINITIONS.items()
+    if isinstance(d.implementation, Adoption)}
 
 
 def _import_inputs(app: Found) -> dict[str, Any]:

@@ -24,7 +24,7 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         "The accessTokenExpiry and refreshTokenExpiry of one existing IDCS app. Creating it adopts the app (never "
         'creates one); deleting it leaves the values (onDelete "retain") or puts back the values found at adoption '
         '("restore"); no other attribute of the app is ever read or written beyond its identity.'),
-        AppTokenExpiryInputs, AppTokenExpiryOutputs, AppTokenExpiryProvider, app_token_expiry),
+        AppTokenExpiryInputs, AppTokenExpiryOutputs, AppTokenExpiryProvider, app_token_expiry.IMPLEMENTATION),
     Definition(CHECK, (
         "Proves a client's refresh grant works by a live token exchange: IDCS (POST {domainUrl}/oauth2/v1/token, "
         "grant_type=refresh_token), Transmit Mosaic (POST {base}/oidc/token for a client token, then POST "
@@ -34,14 +34,14 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         "fails the update and keeps the previous token; an answer that breaks expectAccessTokenExpiry keeps the new "
         "token, records `failure` and fails the program. Mosaic's default base URL comes from idcs:mosaicBaseUrl "
         "(or $MOSAIC_BASE_URL)."),
-        RefreshGrantCheckInputs, RefreshGrantCheckOutputs, RefreshGrantCheckProvider, refresh_grant_check,
-        adopts=False),
+        RefreshGrantCheckInputs, RefreshGrantCheckOutputs, RefreshGrantCheckProvider, refresh_grant_check),
     Definition(MOSAIC, (
         "The token lifetimes of one existing Transmit Mosaic OIDC client. Creating it adopts the client (never "
         "creates one); each lifetime left out is not managed; deleting it leaves the values (onDelete \"retain\") "
         'or puts back the values found at adoption ("restore"). A PUT carries only token_expiration (all three '
         "keys, the unmanaged ones as read) and session_expiration when managed."),
-        ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider, mosaic_timeouts),
+        ClientTokenTimeoutsInputs, ClientTokenTimeoutsOutputs, ClientTokenTimeoutsProvider,
+        mosaic_timeouts.IMPLEMENTATION),
     Definition(MOSAIC_RESOURCE, (
         "The token lifetimes of one existing Transmit Mosaic custom resource (tenant-wide): tokens issued for the "
         "resource (resource=<its URI>) take them, and a refresh keeps the resource of the login that started it. "
@@ -49,7 +49,7 @@ DEFINITIONS: dict[ResourceType, Definition] = {d.token: d for d in (
         "is not managed; deleting it leaves the values (onDelete \"retain\") or puts back the values found at "
         'adoption ("restore"). A PUT carries only the lifetimes that differ. Import it by the resource\'s id or URI.'),
         ResourceTokenTimeoutsInputs, ResourceTokenTimeoutsOutputs, ResourceTokenTimeoutsProvider,
-        mosaic_resource_timeouts),
+        mosaic_resource_timeouts.IMPLEMENTATION),
 )}
 
 

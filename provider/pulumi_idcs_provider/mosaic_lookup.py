@@ -9,8 +9,8 @@ from typing import Any
 from .context import Context
 from .definition import Wire, prop
 from .errors import AppNotFoundError, IdcsError
-from .mosaic_adoption import Target
 from .mosaic_resource_timeouts import ResourceTarget
+from .mosaic_target import MosaicTarget
 from .mosaic_timeouts import ClientTarget
 from .spelling import shown
 
@@ -50,7 +50,7 @@ RESOURCE_DESCRIPTION = ("Reads one existing Transmit Mosaic custom resource's to
                         "resourceUri. Never writes, never manages the resource.")
 
 
-def _read(ctx: Context, target: Target, named: Any, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _read(ctx: Context, target: MosaicTarget, named: Any, label: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the live object, its lifetimes that are set), or an error naming it and where the portal shows it."""
     api = ctx.mosaic()
     live = target.find(api, target.inputs.model_validate(named))

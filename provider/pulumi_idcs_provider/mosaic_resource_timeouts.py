@@ -1,7 +1,7 @@
 """`ResourceTokenTimeouts`: adopt an existing Transmit Mosaic custom resource and manage its token lifetimes only.
 
 A token issued for a resource (`resource=<uri>`) takes that resource's lifetimes, and a refresh keeps the resource
-of the login that started it (docs/mosaic-api.md). The same model as every adopting resource (mosaic_adoption).
+of the login that started it (docs/mosaic-api.md). The same model as every adopting resource (adoption).
 Mosaic keeps a resource's three TTLs flat, and a PUT changes only the fields it names: the body carries only the
 lifetimes that differ. There is no GET by id: a resource named by id is found in the tenant's list (one request),
 one named by URI by `GET /cis/v1/resources/uri`.
@@ -18,13 +18,13 @@ from typing import Any, Literal
 from pydantic import ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from .adoption import Adoption
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import IdcsError
-from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
+from .mosaic_target import AdoptedState, MosaicLifetimes, MosaicTarget, plain_id
 from .spelling import shown
-from .type_tokens import original_of
 from .validation import Failure
 
 #: The inputs that can name the resource (give one).
@@ -77,14 +77,13 @@ ResourceTokenTimeoutsOutputs = with_lifetimes("ResourceTokenTimeoutsOutputs", _R
                                               ResourceTokenTimeoutsInputs, "resource")
 #: The lifetimes this resource manages, by wire name; Mosaic's own names are their snake_case.
 MANAGED = flagged(ResourceTokenTimeoutsInputs, "managed")
-ORIGINAL = {w: original_of(w) for w in MANAGED}
 
 
-class ResourceTarget(Target):
+class ResourceTarget(MosaicTarget):
     """A tenant-wide custom resource, named by its id or its URI."""
 
     inputs = ResourceTokenTimeoutsInputs
-    noun, naming, where = "resource", "resourceId", "Applications > Resources"
+    noun, naming_input, where = "resource", "resourceId", "Applications > Resources"
 
     def find(self, api: MosaicClient, inputs: MosaicLifetimes) -> dict[str, Any] | None:
         assert isinstance(inputs, ResourceTokenTimeoutsInputs)
@@ -96,6 +95,10 @@ class ResourceTarget(Target):
         assert isinstance(inputs, ResourceTokenTimeoutsInputs)
         return {"resourceId": str(live.get("resource_id")), "resourceUri": str(live.get("uri")),
                 "identifiedBy": inputs.named_by()}
+
+    def naming(self, inputs: MosaicLifetimes) -> dict[str, Any]:
+        assert isinstance(inputs, ResourceTokenTimeoutsInputs)
+        return {inputs.named_by(): getattr(inputs, snake(inputs.named_by()))}
 
     def key(self, identity: Mapping[str, Any]) -> str:
         return str(identity.get("resourceId"))
@@ -143,9 +146,8 @@ class ResourceTarget(Target):
         return [Failure(property="resourceId", reason=reason)]
 
 
-_ADOPTION = Adoption(ResourceTarget())
-check, diff, preview, import_, create, read, update, delete = _ADOPTION.operations()
-check_inputs = _ADOPTION.check_inputs
+#: The resource's operations: the adoption lifecycle over this target (what the catalog registers).
+IMPLEMENTATION = Adoption(ResourceTarget())
 
 
 class ResourceTokenTimeoutsProvider(DynamicAdapter):

@@ -1,6 +1,6 @@
 """`ClientTokenTimeouts`: adopt an existing Transmit Mosaic OIDC client and manage its token lifetimes only.
 
-The same model as every adopting resource (mosaic_adoption). Mosaic has no PATCH: a PUT replaces the top-level
+The same model as every adopting resource (adoption). Mosaic has no PATCH: a PUT replaces the top-level
 fields it names, and an object field replaces the stored object whole, so `token_expiration` always carries all
 three keys, the unmanaged ones as read.
 
@@ -15,13 +15,13 @@ from typing import Any
 
 from pydantic import field_validator
 
+from .adoption import Adoption
 from .definition import Wire, flagged, prop, snake, with_lifetimes
 from .dynamic_door import DynamicAdapter
 from .errors import AppNotFoundError, IdcsError
-from .mosaic_adoption import AdoptedState, Adoption, MosaicLifetimes, Target, plain_id
 from .mosaic_client import MosaicClient
+from .mosaic_target import AdoptedState, MosaicLifetimes, MosaicTarget, plain_id
 from .spelling import shown
-from .type_tokens import original_of
 from .validation import Failure
 
 
@@ -53,7 +53,6 @@ ClientTokenTimeoutsOutputs = with_lifetimes("ClientTokenTimeoutsOutputs", _Clien
                                             ClientTokenTimeoutsInputs, "client")
 #: The lifetimes this resource manages, by wire name (what a diff reports as drift and un-managing).
 MANAGED = flagged(ClientTokenTimeoutsInputs, "managed")
-ORIGINAL = {w: original_of(w) for w in MANAGED}
 #: Where Mosaic keeps each managed lifetime (by wire name): (the object it lives in, or None for a top-level
 #: field; its key there, Mosaic's snake_case spelling of the wire name).
 FIELDS = {w: (None if snake(w) == "session_expiration" else "token_expiration", snake(w)) for w in MANAGED}
@@ -69,17 +68,21 @@ def live_values(client: Mapping[str, Any]) -> dict[str, int | None]:
     return found
 
 
-class ClientTarget(Target):
+class ClientTarget(MosaicTarget):
     """An OIDC client, named by its application's id and its own."""
 
     inputs = ClientTokenTimeoutsInputs
-    noun, naming, where = "client", "clientId", "Applications > the application > Clients"
+    noun, naming_input, where = "client", "clientId", "Applications > the application > Clients"
 
     def find(self, api: MosaicClient, inputs: MosaicLifetimes) -> dict[str, Any] | None:
         assert isinstance(inputs, ClientTokenTimeoutsInputs)
         return api.get_client(inputs.app_id, inputs.client_id)
 
     def identity(self, inputs: MosaicLifetimes, live: Mapping[str, Any]) -> dict[str, Any]:
+        assert isinstance(inputs, ClientTokenTimeoutsInputs)
+        return {"appId": inputs.app_id, "clientId": inputs.client_id}
+
+    def naming(self, inputs: MosaicLifetimes) -> dict[str, Any]:
         assert isinstance(inputs, ClientTokenTimeoutsInputs)
         return {"appId": inputs.app_id, "clientId": inputs.client_id}
 
@@ -130,9 +133,8 @@ class ClientTarget(Target):
         return None if live is None else ({"appId": app_id, "clientId": client_id}, live)
 
 
-_ADOPTION = Adoption(ClientTarget())
-check, diff, preview, import_, create, read, update, delete = _ADOPTION.operations()
-check_inputs = _ADOPTION.check_inputs
+#: The resource's operations: the adoption lifecycle over this target (what the catalog registers).
+IMPLEMENTATION = Adoption(ClientTarget())
 
 
 class ClientTokenTimeoutsProvider(DynamicAdapter):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .adoption import Adoption
 from .definition import Wire, flagged, properties
 from .implementation import Implementation
 from .type_tokens import ResourceType
@@ -16,8 +17,7 @@ from .type_tokens import ResourceType
 class Definition:
     """One resource: its type token, what it is, its inputs and outputs, the dynamic door's provider class
     (pickled by reference into state: never rename or move it) and its implementation (the operations both doors
-    call, against an injected context); `adopts`: it takes over a live object that one
-    resource at a time may manage (the SDK passes the resource's name, so messages name both owners)."""
+    call, against an injected context: an `Adoption` for a resource that adopts a live object)."""
 
     token: ResourceType
     description: str
@@ -25,7 +25,11 @@ class Definition:
     outputs: type[Wire]
     dynamic_provider: type
     implementation: Implementation
-    adopts: bool = True
+
+    @property
+    def adopts(self) -> bool:
+        """Whether it takes over a live object that one resource at a time may manage."""
+        return isinstance(self.implementation, Adoption)
 
     def input_names(self) -> dict[str, str]:
         """{Python name: wire name} of the inputs."""

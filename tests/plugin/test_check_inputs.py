@@ -8,7 +8,7 @@ import pytest
 from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
 from idcs_emulator import EmulatorServer
 from provider_server import ProviderServer
-from pulumi_idcs_provider import app_token_expiry
+from pulumi_idcs_provider.app_token_expiry import IMPLEMENTATION as app_tokens
 from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.validation import NAME_KEY
 
@@ -77,10 +77,11 @@ def test_every_resource_checks_alike_after_a_failure() -> None:
     """One way to check: a failed property keeps what the user wrote, unknowns pass through, and the rules across
     properties still run on the rest (each resource used to do this its own way)."""
     from pulumi.output import Unknown
-    from pulumi_idcs_provider import mosaic_timeouts, refresh_grant_check
+    from pulumi_idcs_provider import refresh_grant_check
+    from pulumi_idcs_provider.mosaic_timeouts import IMPLEMENTATION as client_timeouts
     from pulumi_idcs_provider.stack_config import StackSettings
 
-    checked, failures = mosaic_timeouts.check_inputs({"appId": "a", "clientId": "c", "accessTokenTtl": "banana",
+    checked, failures = client_timeouts.target.check_inputs({"appId": "a", "clientId": "c", "accessTokenTtl": "banana",
                                                       "refreshTokenTtl": "30d", "maxRefreshRotate": "7d",
                                                       "sessionExpiration": Unknown()})
     assert [f.property for f in failures] == ["accessTokenTtl", "refreshTokenTtl"]
@@ -107,7 +108,7 @@ def test_a_new_resource_is_refused_at_check_what_create_would_refuse(
     """In-process, against an explicit context: what the preview shows through either door (the engine tests
     prove one refusal of each kind reaches the CLI)."""
     ctx = Context({k: v for k, v in {**stack_config, **config}.items() if v is not None}, environ={})
-    failures = app_token_expiry.check(ctx, {}, {**inputs, NAME_KEY: "mobile"}).failures
+    failures = app_tokens.check(ctx, {}, {**inputs, NAME_KEY: "mobile"}).failures
     assert any(expected in f.reason for f in failures), failures
     assert emulator.requests_of("patch") == []
 

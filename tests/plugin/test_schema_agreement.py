@@ -68,8 +68,12 @@ def test_refresh_grant_check_returns_its_declared_outputs(stack_config: dict[str
 
 
 def test_every_type_token_is_one_of_the_schemas_resources_and_each_adopter_manages_its_lifetimes() -> None:
-    from pulumi_idcs_provider import app_token_expiry, mosaic_timeouts, type_tokens
+    from pulumi_idcs_provider import type_tokens
+    from pulumi_idcs_provider.catalog import DEFINITIONS
     assert {t.plugin for t in type_tokens.ALL} == set(SCHEMA["resources"])
-    for token, module in ((type_tokens.APP, app_token_expiry), (type_tokens.MOSAIC, mosaic_timeouts)):
-        outputs = SCHEMA["resources"][token.plugin]["properties"]
-        assert all(name in outputs and module.ORIGINAL[name] in outputs for name in module.MANAGED), token.name
+    adopters = [d for d in DEFINITIONS.values() if d.adopts]
+    assert len(adopters) == 3
+    for d in adopters:
+        outputs, impl = SCHEMA["resources"][d.token.plugin]["properties"], d.implementation
+        assert impl.MANAGED and all(name in outputs and impl.ORIGINAL[name] in outputs for name in impl.MANAGED), \
+            d.token.name

@@ -10,8 +10,9 @@ from importlib import resources
 from typing import Any
 
 from idcs_emulator import EmulatorServer
-from pulumi_idcs_provider import mosaic_resource_timeouts, mosaic_timeouts
 from pulumi_idcs_provider.context import Context
+from pulumi_idcs_provider.mosaic_resource_timeouts import IMPLEMENTATION as resource_timeouts
+from pulumi_idcs_provider.mosaic_timeouts import IMPLEMENTATION as client_timeouts
 
 SCHEMAS: dict[str, Any] = json.loads(
     resources.files("idcs_emulator").joinpath("mosaic_operations.json").read_text())["schemas"]
@@ -49,8 +50,8 @@ def test_client_updates_and_answers_are_as_documented(emulator: EmulatorServer) 
     ctx = context(emulator)
     news = {"appId": "mosaic-demo-app", "clientId": "mosaic-demo-client", "accessTokenTtl": 900,
             "sessionExpiration": "1d", "onDelete": "restore"}
-    created = mosaic_timeouts.create(ctx, mosaic_timeouts.check(ctx, {}, news).inputs)
-    mosaic_timeouts.delete(context(emulator), str(created.id), created.outs or {})  # a later run: the restore PUT
+    created = client_timeouts.create(ctx, client_timeouts.check(ctx, {}, news).inputs)
+    client_timeouts.delete(context(emulator), str(created.id), created.outs or {})  # a later run: the restore PUT
     bodies = [r["body"] for r in emulator.requests_of("mosaic-client-put")]
     assert len(bodies) == 2
     assert [p for b in bodies for p in problems(b, SCHEMAS["ApiUpdateOidcClientInput"])] == []
@@ -62,8 +63,8 @@ def test_resource_updates_and_answers_are_as_documented(emulator: EmulatorServer
     ctx = context(emulator)
     news = {"resourceId": "c2a9e4b1d7f3468e", "accessTokenTtl": 900, "maxRefreshRotate": "30d",
             "onDelete": "restore"}
-    created = mosaic_resource_timeouts.create(ctx, mosaic_resource_timeouts.check(ctx, {}, news).inputs)
-    mosaic_resource_timeouts.delete(context(emulator), str(created.id), created.outs or {})
+    created = resource_timeouts.create(ctx, resource_timeouts.check(ctx, {}, news).inputs)
+    resource_timeouts.delete(context(emulator), str(created.id), created.outs or {})
     bodies = [r["body"] for r in emulator.requests_of("mosaic-resource-put")]
     assert len(bodies) == 2
     assert [p for b in bodies for p in problems(b, SCHEMAS["UpdateResourceInput"])] == []

@@ -10,8 +10,8 @@ import pytest
 from idcs_emulator import EmulatorServer
 from idcs_emulator.mosaic import OPERATIONS
 from idcs_emulator.mosaic_service import ROUTES
-from pulumi_idcs_provider import mosaic_timeouts as impl
 from pulumi_idcs_provider.context import Context
+from pulumi_idcs_provider.mosaic_timeouts import IMPLEMENTATION as impl
 
 APP, CLIENT = "mosaic-demo-app", "mosaic-demo-client"
 APPS_ONLY = ("mosaic-apps-only-client", "emulator-mosaic-apps-only-secret-0008")  # apps:read and apps:edit only

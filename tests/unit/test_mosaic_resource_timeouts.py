@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 from idcs_emulator import EmulatorServer
-from pulumi_idcs_provider import mosaic_resource_timeouts as impl
 from pulumi_idcs_provider.context import Context
 from pulumi_idcs_provider.errors import IdcsError
+from pulumi_idcs_provider.mosaic_resource_timeouts import IMPLEMENTATION as impl
 
 PAYMENTS, PAYMENTS_URI = "c2a9e4b1d7f3468e", "https://payments.example.com/api"
 REPORTS = "5e81f0c3a6b94d27"
@@ -108,7 +108,7 @@ def test_a_put_mosaic_did_not_keep_is_an_error(emulator: EmulatorServer, monkeyp
     monkeypatch.setattr(emulator.mosaic, "put_resource", lambda bearer, rid, body: {**real(bearer, rid, {}),
                                                                                   "access_token_ttl": 3600})
     checked = impl.check(ctx, {}, {"resourceId": PAYMENTS, "accessTokenTtl": 900})
-    with pytest.raises(IdcsError, match=r"not keep the values sent \(accessTokenTtl: sent 900, Mosaic answered 3600"):
+    with pytest.raises(IdcsError, match=r"not store the values sent \(accessTokenTtl: sent 900, Mosaic answered 3600"):
         impl.create(ctx, checked.inputs)
 
 

@@ -17,20 +17,20 @@ from conftest import ADMIN_ID, ADMIN_SECRET, MOBILE
 from cryptography.hazmat.primitives.asymmetric import rsa
 from idcs_emulator import EmulatorServer
 from oci_fixtures import context, federation, new_key, pem, session_profile
-from pulumi_idcs_provider import app_token_expiry
+from pulumi_idcs_provider.app_token_expiry import IMPLEMENTATION as app_tokens
 from pulumi_idcs_provider.context import Context
 
 
 def failures(ctx: Context) -> dict[str, str]:
-    result = app_token_expiry.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200})
+    result = app_tokens.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200})
     return {f.property: f.reason for f in result.failures}
 
 
 def adopts(ctx: Context, emu: EmulatorServer) -> list[dict[str, Any]]:
     """check passes and create writes the app; the token endpoint's requests (none unless a method exchanges)."""
-    checked = app_token_expiry.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200})
+    checked = app_tokens.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200})
     assert not checked.failures, [f.reason for f in checked.failures]
-    app_token_expiry.create(ctx, checked.inputs)
+    app_tokens.create(ctx, checked.inputs)
     assert emu.domain.apps[MOBILE]["accessTokenExpiry"] == 1200
     assert [r["kind"] for r in emu.requests_of()][-1] == "patch"
     return emu.requests_of("token")
@@ -176,7 +176,7 @@ def test_a_named_connection_signs_in_the_same_way(emulator: EmulatorServer, tmp_
     ctx = Context({"idcs:connections": json.dumps({"eu": {
         "domainUrl": emulator.url, "authMethod": "oci-session-token", "ociConfigFile": str(config),
         "ociProfile": "SESSION"}})}, environ={})
-    checked = app_token_expiry.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "eu"})
+    checked = app_tokens.check(ctx, {}, {"appId": MOBILE, "accessTokenExpiry": 1200, "connection": "eu"})
     assert not checked.failures, [f.reason for f in checked.failures]
-    app_token_expiry.create(ctx, checked.inputs)
+    app_tokens.create(ctx, checked.inputs)
     assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 1200 and emulator.requests_of("token") == []
