@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_idcs_policy.rules import POLICY_SETTINGS, bounds_violations
+from pulumi_idcs_provider.adoption import Adoption, Target
+from pulumi_idcs_provider.catalog import DEFINITIONS
 from pulumi_idcs_provider.durations import MAX_SECONDS, describe
-from pulumi_idcs_provider.type_tokens import APP, MOSAIC_RESOURCE
 from pydantic.alias_generators import to_camel
 
 from .scan import Found
@@ -50,18 +51,23 @@ def bounds_of(policy_document: Mapping[str, Any], policy: str) -> dict[str, Any]
     return {k: v for k, v in value.items() if k != "enforcementLevel"} if isinstance(value, Mapping) else {}
 
 
+#: The kind of object each adopting resource manages, by its type under both front doors (from the catalog): its
+#: `key` is the object's id, as the scan finds it.
+TARGETS: dict[str, Target] = {token: d.implementation.target for d in DEFINITIONS.values()
+                              if isinstance(d.implementation, Adoption) for token in d.token.tokens}
+
+
 def managed_apps(exports: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     """{app or resource id: "project/stack/resource"} of the resources managing one in each `pulumi stack
     export`."""
     found: dict[str, str] = {}
-    types = APP.tokens | MOSAIC_RESOURCE.tokens
     for export in exports:
         for resource in (export.get("deployment") or {}).get("resources") or []:
-            outputs = resource.get("outputs") or {}
-            app_id = outputs.get("appId") or outputs.get("resourceId")
-            if resource.get("type") in types and app_id and not resource.get("delete"):
-                stack, project = str(resource["urn"]).split("::")[:2]
-                found[str(app_id)] = f"{project}/{stack.rsplit(':', 1)[-1]}/{str(resource['urn']).rsplit('::')[-1]}"
+            target, outputs = TARGETS.get(str(resource.get("type"))), resource.get("outputs") or {}
+            if target is None or not outputs or resource.get("delete"):
+                continue
+            stack, project = str(resource["urn"]).split("::")[:2]
+            found[target.key(outputs)] = f"{project}/{stack.rsplit(':', 1)[-1]}/{str(resource['urn']).rsplit('::')[-1]}"
     return found
 
 

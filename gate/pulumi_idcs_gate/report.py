@@ -9,13 +9,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pulumi_idcs_provider import type_tokens
+from pulumi_idcs_provider.adoption import Adoption
 from pulumi_idcs_provider.catalog import DEFINITIONS
 from pulumi_idcs_provider.type_tokens import original_of
 
 from .collect import Findings, Step, Violation
 
 #: The lifetimes each adopting resource manages, by wire name, under both front doors (from the catalog).
-ATTRIBUTES = {token.name: d.implementation.MANAGED for token, d in DEFINITIONS.items() if d.adopts}
+ATTRIBUTES = {token.name: d.implementation.MANAGED for token, d in DEFINITIONS.items()
+              if isinstance(d.implementation, Adoption)}
 CHECK = type_tokens.CHECK.name
 #: Steps of a replacement other than the "replace" itself: they would repeat its rows.
 REPLACEMENT_PARTS = {"create-replacement", "delete-replaced", "discard-replaced", "read-replacement",

@@ -148,7 +148,8 @@ class Target(ABC):
 
 
 class Adoption:
-    """The eight operations of an adopting resource over one target: the implementation the catalog registers."""
+    """The operations of an adopting resource over one target: the implementation the catalog registers. It
+    manages the lifetimes its inputs mark `managed`, each with its `original*` output (MANAGED, ORIGINAL)."""
 
     def __init__(self, target: Target) -> None:
         self.target = target
@@ -169,20 +170,29 @@ class Adoption:
             failures = self._preflight(ctx, checked)
         return Checked(checked, list(failures))
 
-    def create(self, ctx: Context, props: Props) -> Created:
+    def create(self, ctx: Context, props: Props, preview: bool = False) -> Created:
+        """Adopt the object: its values found now become the originals, the program's are written; with
+        `preview`, the outputs that would be stored, nothing written or claimed."""
         inputs, api = self.target.parse(props), self.target.connect(ctx, props)
         live = self.target.resolve(api, inputs)
-        self._claim(ctx, api, inputs, live, props, adopt=True)
         originals = {w: self.target.live_values(live)[w] for w in inputs.desired()}
+        if preview:
+            outs = {**self._outputs(inputs, live, originals, api, props), **inputs.desired()}
+            return Created(self.target.key(outs), outs)
+        self._claim(ctx, api, inputs, live, props, adopt=True)
         answer = self._put(api, inputs, live, inputs.desired())
         outs = self._outputs(inputs, answer, originals, api, props)
         return Created(self.target.key(outs), outs)
 
-    def update(self, ctx: Context, id_: str, olds: Props, news: Props) -> Updated:
+    def update(self, ctx: Context, id_: str, olds: Props, news: Props, preview: bool = False) -> Updated:
+        """Write what the program changed; a lifetime no longer managed gets its original back (onDelete
+        restore); with `preview`, the outputs that would be stored, nothing written or claimed."""
         inputs, api = self.target.parse(news), self.target.connect(ctx, news)
         live = self._current(api, id_, olds, inputs)
-        self._claim(ctx, api, inputs, live, news, adopt=True)
         originals = self._originals(olds, inputs, live)
+        if preview:
+            return Updated({**self._outputs(inputs, live, originals, api, news), **inputs.desired()})
+        self._claim(ctx, api, inputs, live, news, adopt=True)
         released = {w: originals[w] for w in self.MANAGED if olds.get(w) is not None and w not in inputs.desired()
                     and inputs.on_delete == "restore" and originals.get(w) is not None}
         answer = self._put(api, inputs, live, ignoring.writable({**inputs.desired(), **released}, news))
@@ -249,14 +259,6 @@ class Adoption:
         return Diff(inputs_changed=changed, drift=drift, changed_by=self.target.changed_by(live),
                     domain_url_respelt=self.target.respelt(api, olds), where=self.target.live_where,
                     warnings=(*self.target.notes(inputs, live), *ignored))
-
-    def preview(self, ctx: Context, olds: Props, props: Props) -> tuple[str, dict[str, Any]]:
-        """(id, outputs) that create (no olds) or update would store, without writing anything: for previews."""
-        inputs, api = self.target.parse(props), self.target.connect(ctx, props)
-        live = self._current(api, "", olds, inputs) if olds else self.target.resolve(api, inputs)
-        originals = self._originals(olds, inputs, live)
-        outs = {**self._outputs(inputs, live, originals, api, props), **inputs.desired()}
-        return self.target.key(outs), outs
 
     def import_(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(outputs, inputs) of an object adopted as it is (`pulumi import`): every lifetime it has managed at its

@@ -47,13 +47,8 @@ class Read:
 
 
 class Implementation(Protocol):
-    @property
-    def MANAGED(self) -> tuple[str, ...]:
-        """The lifetimes it manages, by wire name (drift and un-managing are reported for these)."""
-
-    @property
-    def ORIGINAL(self) -> Mapping[str, str]:
-        """Each managed lifetime's output holding its value found at adoption."""
+    """The operations every resource has. `import_(ctx, id_) -> (outputs, inputs) | None`, adopting a live object
+    by its id alone, is optional: a resource that has none cannot be imported."""
 
     def check(self, ctx: Context, olds: Props, news: Props) -> Checked:
         """The inputs checked; for a new resource, what create would refuse, refused now."""
@@ -61,16 +56,12 @@ class Implementation(Protocol):
     def diff(self, ctx: Context, id_: str, olds: Props, news: Props) -> Diff:
         """The program against the state and the live object: what a diff shows."""
 
-    def preview(self, ctx: Context, olds: Props, news: Props) -> tuple[str, dict[str, Any]]:
-        """(id, outputs) create (no olds) or update would store, written nowhere: what a preview shows."""
-
-    def import_(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """(outputs, inputs) of the live object with this id, adopted as it is; None when it cannot be."""
-
-    def create(self, ctx: Context, props: Props) -> Created: ...
+    def create(self, ctx: Context, props: Props, preview: bool = False) -> Created:
+        """The new resource; with `preview`, what create would store, written nowhere."""
 
     def read(self, ctx: Context, id_: str, props: Props) -> Read: ...
 
-    def update(self, ctx: Context, id_: str, olds: Props, news: Props) -> Updated: ...
+    def update(self, ctx: Context, id_: str, olds: Props, news: Props, preview: bool = False) -> Updated:
+        """The updated outputs; with `preview`, what update would store, written nowhere."""
 
     def delete(self, ctx: Context, id_: str, props: Props) -> None: ...

@@ -206,11 +206,6 @@ def _expectation_failure(inputs: RefreshGrantCheckInputs, answer: TokenAnswer) -
     return None
 
 
-#: Nothing is adopted, so no lifetime is managed.
-MANAGED: tuple[str, ...] = ()
-ORIGINAL: dict[str, str] = {}
-
-
 def check(ctx: Context, _olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
     checked, failures = _check(news, ctx.settings)
     seed, name = news.get("refreshToken"), str(news.get(NAME_KEY) or "")
@@ -242,30 +237,19 @@ def diff(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any
     return Diff()
 
 
-def preview(ctx: Context, olds: Mapping[str, Any], news: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """What an exchange would store, known before it runs: the inputs, the endpoint and the fingerprints; what the
-    token server answers is unknown until then."""
-    inputs = RefreshGrantCheckInputs.model_validate(news)
-    plain = _plain(inputs)
-    outs: dict[str, Any] = {**plain, "checkedInputs": plain, "endpoint": _endpoint(ctx, inputs)[0],
-                            "inputFingerprints": fingerprints(news)}
-    outs.update({k: Unknown() for k in ANSWERED})  # type: ignore[no-untyped-call]
-    return "", outs
-
-
-def import_(ctx: Context, _id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """Nothing to import: a check is an exchange to run, not a live object."""
-    return None
-
-
-def create(ctx: Context, props: Mapping[str, Any]) -> Created:
+def create(ctx: Context, props: Mapping[str, Any], preview: bool = False) -> Created:
     inputs = RefreshGrantCheckInputs.model_validate(props)
+    if preview:
+        return Created("", _planned(ctx, inputs, props))
     outs = _run(ctx, inputs, inputs.refresh_token)
     return Created(uuid.uuid4().hex, {**outs, "inputFingerprints": fingerprints(props)})
 
 
-def update(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Updated:
+def update(ctx: Context, _id: str, olds: Mapping[str, Any], news: Mapping[str, Any],
+           preview: bool = False) -> Updated:
     inputs = RefreshGrantCheckInputs.model_validate(news)
+    if preview:
+        return Updated(_planned(ctx, inputs, news))
     seed_changed = fingerprints(news)["refreshToken"] != (olds.get("inputFingerprints") or {}).get("refreshToken")
     token = inputs.refresh_token if seed_changed or not olds.get("refreshToken") else str(olds["refreshToken"])
     outs = _run(ctx, inputs, token)
@@ -283,6 +267,16 @@ def delete(ctx: Context, _id: str, _props: Mapping[str, Any]) -> None:
 
 class RefreshGrantCheckProvider(DynamicAdapter):
     """The dynamic door's adapter; pickled by reference into state, like AppTokenExpiryProvider."""
+
+
+def _planned(ctx: Context, inputs: RefreshGrantCheckInputs, props: Mapping[str, Any]) -> dict[str, Any]:
+    """What an exchange would store, known before it runs: the inputs, the endpoint and the fingerprints; what the
+    token server answers is unknown until then."""
+    plain = _plain(inputs)
+    outs: dict[str, Any] = {**plain, "checkedInputs": plain, "endpoint": _endpoint(ctx, inputs)[0],
+                            "inputFingerprints": fingerprints(props)}
+    outs.update({k: Unknown() for k in ANSWERED})  # type: ignore[no-untyped-call]
+    return outs
 
 
 def _plain(inputs: RefreshGrantCheckInputs) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from .. import ignoring, spelling
+from ..adoption import Adoption
 from ..catalog import BY_PLUGIN_TOKEN, FUNCTIONS
 from ..context import Context
 from ..definition import flagged
@@ -52,12 +53,18 @@ def _impl(urn: str) -> Implementation:
     return definition_of(urn).implementation
 
 
+def _adoption(urn: str) -> Adoption:
+    impl = _impl(urn)
+    assert isinstance(impl, Adoption), f"{type_of(urn)} adopts nothing"
+    return impl
+
+
 def _with_owner(props: Mapping[str, Any], urn: str, ignore_changes: Iterable[str] = ()) -> dict[str, Any]:
     """A resource's inputs with its name, so that messages name both resources of one object (or one seed), and,
     for an adopting resource, the lifetimes its `ignoreChanges` names (given with Diff and Update), never written."""
     if not definition_of(urn).adopts:
         return {**props, NAME_KEY: owner_of(urn)}
-    ignored = ignoring.top_level(ignore_changes, _impl(urn).MANAGED)
+    ignored = ignoring.top_level(ignore_changes, _adoption(urn).MANAGED)
     return {**props, NAME_KEY: owner_of(urn), ignoring.IGNORE_KEY: ignored}
 
 
@@ -164,10 +171,9 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
     def Create(self, request: provider_pb2.CreateRequest, context: grpc.ServicerContext) -> Any:
         token, props = type_of(request.urn), _with_owner(wire.props_in(request.properties), request.urn)
         secrets = _secret_outputs(token, request.properties)
-        if request.preview:  # never write during a preview: show what create would store
-            id_, planned = _impl(request.urn).preview(self.ctx, {}, props)
-            return provider_pb2.CreateResponse(id=id_, properties=wire.props_out(planned, secrets))
-        result = _impl(request.urn).create(self.ctx, props)
+        result = _impl(request.urn).create(self.ctx, props, preview=request.preview)  # a preview writes nothing
+        if request.preview:
+            return provider_pb2.CreateResponse(id=result.id, properties=wire.props_out(result.outs, secrets))
         outs = wire.props_out(result.outs or {}, secrets)
         _fail_with_state(context, definition_of(request.urn), result.id, outs, request.properties, result.outs or {})
         return provider_pb2.CreateResponse(id=result.id, properties=outs)
@@ -178,10 +184,9 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         olds = wire.props_in(request.olds)
         news = _with_owner(wire.props_in(request.news), request.urn, request.ignoreChanges)
         secrets = _secret_outputs(token, request.news, request.olds)
+        result = _impl(request.urn).update(self.ctx, request.id, olds, news, preview=request.preview)
         if request.preview:
-            planned = _impl(request.urn).preview(self.ctx, olds, news)[1]
-            return provider_pb2.UpdateResponse(properties=wire.props_out(planned, secrets))
-        result = _impl(request.urn).update(self.ctx, request.id, olds, news)
+            return provider_pb2.UpdateResponse(properties=wire.props_out(result.outs, secrets))
         outs = wire.props_out(result.outs or {}, secrets)
         _fail_with_state(context, definition_of(request.urn), request.id, outs, request.news, result.outs or {})
         return provider_pb2.UpdateResponse(properties=outs)
@@ -194,7 +199,8 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         input_secrets = wire.secret_inputs(token) | wire.arrived_secret(request.inputs)
         if not props:  # a `get`, or an import (`pulumi import`, `opts.import_`): nothing but the id either way
             self.imports[request.urn] = _second_owner(request.urn, request.id)
-            found = _impl(request.urn).import_(self.ctx, request.id)
+            import_ = getattr(_impl(request.urn), "import_", None)  # optional: a resource without one is not found
+            found = import_(self.ctx, request.id) if import_ else None
             if found is None:
                 return provider_pb2.ReadResponse(id="")
             outs, inputs = found
@@ -234,8 +240,9 @@ def _detailed_diff(urn: str, impl: Implementation, diff: Diff, olds: Mapping[str
         detailed.setdefault(prop, wire.property_diff(wire.Kind.UPDATE, input_diff=False))
     for message in (*diff.drift_warnings(olds), *diff.warnings):
         warn(urn, message)
-    for prop in impl.MANAGED:
-        original = olds.get(impl.ORIGINAL[prop])
+    originals = impl.ORIGINAL if isinstance(impl, Adoption) else {}
+    for prop, output in originals.items():
+        original = olds.get(output)
         if old_inputs.get(prop) is not None and news.get(prop) is None and original is not None:
             fate = f"its original {spelling.shown(original)} is put back (onDelete restore)" \
                 if news.get("onDelete") == "restore" \
