@@ -13,15 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_idcs_provider import type_tokens
+from pulumi_idcs_provider.adoption import Adoption
+from pulumi_idcs_provider.catalog import DEFINITIONS
 from pulumi_idcs_provider.definition import Wire, policy_bounds
 from pulumi_idcs_provider.durations import DurationError, describe, parse_seconds
 from pulumi_idcs_provider.models import EXPIRY_ATTRIBUTES, IDENTIFIERS, AppTokenExpiryInputs
-from pulumi_idcs_provider.mosaic_timeouts import ClientTokenTimeoutsInputs
+from pulumi_idcs_provider.mosaic_target import MosaicTarget
 
 #: Each resource under both front doors: the dynamic provider's type and the plugin's (schema.json) type.
 APP_TYPES, CHECK_TYPES = type_tokens.APP.tokens, type_tokens.CHECK.tokens
-#: A Mosaic client's and a custom resource's lifetimes share their names and bounds (mosaic_adoption).
-MOSAIC_TYPES = type_tokens.MOSAIC.tokens | type_tokens.MOSAIC_RESOURCE.tokens
+#: Every resource adopting a Mosaic object (a client, a custom resource), from the catalog: their lifetimes share
+#: their names and bounds (mosaic_target.MosaicLifetimes), judged by one bounds policy.
+_MOSAIC = [d for d in DEFINITIONS.values()
+           if isinstance(d.implementation, Adoption) and isinstance(d.implementation.target, MosaicTarget)]
+MOSAIC_TYPES = frozenset().union(*(d.token.tokens for d in _MOSAIC))
 
 def _bound_settings(inputs: type[Wire]) -> dict[str, str]:
     """A bounds policy's settings and their defaults, from the bounds the definition declares on each managed
@@ -38,7 +43,7 @@ def _upper_first(wire: str) -> str:
 
 #: Defaults of the bounds rules; each can be overridden in the policy config (seconds or durations).
 DEFAULT_BOUNDS = _bound_settings(AppTokenExpiryInputs)
-DEFAULT_MOSAIC_BOUNDS = _bound_settings(ClientTokenTimeoutsInputs)
+DEFAULT_MOSAIC_BOUNDS = {k: v for d in _MOSAIC for k, v in _bound_settings(d.inputs).items()}
 
 
 def _seconds(props: Mapping[str, Any], name: str) -> int | None:
