@@ -8,11 +8,13 @@ engine test would hide the one path our users take.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -93,9 +95,48 @@ def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
     need(*PARTS[runtime_of(work)], *(("compat",) if cli_bin == COMPAT_BIN else ()))
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(cli_bin),
                              env_vars={**isolated_env(tmp, cli_bin), **(env or {})})
-    stack = Stack("test", ws, StackInitMode.CREATE)
-    stack.set_all_config({k: auto.ConfigValue(value=v, secret=s) for k, (v, s) in config.items()})
+    project = str(yaml.safe_load((work / "Pulumi.yaml").read_text())["name"])
+    seed = _SEEDS.get((project, cli_bin))
+    if seed is None:
+        stack = Stack("test", ws, StackInitMode.CREATE)
+        seed = _SEEDS[(project, cli_bin)] = _Seed(tmp / "backend" / ".pulumi", work / "Pulumi.test.yaml")
+    else:
+        shutil.copytree(seed.backend, tmp / "backend" / ".pulumi", dirs_exist_ok=True)
+        stack = Stack("test", ws, StackInitMode.SELECT)
+    seed.configure(stack, work / "Pulumi.test.yaml", project, config)
     return stack
+
+
+class _Seed:
+    """A just-created stack of one project, kept for the rest of this worker's tests: a new stack of the project is
+    a copy of its backend and its Pulumi.test.yaml (its encryption salt), and each secret value is encrypted once
+    under that salt. A stack created and configured by the CLI costs two more runs, each deriving the passphrase's
+    key; a copy costs one `pulumi stack select`."""
+
+    def __init__(self, backend: Path, stack_file: Path) -> None:
+        self.backend = Path(tempfile.mkdtemp(prefix="pulumi-idcs-seed-"))
+        atexit.register(shutil.rmtree, self.backend, True)
+        shutil.copytree(backend, self.backend, dirs_exist_ok=True)
+        self.salt = str(yaml.safe_load(stack_file.read_text())["encryptionsalt"])
+        self.secure: dict[str, str] = {}  # secret value -> its ciphertext under the salt
+
+    def configure(self, stack: auto.Stack, stack_file: Path, project: str,
+                  config: dict[str, tuple[str, bool]]) -> None:
+        """Pulumi.test.yaml as `pulumi config set-all` writes it; the CLI encrypts only the secrets not seen yet."""
+        def key(name: str) -> str:
+            return name if ":" in name else f"{project}:{name}"
+        new = {k: auto.ConfigValue(value=v, secret=True) for k, (v, secret) in config.items()
+               if secret and v not in self.secure}
+        if new:
+            stack_file.write_text(yaml.safe_dump({"encryptionsalt": self.salt}))  # the secrets under the seed's salt
+            stack.set_all_config(new)
+            stored = yaml.safe_load(stack_file.read_text())["config"]
+            self.secure.update({new[k].value: stored[key(k)]["secure"] for k in new})
+        values = {key(k): {"secure": self.secure[v]} if secret else str(v) for k, (v, secret) in config.items()}
+        stack_file.write_text(yaml.safe_dump({"encryptionsalt": self.salt, "config": values}, sort_keys=False))
+
+
+_SEEDS: dict[tuple[str, Path], _Seed] = {}
 
 
 class Deferred:
