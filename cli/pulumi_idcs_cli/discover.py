@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from pulumi_idcs_provider.adoption import Adoption
+from pulumi_idcs_provider.adoption import Adoption, Target
 from pulumi_idcs_provider.catalog import DEFINITIONS
-from pulumi_idcs_provider.type_tokens import MOSAIC, MOSAIC_RESOURCE
-from pulumi_idcs_provider.validation import Failure
 
 from .scan import Found
 
@@ -41,25 +39,20 @@ def excluded(app: Found, patterns: Iterable[str]) -> bool:
 
 #: How each adopting resource checks what an import would give it: the app's id (or ids) and every lifetime it
 #: holds, as the plugin's import adopts it.
-_CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[dict[str, Any], list[Failure]]]] = {
-    token.plugin: d.implementation.target.check_inputs for token, d in DEFINITIONS.items()
-    if isinstance(d.implementation, Adoption)}
+_TARGETS: dict[str, Target] = {token.plugin: d.implementation.target for token, d in DEFINITIONS.items()
+                               if isinstance(d.implementation, Adoption)}
 
 
 def _import_inputs(app: Found) -> dict[str, Any]:
-    named: dict[str, Any] = {"appId": app.id}
-    if app.type_token == MOSAIC.plugin:
-        app_id, _, client_id = app.id.partition("/")
-        named = {"appId": app_id, "clientId": client_id}
-    elif app.type_token == MOSAIC_RESOURCE.plugin:
-        named = {"resourceId": app.id}
+    """What the plugin's import gives the resource: the inputs its id names, and every lifetime it holds."""
+    named = _TARGETS[app.type_token].id_inputs(app.id)
     return {**named, **{w: v for w, v in app.lifetimes.items() if v is not None}}
 
 
 def import_problem(app: Found) -> str | None:
     """Why `pulumi import` would refuse this object (a lifetime the resource cannot hold: 0 s, beyond what IDCS
     stores; or no lifetime at all), or None: such an object is left out of the document, not imported broken."""
-    _, failures = _CHECKS[app.type_token](_import_inputs(app))
+    _, failures = _TARGETS[app.type_token].check_inputs(_import_inputs(app))
     return "; ".join(f"{f.property + ': ' if f.property else ''}{f.reason}" for f in failures) or None
 
 

@@ -89,8 +89,9 @@ class Target(ABC):
         """Write the changed lifetimes; the object as the service answered."""
 
     @abstractmethod
-    def lookup(self, api: Api, id_: str) -> tuple[dict[str, Any], Live] | None:
-        """(identity inputs, live object) for a `pulumi import` id; None when there is no such object."""
+    def id_inputs(self, id_: str) -> dict[str, Any]:
+        """The inputs that name the object a `pulumi import` id names; IdcsError saying the form when it is no
+        such id."""
 
     @abstractmethod
     def restore_api(self, ctx: Context, state: Props) -> Api:
@@ -263,11 +264,10 @@ class Adoption:
     def import_(self, ctx: Context, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """(outputs, inputs) of an object adopted as it is (`pulumi import`): every lifetime it has managed at its
         live value, "retain" on delete; None when there is no such object."""
-        api = self.target.connect(ctx, {})
-        found = self.target.lookup(api, id_)
-        if found is None:
+        api, named = self.target.connect(ctx, {}), self.target.id_inputs(id_)
+        live = self.target.current(api, id_, named)
+        if live is None:
             return None
-        named, live = found
         values = {w: v for w, v in self.target.live_values(live).items() if v is not None}
         inputs: dict[str, Any] = {**named, "onDelete": "retain", **values}
         return self._outputs(self.target.parse(inputs), live, values, api, inputs), inputs

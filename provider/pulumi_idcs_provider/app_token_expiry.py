@@ -96,9 +96,8 @@ class AppTarget(Target):
               changes: Mapping[str, int]) -> AppExpiries:
         return api.patch_app(live, dict(changes), self.label(inputs, live))
 
-    def lookup(self, api: IdcsClient, id_: str) -> tuple[dict[str, Any], AppExpiries] | None:
-        app = api.get_app(id_, f"with id {shown(id_)}")
-        return None if app is None else ({"appId": app.id}, app)
+    def id_inputs(self, id_: str) -> dict[str, Any]:
+        return {"appId": id_}
 
     def restore_api(self, ctx: Context, state: Mapping[str, Any]) -> IdcsClient:
         """A client of the domain the app was adopted in: a configured connection to it, or fail with the way

@@ -124,16 +124,15 @@ class ResourceTarget(MosaicTarget):
         return api.put_resource(str(live.get("resource_id")), inputs.label(),
                                 {snake(w): v for w, v in changes.items()})
 
-    def lookup(self, api: MosaicClient, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def id_inputs(self, id_: str) -> dict[str, Any]:
         """An import id is the resource's id, or its URI (anything with "://")."""
         by = "resourceUri" if "://" in id_ else "resourceId"
         try:
-            named = ResourceTokenTimeoutsInputs.model_validate({by: id_})
+            ResourceTokenTimeoutsInputs.model_validate({by: id_})
         except ValidationError:
             raise IdcsError(f"{shown(id_)} is not a ResourceTokenTimeouts id: import it by the resource's id (the "
                             "portal: Applications > Resources) or its URI") from None
-        live = self.find(api, named)
-        return None if live is None else ({by: id_}, live)
+        return {by: id_}
 
     def problems(self, inputs: MosaicLifetimes, unknown: set[str]) -> list[Failure]:
         assert isinstance(inputs, ResourceTokenTimeoutsInputs)

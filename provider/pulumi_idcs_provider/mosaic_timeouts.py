@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import field_validator
+from pydantic import ValidationError, field_validator
 
 from .adoption import Adoption
 from .definition import Wire, flagged, prop, snake, with_lifetimes
@@ -124,13 +124,15 @@ class ClientTarget(MosaicTarget):
                 "(Applications > the application > its settings)"))
         return Failure(property="clientId", reason=str(error))
 
-    def lookup(self, api: MosaicClient, id_: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def id_inputs(self, id_: str) -> dict[str, Any]:
         app_id, _, client_id = id_.partition("/")
-        if not app_id or not client_id:
+        named = {"appId": app_id, "clientId": client_id}
+        try:
+            ClientTokenTimeoutsInputs.model_validate(named)
+        except ValidationError:
             raise IdcsError(f"{shown(id_)} is not a ClientTokenTimeouts id: import it as <appId>/<clientId>, e.g. "
-                            "mosaic-demo-app/mosaic-demo-client")
-        live = api.get_client(app_id, client_id)
-        return None if live is None else ({"appId": app_id, "clientId": client_id}, live)
+                            "mosaic-demo-app/mosaic-demo-client") from None
+        return named
 
 
 #: The resource's operations: the adoption lifecycle over this target (what the catalog registers).

@@ -9,8 +9,10 @@ import json
 from importlib import resources
 from typing import Any
 
+import pytest
 from idcs_emulator import EmulatorServer
 from pulumi_idcs_provider.context import Context
+from pulumi_idcs_provider.errors import IdcsError
 from pulumi_idcs_provider.mosaic_resource_timeouts import IMPLEMENTATION as resource_timeouts
 from pulumi_idcs_provider.mosaic_timeouts import IMPLEMENTATION as client_timeouts
 
@@ -69,3 +71,13 @@ def test_resource_updates_and_answers_are_as_documented(emulator: EmulatorServer
     assert len(bodies) == 2
     assert [p for b in bodies for p in problems(b, SCHEMAS["UpdateResourceInput"])] == []
     assert all(problems(r, SCHEMAS["Resource"]) == [] for r in ctx.mosaic().list_resources())
+
+
+def test_an_import_id_of_the_wrong_form_names_the_form_and_reads_nothing(emulator: EmulatorServer) -> None:
+    ctx = context(emulator)
+    for impl, id_, form in ((client_timeouts, "mosaic-demo-app", "<appId>/<clientId>"),
+                            (client_timeouts, "mosaic demo/client", "<appId>/<clientId>"),
+                            (resource_timeouts, "not an id", "the resource's id")):
+        with pytest.raises(IdcsError, match=form):
+            impl.import_(ctx, id_)
+    assert [r["kind"] for r in emulator.requests_of() if r["kind"] != "mosaic-token"] == []
