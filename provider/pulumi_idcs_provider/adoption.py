@@ -180,7 +180,7 @@ class Adoption:
         if preview:
             outs = {**self._outputs(inputs, live, originals, api, props), **inputs.desired()}
             return Created(self.target.key(outs), outs)
-        self._claim(ctx, api, inputs, live, props, adopt=True)
+        self._claim(ctx, api, inputs, live, props, write=True)
         answer = self._put(api, inputs, live, inputs.desired())
         outs = self._outputs(inputs, answer, originals, api, props)
         return Created(self.target.key(outs), outs)
@@ -193,7 +193,7 @@ class Adoption:
         originals = self._originals(olds, inputs, live)
         if preview:
             return Updated({**self._outputs(inputs, live, originals, api, news), **inputs.desired()})
-        self._claim(ctx, api, inputs, live, news, adopt=True)
+        self._claim(ctx, api, inputs, live, news, write=True)
         released = {w: originals[w] for w in self.MANAGED if olds.get(w) is not None and w not in inputs.desired()
                     and inputs.on_delete == "restore" and originals.get(w) is not None}
         answer = self._put(api, inputs, live, ignoring.writable({**inputs.desired(), **released}, news))
@@ -226,7 +226,7 @@ class Adoption:
         if not originals:
             return
         api = self.target.restore_api(ctx, props)
-        if ctx.owners.adopted_in_this_run(self.target.place(api), self.target.key(props)):
+        if ctx.owners.written_in_this_run(self.target.place(api), self.target.key(props)):
             return  # another resource of this deployment manages the object now: restoring would undo its values
         live = self.target.current(api, id_, props)
         if live is not None:
@@ -309,10 +309,10 @@ class Adoption:
             raise self.target.gone(api, olds, inputs) from None
         return Diff(replaces=(self.target.named_by(inputs),))
 
-    def _claim(self, ctx: Context, api: Api, inputs: Any, live: Live, props: Props, adopt: bool = False) -> None:
-        """Record that this resource manages the object (`adopt`: it writes it in this run); OwnershipError when
+    def _claim(self, ctx: Context, api: Api, inputs: Any, live: Live, props: Props, write: bool = False) -> None:
+        """Record that this resource manages the object (`write`: and writes it in this run); OwnershipError when
         another resource of the deployment does."""
-        mark = ctx.owners.adopt if adopt else ctx.owners.claim
+        mark = ctx.owners.claim_to_write if write else ctx.owners.claim
         mark(self.target.place(api), self.target.key(self.target.identity(inputs, live)),
              str(props.get(NAME_KEY) or ""), self.target.label(inputs, live))
 

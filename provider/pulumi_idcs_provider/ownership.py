@@ -33,7 +33,7 @@ class Owners:
         #: (domain, app id) -> the resource that manages it in this deployment (its name).
         self._owners: dict[tuple[str, str], str] = {}
         #: (domain, app id) of apps that a create or an update of this deployment adopted or wrote.
-        self._adopted: set[tuple[str, str]] = set()
+        self._written: set[tuple[str, str]] = set()
         #: (domain, app id) -> the two owners, once a second one was refused: no write to it for the rest of the run.
         self._contested: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -58,14 +58,14 @@ class Owners:
             first = self._owners.setdefault(key, owner)
         return first if first != owner and owner and first else None
 
-    def adopt(self, domain: str, app_id: str, owner: str, label: str) -> None:
-        """`claim`, and remember that this deployment now manages the app (deletes must not restore it). Called
+    def claim_to_write(self, domain: str, app_id: str, owner: str, label: str) -> None:
+        """`claim`, and remember that this deployment writes the app now (deletes must not restore it). Called
         before every write: once two owners were seen in this run, neither writes."""
         self.claim(domain, app_id, owner, label)
         with self._lock:
-            self._adopted.add((domain, app_id))
+            self._written.add((domain, app_id))
 
-    def adopted_in_this_run(self, domain: str, app_id: str) -> bool:
+    def written_in_this_run(self, domain: str, app_id: str) -> bool:
         """Whether a create or update of this deployment manages the app now: a delete must not restore onto it."""
         with self._lock:
-            return (domain, app_id) in self._adopted
+            return (domain, app_id) in self._written
