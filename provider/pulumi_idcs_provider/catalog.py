@@ -1,5 +1,6 @@
 """Every resource's definition and every stack config variable: what schema.json, both SDKs, the docs' property
-tables and the gate's tables are generated from (`schema_gen`). Add a resource here, and nowhere else by hand."""
+tables and the gate's tables are generated from (`schema_gen`). Add a resource here, once (docs/development.md,
+"Adding a resource")."""
 
 from __future__ import annotations
 
