@@ -6,6 +6,7 @@ release)."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import json
@@ -66,15 +67,25 @@ def user(tmp_path_factory: pytest.TempPathFactory, release_server: str) -> dict[
             "PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES": f"^{SERVER}={release_server}"}
 
 
-@pytest.fixture(scope="module")
-def wheel_venv(tmp_path_factory: pytest.TempPathFactory, user: dict[str, str]) -> Path:
-    """A virtualenv with only the two wheels installed (and what they depend on, from the package index)."""
-    venv = tmp_path_factory.mktemp("venv") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                    str(artifact(f"pulumi_idcs-{VERSION}-py3-none-any.whl")),
-                    str(artifact(f"pulumi_idcs_native-{VERSION}-py3-none-any.whl"))],
-                   check=True, timeout=900, env={**os.environ, "HOME": user["HOME"]})
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv with only the two wheels installed (and what they depend on, from the package index), built
+    once a run: by the first of the parallel workers to need it, in the run's directory they share, while the
+    others wait on its lock (it never outlives the run)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    venv = shared / "wheel-venv" / "venv"
+    (shared / "wheel-venv").mkdir(exist_ok=True)
+    with open(shared / "wheel-venv" / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / "complete").exists():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+            subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                            str(artifact(f"pulumi_idcs-{VERSION}-py3-none-any.whl")),
+                            str(artifact(f"pulumi_idcs_native-{VERSION}-py3-none-any.whl"))],
+                           check=True, timeout=900, env={**os.environ, "HOME": str(venv.parent)})
+            (venv / "complete").touch()
     return venv
 
 
