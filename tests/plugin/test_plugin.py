@@ -4,6 +4,8 @@ previews that write nothing, detailed diffs, import from an id alone, and errors
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +154,21 @@ def test_an_owner_is_named_from_its_urn_with_its_parents_type() -> None:
         "acme:index:Team/mobile"
     assert owner_of("urn:pulumi:dev::proj::acme:index:Org$acme:index:Team$idcs:mosaic:ClientTokenTimeouts::m") == \
         "acme:index:Team/m"
+
+
+def test_a_host_asking_only_for_the_schema_never_loads_the_provider() -> None:
+    """Pulumi YAML starts the plugin for its schema on every command: that process answers without loading the
+    catalog, the clients or the resources (a second process of the same run does the work)."""
+    probe = ("import sys; from pulumi_idcs_provider.plugin.server import Plugin; p = Plugin(); "
+             "s = p.GetSchema(None, None).schema; v = p.GetPluginInfo(None, None).version; p.Cancel(None, None); "
+             "print(len(s) > 1000, bool(v), sorted(m for m in sys.modules if m.startswith('pulumi_idcs_provider.')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.split(" ", 2)[:2] == ["True", "True"]
+    assert "pulumi_idcs_provider.catalog" not in done.stdout and "pulumi_idcs_provider.client" not in done.stdout
+
+
+def test_the_plugin_forwards_exactly_the_calls_the_provider_answers() -> None:
+    from pulumi_idcs_provider.plugin.server import FORWARDED
+    from pulumi_idcs_provider.plugin.servicer import IdcsProviderServicer
+    answered = {name for name in vars(IdcsProviderServicer) if name[0].isupper()}
+    assert set(FORWARDED) == answered

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping
-from importlib import metadata
 from typing import Any
 
 import grpc
@@ -90,13 +89,6 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         #: What would refuse the import of each resource read by id alone in this run: a `get` reads the same
         #: way, but only an import is checked afterwards, so the refusal waits for the Check.
         self.imports: dict[str, str | None] = {}
-
-    def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
-        from pulumi.runtime.proto import plugin_pb2
-        return plugin_pb2.PluginInfo(version=metadata.version("pulumi-idcs"))
-
-    def GetSchema(self, request: provider_pb2.GetSchemaRequest, context: grpc.ServicerContext) -> Any:
-        return provider_pb2.GetSchemaResponse(schema=wire.schema_text())
 
     @errors_as_status
     def CheckConfig(self, request: provider_pb2.CheckRequest, context: grpc.ServicerContext) -> Any:
@@ -217,9 +209,6 @@ class IdcsProviderServicer(provider_pb2_grpc.ResourceProviderServicer):
         props = wire.props_in(request.properties, False)
         props = _with_owner(props, request.urn, _state_options(request.urn, props).get("ignoreChanges") or ())
         _impl(request.urn).delete(self.ctx, request.id, props)
-        return empty_pb2.Empty()
-
-    def Cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
         return empty_pb2.Empty()
 
 

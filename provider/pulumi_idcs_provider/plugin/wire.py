@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import grpc
@@ -26,11 +25,6 @@ Kind = provider_pb2.PropertyDiff.Kind
 
 
 @cache
-def schema_text() -> str:
-    """schema.json as shipped in the package: served to the engine byte for byte."""
-    return resources.files("pulumi_idcs_provider").joinpath("schema.json").read_text()
-
-
 def secret_outputs(type_token: str) -> frozenset[str]:
     """The outputs the resource's definition marks secret (what schema.json says, from the same definition)."""
     found = BY_PLUGIN_TOKEN.get(type_token)
