@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,13 +90,23 @@ def collect(stack: auto.Stack, policy_packs: list[str], policy_configs: list[str
         if not any(v.level == "mandatory" for v in found.violations):
             return _failed(found, str(e))
     found.last_update_failed = _last_update_failed(stack)
-    deployment = stack.export_stack().deployment or {}
-    found.applied = {r["urn"]: dict(r.get("outputs") or {}) for r in deployment.get("resources", [])}
+    found.applied = _applied(stack)
     try:
         stack.preview(refresh=True, on_event=_step_listener(found))
     except auto.CommandError as e:
         _failed(found, str(e))
     return found
+
+
+def _applied(stack: auto.Stack) -> dict[str, dict[str, Any]]:
+    """Each resource's outputs as the last update stored them, from `pulumi stack export` without --show-secrets
+    (the Automation API's export decrypts every secret): the gate reads lifetimes and names, never a secret, and
+    never holds one in the clear."""
+    ws = stack.workspace
+    assert isinstance(ws, auto.LocalWorkspace)
+    done = ws.pulumi_command.run(["stack", "export", "--stack", stack.name], ws.work_dir, ws.env_vars)
+    deployment = json.loads(done.stdout).get("deployment") or {}
+    return {r["urn"]: dict(r.get("outputs") or {}) for r in deployment.get("resources") or []}
 
 
 def _last_update_failed(stack: auto.Stack) -> str | None:
