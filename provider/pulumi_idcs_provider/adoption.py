@@ -6,7 +6,7 @@ found at adoption ("restore", kept in the state as the `original*` outputs). Onl
 service's answer is checked against what was sent. Whatever `up` would refuse, check and diff refuse first (they
 run during preview, before anything is written). One resource at a time manages an object (the context's
 ownership table). A `Target` says what differs between kinds of object: how one is reached, named, found, read and
-written; each resource module binds its operations with `Adoption(target)`.
+written; a resource registers `Adoption(its target)` in the catalog as its implementation.
 """
 
 from __future__ import annotations
