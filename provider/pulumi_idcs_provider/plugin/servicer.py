@@ -52,19 +52,13 @@ def _impl(urn: str) -> Implementation:
     return definition_of(urn).implementation
 
 
-def _adoption(urn: str) -> Adoption:
-    impl = _impl(urn)
-    assert isinstance(impl, Adoption), f"{type_of(urn)} adopts nothing"
-    return impl
-
-
 def _with_owner(props: Mapping[str, Any], urn: str, ignore_changes: Iterable[str] = ()) -> dict[str, Any]:
     """A resource's inputs with its name, so that messages name both resources of one object (or one seed), and,
     for an adopting resource, the lifetimes its `ignoreChanges` names (given with Diff and Update), never written."""
-    if not definition_of(urn).adopts:
+    impl = _impl(urn)
+    if not isinstance(impl, Adoption):
         return {**props, NAME_KEY: owner_of(urn)}
-    ignored = ignoring.top_level(ignore_changes, _adoption(urn).MANAGED)
-    return {**props, NAME_KEY: owner_of(urn), ignoring.IGNORE_KEY: ignored}
+    return {**props, NAME_KEY: owner_of(urn), ignoring.IGNORE_KEY: ignoring.top_level(ignore_changes, impl.MANAGED)}
 
 
 def errors_as_status(method: Callable[..., Any]) -> Callable[..., Any]:
