@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_idcs_policy.rules import POLICY_SETTINGS, bounds_violations
-from pulumi_idcs_provider.adoption import Adoption, Target
-from pulumi_idcs_provider.catalog import DEFINITIONS
+from pulumi_idcs_provider.catalog import TARGETS
 from pulumi_idcs_provider.durations import MAX_SECONDS, describe
 from pydantic.alias_generators import to_camel
 
@@ -49,12 +48,6 @@ def bounds_of(policy_document: Mapping[str, Any], policy: str) -> dict[str, Any]
     """The bounds settings the policy config gives one bounds policy of the pack (the defaults fill the rest)."""
     value = policy_document.get(policy)
     return {k: v for k, v in value.items() if k != "enforcementLevel"} if isinstance(value, Mapping) else {}
-
-
-#: The kind of object each adopting resource manages, by its type under both front doors (from the catalog): its
-#: `key` is the object's id, as the scan finds it.
-TARGETS: dict[str, Target] = {token: d.implementation.target for d in DEFINITIONS.values()
-                              if isinstance(d.implementation, Adoption) for token in d.token.tokens}
 
 
 def managed_apps(exports: Iterable[Mapping[str, Any]]) -> dict[str, str]:

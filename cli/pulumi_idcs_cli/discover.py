@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pulumi_idcs_provider.adoption import Adoption, Target
-from pulumi_idcs_provider.catalog import DEFINITIONS
+from pulumi_idcs_provider.catalog import TARGETS
 
 from .scan import Found
 
@@ -37,22 +36,16 @@ def excluded(app: Found, patterns: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(value, p) for p in patterns for value in (app.display_name, app.name, app.id))
 
 
-#: How each adopting resource checks what an import would give it: the app's id (or ids) and every lifetime it
-#: holds, as the plugin's import adopts it.
-_TARGETS: dict[str, Target] = {token.plugin: d.implementation.target for token, d in DEFINITIONS.items()
-                               if isinstance(d.implementation, Adoption)}
-
-
 def _import_inputs(app: Found) -> dict[str, Any]:
     """What the plugin's import gives the resource: the inputs its id names, and every lifetime it holds."""
-    named = _TARGETS[app.type_token].id_inputs(app.id)
+    named = TARGETS[app.type_token].id_inputs(app.id)
     return {**named, **{w: v for w, v in app.lifetimes.items() if v is not None}}
 
 
 def import_problem(app: Found) -> str | None:
     """Why `pulumi import` would refuse this object (a lifetime the resource cannot hold: 0 s, beyond what IDCS
     stores; or no lifetime at all), or None: such an object is left out of the document, not imported broken."""
-    _, failures = _TARGETS[app.type_token].check_inputs(_import_inputs(app))
+    _, failures = TARGETS[app.type_token].check_inputs(_import_inputs(app))
     return "; ".join(f"{f.property + ': ' if f.property else ''}{f.reason}" for f in failures) or None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import app_token_expiry, get_app, mosaic_lookup, mosaic_resource_timeouts, mosaic_timeouts, refresh_grant_check
+from .adoption import Adoption, Target
 from .app_token_expiry import AppTokenExpiryProvider
 from .models import AppTokenExpiryInputs, AppTokenExpiryOutputs
 from .mosaic_resource_timeouts import (
@@ -68,6 +69,10 @@ FUNCTIONS: dict[str, FunctionDefinition] = {f.token: f for f in (
 BY_PLUGIN_TOKEN = {token.plugin: d for token, d in DEFINITIONS.items()}
 #: Each definition by the dynamic door's provider class (what upstream's server unpickles from state).
 BY_DYNAMIC_PROVIDER = {d.dynamic_provider: d for d in DEFINITIONS.values()}
+#: The kind of live object each adopting resource manages (its `Target`), by its type under both front doors: how
+#: the tools name, check and import what a resource of that type adopts.
+TARGETS: dict[str, Target] = {token: d.implementation.target for d in DEFINITIONS.values()
+                              if isinstance(d.implementation, Adoption) for token in d.token.tokens}
 
 
 def named(name: str) -> Definition:
