@@ -52,11 +52,13 @@ def runtime_of(work: Path) -> str:
     return str(runtime["name"] if isinstance(runtime, dict) else runtime)
 
 
+@functools.cache
 def pulumi_command(cli_bin: Path = CLI_BIN) -> auto.PulumiCommand:
+    """One per CLI and worker: making one runs `pulumi version` (even with the check skipped)."""
     if not ((cli_bin / "pulumi").exists() and (cli_bin / "pulumi-language-python").exists()):
         raise RuntimeError(f"no Pulumi CLI in {cli_bin}: run scripts/setup (or `make test`, which sets "
                            "PULUMI_IDCS_CLI_BIN); engine tests cannot run without it")
-    # scripts/setup chose this CLI for its version: asking it again on every stack would cost a process each time
+    # scripts/setup chose this CLI for its version
     return auto.PulumiCommand(root=str(cli_bin.parent), skip_version_check=True)
 
 
@@ -102,7 +104,7 @@ def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
         seed = _SEEDS[(project, cli_bin)] = _Seed(tmp / "backend" / ".pulumi", work / "Pulumi.test.yaml")
     else:
         shutil.copytree(seed.backend, tmp / "backend" / ".pulumi", dirs_exist_ok=True)
-        stack = Stack("test", ws, StackInitMode.SELECT)
+        stack = Stack.copied("test", ws)
     seed.configure(stack, work / "Pulumi.test.yaml", project, config)
     return stack
 
@@ -111,7 +113,7 @@ class _Seed:
     """A just-created stack of one project, kept for the rest of this worker's tests: a new stack of the project is
     a copy of its backend and its Pulumi.test.yaml (its encryption salt), and each secret value is encrypted once
     under that salt. A stack created and configured by the CLI costs two more runs, each deriving the passphrase's
-    key; a copy costs one `pulumi stack select`."""
+    key; a copy costs no run at all."""
 
     def __init__(self, backend: Path, stack_file: Path) -> None:
         self.backend = Path(tempfile.mkdtemp(prefix="pulumi-idcs-seed-"))
@@ -181,6 +183,14 @@ class Stack(auto.Stack):
 
     operations = 0
     _deferring = False
+
+    @classmethod
+    def copied(cls, name: str, workspace: auto.Workspace) -> Stack:
+        """A stack whose backend was copied in: nothing to create, and nothing to select, since the Automation API
+        names the stack in every command it runs (`pulumi stack select` would cost a run of the CLI)."""
+        stack = cls.__new__(cls)
+        stack.name, stack.workspace, stack._mode = name, workspace, StackInitMode.SELECT
+        return stack
 
     def _operation(self, run: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         self.operations += 1
