@@ -52,6 +52,22 @@ def demo_secrets() -> list[str]:
     return found
 
 
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory every parallel worker of this run shares (pytest's own, pruned with it): for what is made once a
+    run rather than once a worker."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_stack_seeds(run_dir: Path) -> None:
+    """New stacks of a project are copies of the run's first one (tests/engine.py `Seeds`), whichever worker made it."""
+    import engine  # tests/engine.py, the Automation API harness (not the tests/engine tier)
+
+    engine.SEEDS.share(run_dir / "stack-seeds")
+
+
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
     with EmulatorServer() as emu:

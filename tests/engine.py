@@ -9,7 +9,11 @@ engine test would hide the one path our users take.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import fcntl
 import functools
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -98,47 +102,98 @@ def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(cli_bin),
                              env_vars={**isolated_env(tmp, cli_bin), **(env or {})})
     project = str(yaml.safe_load((work / "Pulumi.yaml").read_text())["name"])
-    seed = _SEEDS.get((project, cli_bin))
-    if seed is None:
-        stack = Stack("test", ws, StackInitMode.CREATE)
-        seed = _SEEDS[(project, cli_bin)] = _Seed(tmp / "backend" / ".pulumi", work / "Pulumi.test.yaml")
-    else:
-        shutil.copytree(seed.backend, tmp / "backend" / ".pulumi", dirs_exist_ok=True)
-        stack = Stack.copied("test", ws)
-    seed.configure(stack, work / "Pulumi.test.yaml", project, config)
+    stack = SEEDS.stack(project, cli_bin, ws, tmp / "backend" / ".pulumi")
+    stack.config_file = ConfigFile(work / "Pulumi.test.yaml", project)
+    stack.config_file.write(stack, {k: auto.ConfigValue(value=v, secret=secret) for k, (v, secret) in config.items()})
     return stack
 
 
-class _Seed:
-    """A just-created stack of one project, kept for the rest of this worker's tests: a new stack of the project is
-    a copy of its backend and its Pulumi.test.yaml (its encryption salt), and each secret value is encrypted once
-    under that salt. A stack created and configured by the CLI costs two more runs, each deriving the passphrase's
-    key; a copy costs no run at all."""
+class Seeds:
+    """What the parallel workers of a run share, so that a new stack costs no run of the CLI once its project has
+    one: the first stack of each project (its backend, copied for the next), one encryption salt for them all, and
+    each secret value encrypted once under it. Creating a stack and encrypting its config with the CLI would cost
+    two runs, each deriving the passphrase's key (PBKDF2, about 0.2 s of a core)."""
 
-    def __init__(self, backend: Path, stack_file: Path) -> None:
-        self.backend = Path(tempfile.mkdtemp(prefix="pulumi-idcs-seed-"))
-        atexit.register(shutil.rmtree, self.backend, True)
-        shutil.copytree(backend, self.backend, dirs_exist_ok=True)
-        self.salt = str(yaml.safe_load(stack_file.read_text())["encryptionsalt"])
-        self.secure: dict[str, str] = {}  # secret value -> its ciphertext under the salt
+    def __init__(self) -> None:
+        self.directory: Path | None = None
 
-    def configure(self, stack: auto.Stack, stack_file: Path, project: str,
-                  config: dict[str, tuple[str, bool]]) -> None:
-        """Pulumi.test.yaml as `pulumi config set-all` writes it; the CLI encrypts only the secrets not seen yet."""
-        def key(name: str) -> str:
-            return name if ":" in name else f"{project}:{name}"
-        new = {k: auto.ConfigValue(value=v, secret=True) for k, (v, secret) in config.items()
-               if secret and v not in self.secure}
-        if new:
-            stack_file.write_text(yaml.safe_dump({"encryptionsalt": self.salt}))  # the secrets under the seed's salt
-            stack.set_all_config(new)
-            stored = yaml.safe_load(stack_file.read_text())["config"]
-            self.secure.update({new[k].value: stored[key(k)]["secure"] for k in new})
-        values = {key(k): {"secure": self.secure[v]} if secret else str(v) for k, (v, secret) in config.items()}
-        stack_file.write_text(yaml.safe_dump({"encryptionsalt": self.salt, "config": values}, sort_keys=False))
+    def share(self, directory: Path) -> None:
+        """Keep them in `directory`, which every worker of the run shares (tests/conftest.py `run_dir`)."""
+        directory.mkdir(exist_ok=True)
+        self.directory = directory
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[Path]:
+        if self.directory is None:  # not under pytest's fixtures: this process alone
+            self.share(Path(tempfile.mkdtemp(prefix="pulumi-idcs-seeds-")))
+            atexit.register(shutil.rmtree, self.directory, True)
+        assert self.directory is not None
+        with open(self.directory / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield self.directory
+
+    def stack(self, project: str, cli_bin: Path, ws: auto.LocalWorkspace, backend: Path) -> Stack:
+        """Stack "test" of `project` in `backend`: a copy of the run's first one (created by the CLI, under the
+        run's salt)."""
+        stack_file = Path(ws.work_dir) / "Pulumi.test.yaml"
+        with self._locked() as shared:
+            seed = shared / hashlib.sha256(f"{project}\0{cli_bin}".encode()).hexdigest()[:16]
+            if (seed / "complete").exists():
+                shutil.copytree(seed, backend, dirs_exist_ok=True, ignore=shutil.ignore_patterns("complete"))
+                return Stack.copied("test", ws)
+            if (shared / "salt").exists():
+                stack_file.write_text(yaml.safe_dump({"encryptionsalt": (shared / "salt").read_text()}))
+            stack = Stack("test", ws, StackInitMode.CREATE)
+            if not (shared / "salt").exists():
+                (shared / "salt").write_text(yaml.safe_load(stack_file.read_text())["encryptionsalt"])
+            shutil.copytree(backend, seed)
+            (seed / "complete").touch()
+            return stack
+
+    def salt(self) -> str:
+        with self._locked() as shared:
+            return (shared / "salt").read_text()
+
+    def secure(self, stack: Stack, values: list[str]) -> dict[str, str]:
+        """Each value's ciphertext under the run's salt; the CLI encrypts those not seen yet in this run."""
+        with self._locked() as shared:
+            known = json.loads((shared / "secure.json").read_text()) if (shared / "secure.json").exists() else {}
+            new = [v for v in dict.fromkeys(values) if v not in known]
+            if new:
+                assert stack.config_file is not None
+                stack.config_file.path.write_text(yaml.safe_dump({"encryptionsalt": (shared / "salt").read_text()}))
+                names = {f"s{i}": v for i, v in enumerate(new)}
+                auto.Stack.set_all_config(stack, {k: auto.ConfigValue(value=v, secret=True) for k, v in names.items()})
+                stored = yaml.safe_load(stack.config_file.path.read_text())["config"]
+                known.update({v: stored[stack.config_file.key(k)]["secure"] for k, v in names.items()})
+                (shared / "secure.json").write_text(json.dumps(known))
+            return {v: known[v] for v in values}
 
 
-_SEEDS: dict[tuple[str, Path], _Seed] = {}
+SEEDS = Seeds()
+
+
+class ConfigFile:
+    """A stack's Pulumi.test.yaml, written as `pulumi config set` writes it, without running the CLI but to
+    encrypt a secret value not seen yet in the run (`Seeds.secure`)."""
+
+    def __init__(self, path: Path, project: str) -> None:
+        self.path, self.project = path, project
+
+    def key(self, name: str) -> str:
+        return name if ":" in name else f"{self.project}:{name}"
+
+    def write(self, stack: Stack, values: Mapping[str, auto.ConfigValue | None], replace: bool = True) -> None:
+        """Set each value (remove it where None), on top of what the file holds unless `replace`."""
+        held = {} if replace or not self.path.exists() else dict(yaml.safe_load(self.path.read_text()).get("config")
+                                                                 or {})
+        secure = SEEDS.secure(stack, [v.value for v in values.values() if v is not None and v.secret])
+        for name, value in values.items():
+            if value is None:
+                held.pop(self.key(name), None)
+            else:
+                held[self.key(name)] = {"secure": secure[value.value]} if value.secret else str(value.value)
+        self.path.write_text(yaml.safe_dump({"encryptionsalt": SEEDS.salt(), "config": held}, sort_keys=False))
 
 
 class Deferred:
@@ -183,6 +238,7 @@ class Stack(auto.Stack):
 
     operations = 0
     _deferring = False
+    config_file: ConfigFile | None = None  # when set, config is written without the CLI (but for path keys)
 
     @classmethod
     def copied(cls, name: str, workspace: auto.Workspace) -> Stack:
@@ -199,6 +255,19 @@ class Stack(auto.Stack):
             return run(*args, **kwargs)
         finally:
             self._deferring = False
+
+    def set_config(self, key: str, value: auto.ConfigValue, *, path: bool = False) -> None:
+        self.set_all_config({key: value}, path=path)
+
+    def set_all_config(self, config: auto.ConfigMap, *, path: bool = False) -> None:
+        if self.config_file is None or path:
+            return super().set_all_config(config, path=path)
+        return self.config_file.write(self, config, replace=False)
+
+    def remove_config(self, key: str, *, path: bool = False) -> None:
+        if self.config_file is None or path:
+            return super().remove_config(key, path=path)
+        return self.config_file.write(self, {key: None}, replace=False)
 
     def up(self, *args: Any, **kwargs: Any) -> auto.UpResult:
         return self._operation(super().up, *args, **kwargs)

@@ -68,12 +68,11 @@ def user(tmp_path_factory: pytest.TempPathFactory, release_server: str) -> dict[
 
 
 @pytest.fixture(scope="session")
-def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel_venv(run_dir: Path) -> Path:
     """A virtualenv with only the two wheels installed (and what they depend on, from the package index), built
     once a run: by the first of the parallel workers to need it, in the run's directory they share, while the
     others wait on its lock (it never outlives the run)."""
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    shared = run_dir
     venv = shared / "wheel-venv" / "venv"
     (shared / "wheel-venv").mkdir(exist_ok=True)
     with open(shared / "wheel-venv" / "lock", "w") as lock:
