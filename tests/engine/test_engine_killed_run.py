@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -20,8 +21,35 @@ def pending(stack: auto.Stack) -> list[dict[str, Any]]:
     return list(stack.export_stack().deployment.get("pending_operations") or [])
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process `pid` started, and theirs (from /proc): the engine starts each plugin in a process group of its
+    own, which killing the CLI's group does not reach."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        started = children.get(todo.pop(), [])
+        found += started
+        todo += started
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""
+
+
 def kill_up_after_first_patch(stack: auto.Stack, emulator: EmulatorServer) -> None:
-    """`pulumi up` in its own process group, killed (SIGKILL, CLI and plugins) once IDCS has applied a PATCH."""
+    """`pulumi up` killed with SIGKILL, the CLI and every process it started (as a crash of the machine would), once
+    IDCS has applied a PATCH: no plugin is left running after the test."""
     ws = stack.workspace
     assert isinstance(ws, auto.LocalWorkspace)
     env = {**os.environ, **ws.env_vars}
@@ -32,7 +60,12 @@ def kill_up_after_first_patch(stack: auto.Stack, emulator: EmulatorServer) -> No
             break
         time.sleep(0.1)
     assert up.poll() is None, "the run ended before it could be killed"
+    started = descendants(up.pid)
+    assert any("pulumi.dynamic" in command_line(p) for p in started), "no provider to kill: the run was not under way"
     os.killpg(up.pid, signal.SIGKILL)
+    for pid in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     up.wait()
 
 
