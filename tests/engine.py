@@ -86,12 +86,14 @@ def example_copy(tmp: Path, name: str = "basic") -> Path:
 
 
 def isolated_env(tmp: Path, cli_bin: Path = CLI_BIN) -> dict[str, str]:
-    """A file backend and a PULUMI_HOME of the test's own under tmp, and the chosen CLI first on PATH."""
+    """A file backend and a PULUMI_HOME of the test's own under tmp, and the chosen CLI first on PATH. GOGC=400:
+    the CLI and the Go hosts are short-lived processes that collect garbage while they start (`pulumi version`: 0.117
+    -> 0.099 s of a core, measured over 20 runs), about a thousand times a run; no behaviour depends on it."""
     (tmp / "backend").mkdir(exist_ok=True)
     (tmp / "home").mkdir(exist_ok=True)
     return {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(cli_bin)}
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(cli_bin), "GOGC": "400"}
 
 
 def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
