@@ -72,10 +72,9 @@ def wheel_venv(run_dir: Path) -> Path:
     """A virtualenv with only the two wheels installed (and what they depend on, from the package index), built
     once a run: by the first of the parallel workers to need it, in the run's directory they share, while the
     others wait on its lock (it never outlives the run)."""
-    shared = run_dir
-    venv = shared / "wheel-venv" / "venv"
-    (shared / "wheel-venv").mkdir(exist_ok=True)
-    with open(shared / "wheel-venv" / "lock", "w") as lock:
+    venv = run_dir / "wheel-venv" / "venv"
+    venv.parent.mkdir(exist_ok=True)
+    with open(venv.parent / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (venv / "complete").exists():
             shutil.rmtree(venv, ignore_errors=True)
