@@ -157,19 +157,22 @@ class Seeds:
             return (shared / "salt").read_text()
 
     def secure(self, stack: Stack, values: list[str]) -> dict[str, str]:
-        """Each value's ciphertext under the run's salt; the CLI encrypts those not seen yet in this run."""
+        """Each value's ciphertext under the run's salt; the CLI encrypts those not seen yet in this run. The file
+        shared between workers names a value by its digest: no secret is written to disk in the clear."""
+        def digest(value: str) -> str:
+            return hashlib.sha256(value.encode()).hexdigest()
         with self._locked() as shared:
             known = json.loads((shared / "secure.json").read_text()) if (shared / "secure.json").exists() else {}
-            new = [v for v in dict.fromkeys(values) if v not in known]
+            new = [v for v in dict.fromkeys(values) if digest(v) not in known]
             if new:
                 assert stack.config_file is not None
                 stack.config_file.path.write_text(yaml.safe_dump({"encryptionsalt": (shared / "salt").read_text()}))
                 names = {f"s{i}": v for i, v in enumerate(new)}
                 auto.Stack.set_all_config(stack, {k: auto.ConfigValue(value=v, secret=True) for k, v in names.items()})
                 stored = yaml.safe_load(stack.config_file.path.read_text())["config"]
-                known.update({v: stored[stack.config_file.key(k)]["secure"] for k, v in names.items()})
+                known.update({digest(v): stored[stack.config_file.key(k)]["secure"] for k, v in names.items()})
                 (shared / "secure.json").write_text(json.dumps(known))
-            return {v: known[v] for v in values}
+            return {v: known[digest(v)] for v in values}
 
 
 SEEDS = Seeds()
