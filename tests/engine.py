@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+import vault_transit
 import yaml
 from pulumi import automation as auto
 from pulumi.automation._stack import ImportResult, StackInitMode
@@ -86,23 +87,26 @@ def example_copy(tmp: Path, name: str = "basic") -> Path:
 
 
 def isolated_env(tmp: Path, cli_bin: Path = CLI_BIN) -> dict[str, str]:
-    """A file backend and a PULUMI_HOME of the test's own under tmp, and the chosen CLI first on PATH. GOGC=400:
+    """A file backend and a PULUMI_HOME of the test's own under tmp, the chosen CLI first on PATH, and the way to
+    this process's Vault transit stand-in (tests/vault_transit.py) for stacks that use it. GOGC=400:
     the CLI and the Go hosts are short-lived processes that collect garbage while they start (`pulumi version`: 0.117
     -> 0.099 s of a core, measured over 20 runs), about a thousand times a run; no behaviour depends on it."""
     (tmp / "backend").mkdir(exist_ok=True)
     (tmp / "home").mkdir(exist_ok=True)
     return {"PULUMI_BACKEND_URL": f"file://{tmp / 'backend'}", "PULUMI_HOME": str(tmp / "home"),
             "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(cli_bin), "GOGC": "400"}
+            "PULUMI_DIY_BACKEND_NO_LEGACY_WARNING": "true", "PATH": cli_path(cli_bin), "GOGC": "400",
+            **vault_transit.environment()}
 
 
-def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
-              env: dict[str, str] | None = None, cli_bin: Path = CLI_BIN) -> auto.Stack:
+def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]], env: dict[str, str] | None = None,
+              cli_bin: Path = CLI_BIN, secrets_provider: str = vault_transit.PROVIDER) -> auto.Stack:
     """Stack "test" of the project in `work`, with its configuration set (value, secret), run by the CLI in
-    `cli_bin` (the newest unless a test says otherwise), the program's language host set up first."""
+    `cli_bin` (the newest unless a test says otherwise), the program's language host set up first. Its secrets
+    are encrypted by `secrets_provider`: the Vault transit stand-in unless a test asks for "passphrase"."""
     need(*PARTS[runtime_of(work)], *(("compat",) if cli_bin == COMPAT_BIN else ()))
     ws = auto.LocalWorkspace(work_dir=str(work), pulumi_command=pulumi_command(cli_bin),
-                             env_vars={**isolated_env(tmp, cli_bin), **(env or {})})
+                             env_vars={**isolated_env(tmp, cli_bin), **(env or {})}, secrets_provider=secrets_provider)
     project = str(yaml.safe_load((work / "Pulumi.yaml").read_text())["name"])
     stack = SEEDS.stack(project, cli_bin, ws, tmp / "backend" / ".pulumi")
     stack.config_file = ConfigFile(work / "Pulumi.test.yaml", project)
@@ -112,9 +116,9 @@ def new_stack(tmp: Path, work: Path, config: dict[str, tuple[str, bool]],
 
 class Seeds:
     """What the parallel workers of a run share, so that a new stack costs no run of the CLI once its project has
-    one: the first stack of each project (its backend, copied for the next), one encryption salt for them all, and
-    each secret value encrypted once under it. Creating a stack and encrypting its config with the CLI would cost
-    two runs, each deriving the passphrase's key (PBKDF2, about 0.2 s of a core)."""
+    one: the first stack of each project (its backend, copied for the next), the secrets lines of its stack file
+    (one data key or salt for every stack of a secrets provider), and each secret value encrypted once under them.
+    Creating a stack and encrypting its config with the CLI would cost two runs."""
 
     def __init__(self) -> None:
         self.directory: Path | None = None
@@ -136,43 +140,59 @@ class Seeds:
 
     def stack(self, project: str, cli_bin: Path, ws: auto.LocalWorkspace, backend: Path) -> Stack:
         """Stack "test" of `project` in `backend`: a copy of the run's first one (created by the CLI, under the
-        run's salt)."""
+        run's secrets lines for the workspace's secrets provider)."""
         stack_file = Path(ws.work_dir) / "Pulumi.test.yaml"
         with self._locked() as shared:
-            seed = shared / hashlib.sha256(f"{project}\0{cli_bin}".encode()).hexdigest()[:16]
+            seed = shared / _digest(f"{project}\0{cli_bin}\0{ws.secrets_provider}")[:16]
             if (seed / "complete").exists():
                 shutil.copytree(seed, backend, dirs_exist_ok=True, ignore=shutil.ignore_patterns("complete"))
                 return Stack.copied("test", ws)
-            if (shared / "salt").exists():
-                stack_file.write_text(yaml.safe_dump({"encryptionsalt": (shared / "salt").read_text()}))
+            lines = self._lines(shared, ws.secrets_provider)
+            if lines.exists():
+                stack_file.write_text(lines.read_text())
             stack = Stack("test", ws, StackInitMode.CREATE)
-            if not (shared / "salt").exists():
-                (shared / "salt").write_text(yaml.safe_load(stack_file.read_text())["encryptionsalt"])
+            if not lines.exists():
+                written = yaml.safe_load(stack_file.read_text())
+                lines.write_text(yaml.safe_dump({k: v for k, v in written.items() if k in SECRETS_LINES}))
             shutil.copytree(backend, seed)
             (seed / "complete").touch()
             return stack
 
-    def salt(self) -> str:
+    @staticmethod
+    def _lines(shared: Path, provider: str | None) -> Path:
+        return shared / f"secrets-{_digest(str(provider))[:16]}.yaml"
+
+    def secrets_lines(self, provider: str | None) -> dict[str, str]:
+        """The stack file's lines that say how its secrets are encrypted (`secretsprovider`, `encryptedkey`,
+        `encryptionsalt`), as the run's first stack of `provider` got them."""
         with self._locked() as shared:
-            return (shared / "salt").read_text()
+            return dict(yaml.safe_load(self._lines(shared, provider).read_text()))
 
     def secure(self, stack: Stack, values: list[str]) -> dict[str, str]:
-        """Each value's ciphertext under the run's salt; the CLI encrypts those not seen yet in this run. The file
-        shared between workers names a value by its digest: no secret is written to disk in the clear."""
-        def digest(value: str) -> str:
-            return hashlib.sha256(value.encode()).hexdigest()
+        """Each value's ciphertext under the run's secrets lines; the CLI encrypts those not seen yet in this run.
+        The file shared between workers names a value by its digest: no secret is written to disk in the clear."""
+        provider = stack.workspace.secrets_provider
         with self._locked() as shared:
-            known = json.loads((shared / "secure.json").read_text()) if (shared / "secure.json").exists() else {}
-            new = [v for v in dict.fromkeys(values) if digest(v) not in known]
+            cache = shared / f"secure-{_digest(str(provider))[:16]}.json"
+            known = json.loads(cache.read_text()) if cache.exists() else {}
+            new = [v for v in dict.fromkeys(values) if _digest(v) not in known]
             if new:
                 assert stack.config_file is not None
-                stack.config_file.path.write_text(yaml.safe_dump({"encryptionsalt": (shared / "salt").read_text()}))
+                stack.config_file.path.write_text(self._lines(shared, provider).read_text())
                 names = {f"s{i}": v for i, v in enumerate(new)}
                 auto.Stack.set_all_config(stack, {k: auto.ConfigValue(value=v, secret=True) for k, v in names.items()})
                 stored = yaml.safe_load(stack.config_file.path.read_text())["config"]
-                known.update({digest(v): stored[stack.config_file.key(k)]["secure"] for k, v in names.items()})
-                (shared / "secure.json").write_text(json.dumps(known))
-            return {v: known[digest(v)] for v in values}
+                known.update({_digest(v): stored[stack.config_file.key(k)]["secure"] for k, v in names.items()})
+                cache.write_text(json.dumps(known))
+            return {v: known[_digest(v)] for v in values}
+
+
+#: A stack file's keys that say how its secrets are encrypted.
+SECRETS_LINES = ("secretsprovider", "encryptedkey", "encryptionsalt")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 SEEDS = Seeds()
@@ -198,7 +218,8 @@ class ConfigFile:
                 held.pop(self.key(name), None)
             else:
                 held[self.key(name)] = {"secure": secure[value.value]} if value.secret else str(value.value)
-        self.path.write_text(yaml.safe_dump({"encryptionsalt": SEEDS.salt(), "config": held}, sort_keys=False))
+        lines = SEEDS.secrets_lines(stack.workspace.secrets_provider)
+        self.path.write_text(yaml.safe_dump({**lines, "config": held}, sort_keys=False))
 
 
 class Deferred:
@@ -303,7 +324,8 @@ def open_stack(tmp: Path, config: dict[str, tuple[str, bool]], env: dict[str, st
     return new_stack(tmp, example_copy(tmp, example), config, env)
 
 
-def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]], plugin: bool = False) -> auto.Stack:
+def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]], plugin: bool = False,
+                  secrets_provider: str = vault_transit.PROVIDER) -> auto.Stack:
     """A new stack of a one-file Python program (`source`); `write_program` changes it between runs. With
     `plugin`, Pulumi.yaml points the engine at this repository's pulumi-resource-idcs."""
     work = tmp / "program"
@@ -312,16 +334,17 @@ def program_stack(tmp: Path, source: str, config: dict[str, tuple[str, bool]], p
     (work / "Pulumi.yaml").write_text(
         f"name: idcs-test\nruntime:\n  name: python\n  options:\n    virtualenv: {ROOT / '.venv'}\n{providers}")
     write_program(work, source)
-    return new_stack(tmp, work, config)
+    return new_stack(tmp, work, config, secrets_provider=secrets_provider)
 
 
-def yaml_stack(tmp: Path, project: str, config: dict[str, tuple[str, bool]]) -> auto.Stack:
+def yaml_stack(tmp: Path, project: str, config: dict[str, tuple[str, bool]],
+               secrets_provider: str = vault_transit.PROVIDER) -> auto.Stack:
     """A new stack of a Pulumi YAML program (the whole Pulumi.yaml); the plugin comes from this repository's
     virtualenv, as `plugins.providers` in examples/yaml points at it."""
     work = tmp / "yaml"
     work.mkdir(parents=True)
     write_yaml(work, project)
-    return new_stack(tmp, work, config)
+    return new_stack(tmp, work, config, secrets_provider=secrets_provider)
 
 
 def write_yaml(work: Path | str, project: str) -> None:

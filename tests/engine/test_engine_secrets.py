@@ -3,7 +3,9 @@
 Each property schema.json marks secret (the provider's clientSecret, mosaicClientSecret and a connection's
 clientSecret; RefreshGrantCheck's clientSecret and refreshToken, the seed and every rotated one) gets a value of its
 own, given the way a careless user would give it: plain config and plain literals, no `--secret`. Then
-`pulumi stack export` (without --show-secrets) and everything the CLI printed are searched for each value.
+`pulumi stack export` (without --show-secrets) and everything the CLI printed are searched for each value. The
+stacks use the passphrase secrets provider, the default of a file backend (the other engine tests use a Vault
+transit stand-in, tests/vault_transit.py).
 """
 
 from __future__ import annotations
@@ -120,7 +122,8 @@ def test_no_secret_reaches_state_or_output_through_the_plugin(tmp_path: Path, em
     given = Secrets(emulator)
     seed, mosaic_seed = given.seeds()
     stack = yaml_stack(tmp_path, YAML, {**given.config(), "seed": (seed, False), "mosaicSeed": (mosaic_seed, False),
-                                        "mosaicClientSecret": (given.mosaic_client, False)})
+                                        "mosaicClientSecret": (given.mosaic_client, False)},
+                       secrets_provider="passphrase")
     given.connect(stack)
     printed = stack.up().stdout
     assert emulator.domain.apps[MOBILE]["accessTokenExpiry"] == 3600 and len(emulator.grants.refresh) >= 2
@@ -168,7 +171,8 @@ def test_no_secret_reaches_state_or_output_through_the_dynamic_door(tmp_path: Pa
     seed, mosaic_seed = given.seeds()
     config = {k: (v, k.endswith("Secret")) for k, (v, _) in given.config().items()}
     stack = program_stack(tmp_path, DYNAMIC.replace("MOSAIC_CLIENT_SECRET", given.mosaic_client),
-                          {**config, "seed": (seed, True), "mosaicSeed": (mosaic_seed, True)})
+                          {**config, "seed": (seed, True), "mosaicSeed": (mosaic_seed, True)},
+                          secrets_provider="passphrase")
     given.connect(stack, secret=True)
     printed = stack.up().stdout
     new_seed, _ = given.seeds()
