@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 from concurrent import futures
-from importlib import metadata, resources
+from importlib import resources
 from typing import Any
 
 import grpc
@@ -39,6 +39,8 @@ class Plugin(provider_pb2_grpc.ResourceProviderServicer):
         return provider_pb2.GetSchemaResponse(schema=schema)
 
     def GetPluginInfo(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
+        from importlib import metadata  # here: 20 ms of every start, for a call some engines never make
+
         return plugin_pb2.PluginInfo(version=metadata.version("pulumi-idcs"))
 
     def Cancel(self, request: empty_pb2.Empty, context: grpc.ServicerContext) -> Any:
