@@ -160,7 +160,14 @@ class Seeds:
 
     @staticmethod
     def _lines(shared: Path, provider: str | None) -> Path:
-        return shared / f"secrets-{_digest(str(provider))[:16]}.yaml"
+        return Seeds._of(shared, provider) / "secrets.yaml"
+
+    @staticmethod
+    def _of(shared: Path, provider: str | None) -> Path:
+        """The shared directory of one secrets provider's stacks: their secrets lines and ciphertexts."""
+        directory = shared / f"secrets-{_digest(str(provider))[:16]}"
+        directory.mkdir(exist_ok=True)
+        return directory
 
     def secrets_lines(self, provider: str | None) -> dict[str, str]:
         """The stack file's lines that say how its secrets are encrypted (`secretsprovider`, `encryptedkey`,
@@ -173,7 +180,7 @@ class Seeds:
         The file shared between workers names a value by its digest: no secret is written to disk in the clear."""
         provider = stack.workspace.secrets_provider
         with self._locked() as shared:
-            cache = shared / f"secure-{_digest(str(provider))[:16]}.json"
+            cache = self._of(shared, provider) / "secure.json"
             known = json.loads(cache.read_text()) if cache.exists() else {}
             new = [v for v in dict.fromkeys(values) if _digest(v) not in known]
             if new:
